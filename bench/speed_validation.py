@@ -35,7 +35,7 @@ from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
 from llmsize.estimate.engines.llama_cpp_mmid_host import host_helper, loops_experts
-from llmsize.estimate.engines.llama_cpp_sycl import SYCL_ENGINE
+from llmsize.estimate.engines.llama_cpp_sycl import sycl_build_engine
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.rocm_decode_backend import sglang_decode, speed_profile, vllm_decode
 from llmsize.estimate.engines.server_releases import release as release_of
@@ -2089,6 +2089,30 @@ FINDINGS = (
     "tokens an expert the padded columns cost less than full math on these cards; PR #26977, open, reports "
     "narrower per-expert widths faster on Ampere-Blackwell below 43-64 tokens an expert, which says they "
     "cost something). llama.cpp held-out median 10.4% -> 10.5%, Ollama 11.0% -> 11.0%.",
+    "llama.cpp SYCL MoE prompts before PR #23142 (issue 11, intelmoe; "
+    "estimate/engines/llama_cpp_sycl_mmid.py, profile llama.cpp-sycl-mmid-scan for builds < b9291). ggml-"
+    "sycl.cpp ggml_sycl_mul_mat_id, ne12 > 1: ids copied to the host and the stream waited on, then for each "
+    "of the n_as experts a host count over all T x k routed pairs and, for an expert holding rows, "
+    "k_copy_src1_to_contiguous launched over a k x T grid (one workgroup per routed pair, each reading its id"
+    " and returning unless it names the expert). Per ubatch and routed projection that is experts-hit x T x k"
+    " pair visits, quadratic in the ubatch. PR #23142 (b9291) gives the copy a precomputed slice and the "
+    "count a counting sort; its Arc Pro B60 run (Qwen3.6-35B-A3B, 27,783 tokens, 90.08 s -> 50.71 s) prices "
+    "one visit at 5.8 ns, scaled to other devices by FP32 rate (3.1 ns on the B70). Checked on a figure it "
+    "never saw: PR #22078's B70 b8833 Qwen3.6-35B-A3B Q5_K pp512 557.9 -> 675 predicted (+21%; "
+    "tests/golden/test_speed_sycl_mmid_scan.py). Held out, Arc Pro B70 SYCL pp512 (kyuz0 b9039): "
+    "Qwen3.6-35B-A3B +161.7% -> +18.3%, gemma-4-26B-A4B +51.9% -> +1.9%, gpt-oss-20b +79.5% -> +67.6% (32 "
+    "experts: a small scan), Nemotron-3-Nano +130.8% -> +98.1% (two projections: ReLU^2 experts); dense rows "
+    "unchanged. Decode is not this mechanism and is left: the per-expert decode loop (a D2H copy of the ids, "
+    "stream->wait(), two launches per used expert) was replaced by PR #21920's fused mul_mat_vec_q_id (one "
+    "launch, ids read on the device; Q2_K-Q8_0 and, in the merged commit, MXFP4), whose own B70 timing "
+    "(Qwen3.5-35B-A3B tg128 @ d16384 33.3 -> 46.0 t/s) puts the loop at ~69 us a MUL_MAT_ID; b9039's "
+    "Qwen3.6-35B-A3B tg 72.23 matches b9187's 72.9 (issue #23155), so b9039 runs the fused path, and the SYCL"
+    " MoE decode rows (gpt-oss +212%, Nemotron +411%, gemma-4-26B +92%) are not explained by it (unsupported "
+    "ops falling to the CPU, e.g. SSM_SCAN, whose SYCL port PR #21163 was closed, are a candidate; no timing,"
+    " not priced). Vulkan MoE decode runs mul_mat_vec_id, one dispatch a MUL_MAT_ID and no host sync, and "
+    "b9039 is past PR #18352's walk: no launch or sync mechanism there either; its rows are left. llama.cpp "
+    "held-out median 10.5% -> 10.4%, worst 410.7% -> 410.7% (the SYCL Nemotron decode row); Arc Pro B70 SYCL "
+    "table median 44.4% -> 33.9%; other engines unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -2250,7 +2274,9 @@ def release_engine(row: dict[str, Any]) -> str:
     if engine == "llama.cpp" and re.search(r"build 8e672ef|Metal tensor API off", version):
         return "llama.cpp-metal-simdgroup"  # before the Metal 4 tensor API (PR #16634, 2025-10)
     if engine == "llama.cpp" and re.search(r"\bSYCL\b", version):
-        return SYCL_ENGINE  # ggml-sycl: FP16 oneDNN prompts (llama_cpp_sycl.py)
+        # ggml-sycl: FP16 oneDNN prompts (llama_cpp_sycl.py); before PR #23142 a prompt's MUL_MAT_ID scans
+        # the routing once per expert (llama_cpp_sycl_mmid.py)
+        return sycl_build_engine(row_build(version))
     if engine == "llama.cpp" and "matrix cores: none" in version:
         return "llama.cpp-vulkan-scalar"  # the run's log: no cooperative matrices (scalar FP16 shaders)
     if engine == "llama.cpp" and re.search(r"KHR_coopmat|coopmat1", version):

@@ -23,6 +23,7 @@ import math
 from llmsize.estimate.engines import llama_cpp_f32_weights as f32_weights
 from llmsize.estimate.engines import llama_cpp_mmid_host as mmid_host
 from llmsize.estimate.engines import llama_cpp_mmq_tiles as mmq_tiles
+from llmsize.estimate.engines import llama_cpp_sycl_mmid as sycl_mmid
 from llmsize.estimate.engines import llama_cpp_vulkan_bf16 as vulkan_bf16
 from llmsize.estimate.engines import transformers_batched_mm as batched_mm
 from llmsize.estimate.engines import transformers_moe_loop as moe_loop
@@ -166,6 +167,9 @@ class SpeedConstants(Record):
     mmid_walk_s_per_read: float = Field(
         default=0.0, description="prefill: seconds per id a MUL_MAT_ID workgroup reads walking the routing "
         "(llama.cpp Vulkan before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py; 0: no walk)")
+    sycl_mmid_s_per_pair: float = Field(
+        default=0.0, description="prefill: seconds per (expert, routed pair) visit of a MUL_MAT_ID "
+        "(llama.cpp SYCL before PR #23142: estimate/engines/llama_cpp_sycl_mmid.py; 0: no scan)")
     mmid_expert_dispatch_s: float = Field(
         default=0.0, description="prefill: GPU seconds per dispatch of a MUL_MAT_ID looped expert by expert "
         "(llama.cpp HIP on RDNA 3.5: estimate/engines/llama_cpp_mmid_host.py; 0: none or not measured)")
@@ -285,6 +289,9 @@ class SpeedInputs(Record):
         "HIP builds before PR #17576: estimate/engines/llama_cpp_mmid_host.py)")
     routed_active_params: int = Field(
         default=0, ge=0, description="MoE: routed-expert parameters one token runs (part of active_params)")
+    moe_projections: int = Field(
+        default=3, ge=1, description="MoE: routed projections (MUL_MAT_IDs) a layer runs: gate, up and down, "
+        "or up and down for non-gated experts (Nemotron-H's ReLU^2)")
     routed_weight_bytes_per_gpu: int = Field(
         default=0, ge=0, description="MoE: bytes of the routed experts' weights on this GPU (part of "
         "weight_bytes_per_gpu)")
@@ -448,6 +455,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         **_batch_constants(prof, gpu),
         mmid_walk_s_per_read=(seconds_per_read(gpu.fp32_flops or 0.0)
                               if prof.vulkan_mmid_walk and inputs.expert_pick_share else 0.0),
+        sycl_mmid_s_per_pair=(sycl_mmid.seconds_per_pair(gpu.fp32_flops or 0.0)
+                              if prof.sycl_mmid_scan and inputs.expert_pick_share else 0.0),
         mmid_expert_dispatch_s=(class_value(mmid_host.DIRECT_DISPATCH_BY_ARCH, gpu, 0.0)
                                 if inputs.prefill_expert_loop and inputs.expert_pick_share else 0.0),
         mmid_quantized_loop=(inputs.prefill_quantized_loop and gpu.vendor == "amd"
@@ -843,6 +852,7 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s + _score_seconds(inputs, gpu, c, prompt)
     seconds += _mmid_walk_seconds(inputs, c, tokens, chunk)
     seconds += _expert_loop_seconds(inputs, c, tokens, chunk)
+    seconds += _sycl_scan_seconds(inputs, c, tokens, chunk)
     if gpu.vendor != "apple":  # ggml-cuda's MMQ (CUDA and HIP builds); Metal has its own MUL_MAT_ID
         seconds += prompt_host_seconds(inputs.prefill_moe_host_s, inputs.layer_parts.get("moe_ffn", 0),
                                        tokens, chunk)
@@ -874,6 +884,18 @@ def _mmid_walk_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chun
     reads = sum(n * workgroup_id_reads(t, experts, used, inputs.hidden_size, expert_ffn, moe_layers)
                 for t, n in ((chunk, full), (rest, 1)) if t and n)
     return reads * c.mmid_walk_s_per_read
+
+
+def _sycl_scan_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chunk: int) -> float:
+    """Seconds every expert of a MUL_MAT_ID spends scanning the ubatch's routed pairs (llama.cpp SYCL builds
+    before PR #23142: estimate/engines/llama_cpp_sycl_mmid.py); 0 elsewhere."""
+    moe_layers = inputs.layer_parts.get("moe_ffn", 0)
+    if not c.sycl_mmid_s_per_pair or not inputs.expert_pick_share or not moe_layers:
+        return 0.0
+    used = inputs.experts_per_token
+    experts = round(used / inputs.expert_pick_share)
+    shape = (experts, used, moe_layers, inputs.moe_projections)
+    return sycl_mmid.prompt_visits(tokens, chunk, shape) * c.sycl_mmid_s_per_pair
 
 
 def _expert_loop_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chunk: int) -> float:

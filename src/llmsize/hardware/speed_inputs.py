@@ -98,6 +98,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
         wave_prefill_runs=engine_for(wl).wave_prefill_runs(wl.batch, wl.prefill_tokens),
         routed_active_params=routed_active_params(spec),
+        moe_projections=3 if spec.mlp_gated else 2,
         routed_weight_bytes_per_gpu=int(weights * routed_share),
         **_expert_ranks(spec, wl),
         expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,

@@ -61,6 +61,7 @@ from llmsize.estimate.engines import (
     llama_cpp_mmproj,
     llama_cpp_placement,
     llama_cpp_scores,
+    llama_cpp_sycl,
     llama_cpp_vulkan_mmid,
     server_releases,
 )
@@ -289,6 +290,9 @@ class LlamaCpp(BaseEngine):
         gdn = gdn_speed_name(spec, self.build(), vulkan) if spec is not None else None
         if gdn is not None:
             return gdn  # on Vulkan, llama_cpp_vulkan.vulkan_gdn_engine maps it to its Vulkan twin
+        if str(self.wl.backend) == "sycl":
+            # Builds before PR #23142 scan the routing once per expert in a prompt's MUL_MAT_ID.
+            return llama_cpp_sycl.sycl_build_engine(self.build())
         if vulkan:
             # Builds before PR #18352 walk the routing ids in every expert GEMM workgroup of a prompt.
             walks = llama_cpp_vulkan_mmid.walks_ids(self.build())

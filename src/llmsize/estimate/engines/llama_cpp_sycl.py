@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from llmsize.estimate.engines.llama_cpp_cublas_prefill import FP16_BYTES
 from llmsize.estimate.engines.llama_cpp_speed import SPEED as LLAMA_CPP_SPEED
+from llmsize.estimate.engines.llama_cpp_sycl_mmid import SCAN_ENGINE, scans_ids
 from llmsize.estimate.engines.llama_cpp_vulkan_intel import FLOP_PER_TOKEN as GEMMA2_2B_FLOP_PER_TOKEN
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 
@@ -77,11 +78,29 @@ SYCL_SPEED = LLAMA_CPP_SPEED.model_copy(
         ),
     }
 )
-SYCL_PROFILES: dict[str, EngineSpeedProfile] = {SYCL_ENGINE: SYCL_SPEED}
+# Builds before PR #23142 (b9291): a prompt's MUL_MAT_ID scans every routed pair once per expert
+# (llama_cpp_sycl_mmid.py).
+SYCL_SCAN_SPEED = SYCL_SPEED.model_copy(
+    update={
+        "engine": SCAN_ENGINE,
+        "sycl_mmid_scan": True,
+        "version": SYCL_SPEED.version + "; builds before PR #23142 (MUL_MAT_ID scans the routing per expert)",
+        "sources": (*SYCL_SPEED.sources, "https://github.com/ggml-org/llama.cpp/pull/23142"),
+    }
+)
+SYCL_PROFILES: dict[str, EngineSpeedProfile] = {SYCL_ENGINE: SYCL_SPEED, SCAN_ENGINE: SYCL_SCAN_SPEED}
 
 
 def sycl_engine(engine: str, backend: str | None) -> str:
-    """The speed profile of a llama.cpp profile `engine` run on ggml's `backend` ('sycl': the SYCL one)."""
+    """The speed profile of a llama.cpp profile `engine` run on ggml's `backend` ('sycl': the SYCL one;
+    a SYCL profile already picked by build stays)."""
+    if engine in SYCL_PROFILES:
+        return engine
     if backend == "sycl" and (engine == "llama.cpp" or engine.startswith("llama.cpp-")):
         return SYCL_ENGINE
     return engine
+
+
+def sycl_build_engine(build: int | None) -> str:
+    """The SYCL profile of llama.cpp `build` (None: the current build)."""
+    return SCAN_ENGINE if scans_ids(build) else SYCL_ENGINE

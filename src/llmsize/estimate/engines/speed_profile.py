@@ -147,6 +147,9 @@ class EngineSpeedProfile(Record):
     vulkan_mmid_walk: bool = Field(
         default=False, description="llama.cpp Vulkan builds before PR #18352: every MUL_MAT_ID workgroup "
         "of a prompt walks the whole ids tensor (estimate/engines/llama_cpp_vulkan_mmid.py)")
+    sycl_mmid_scan: bool = Field(
+        default=False, description="llama.cpp SYCL builds before PR #23142: every expert of a prompt's "
+        "MUL_MAT_ID scans all routed pairs (estimate/engines/llama_cpp_sycl_mmid.py)")
     prefill_dequant_above_tokens: int = Field(
         default=0, ge=0, description="llama.cpp CUDA builds before PR #8075: a quantized prompt mat-mul of "
         "more than this many tokens converts its weights to FP16 before cuBLAS, each ubatch "
