@@ -12,6 +12,7 @@ import pytest
 from llmsize.hardware.moe_prefill import routed_prefill_flops
 from llmsize.hardware.moe_stream import moe_call_floor_seconds, routed_read_bytes
 from llmsize.hardware.speed import decode_step, prefill_seconds, resolve_constants
+from llmsize.hardware.speed_profiles import engine_profile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
@@ -97,7 +98,8 @@ def _prefill_call_us(tokens: int) -> float:
     dense_rate = case.gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction
     # the table's top 9 of 257 experts: the eight routed ones and the shared one AITER fuses in
     nine = inputs.routed_active_params * 9 / 8
-    flops = routed_prefill_flops(2 * nine * tokens, tokens, c.moe_prefill_curve, dense_rate)
+    curve = engine_profile(c.engine).moe_prefill_rate[c.moe_prefill_device]
+    flops = routed_prefill_flops(2 * nine * tokens, tokens, curve, dense_rate)
     return 1e6 * flops / (inputs.tp * dense_rate) / inputs.layer_parts["moe_ffn"]
 
 
@@ -109,11 +111,11 @@ def test_glm51_tp8_prefill_call_matches_aiter_gfx942_table(tokens: int) -> None:
 def test_prefill_experts_run_far_under_the_dense_share_on_cdna3_only() -> None:
     mi300 = _case()
     c = resolve_constants(mi300.inputs, mi300.gpu)
-    assert c.moe_prefill_curve  # SGLang FP8 experts on gfx942: AITER's measured rate
+    assert c.moe_prefill_device == "amd-cdna3"  # SGLang FP8 experts on gfx942: AITER's measured rate
     for case in (_case(device="H100-SXM-80GB"), _case(quant="bf16")):
-        assert resolve_constants(case.inputs, case.gpu).moe_prefill_curve == ()
+        assert resolve_constants(case.inputs, case.gpu).moe_prefill_device == ""
     slow, _ = prefill_seconds(mi300.inputs, mi300.gpu, c, 1000)
-    fast, _ = prefill_seconds(mi300.inputs, mi300.gpu, c.model_copy(update={"moe_prefill_curve": ()}), 1000)
+    fast, _ = prefill_seconds(mi300.inputs, mi300.gpu, c.model_copy(update={"moe_prefill_device": ""}), 1000)
     assert slow > fast
 
 
