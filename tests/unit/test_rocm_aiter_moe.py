@@ -1,5 +1,6 @@
-"""AITER's block-FP8 fused MoE on CDNA3 (estimate/engines/rocm_aiter_moe.py, hardware/moe_stream.py): a
-decode call of few tokens takes the kernel's measured floor, a call of many tokens its experts' stream."""
+"""AITER's block-FP8 fused MoE on CDNA3 (estimate/engines/rocm_aiter_moe.py, hardware/moe_stream.py,
+hardware/moe_prefill.py): a decode call of few tokens takes the kernel's measured floor, a call of many
+tokens its experts' stream, a prefill chunk's call the kernel's measured FLOP rate at its tokens."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from llmsize.hardware.moe_prefill import routed_prefill_flops
 from llmsize.hardware.moe_stream import moe_call_floor_seconds, routed_read_bytes
-from llmsize.hardware.speed import decode_step, resolve_constants
+from llmsize.hardware.speed import decode_step, prefill_seconds, resolve_constants
+from llmsize.hardware.speed_profiles import engine_profile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
@@ -80,3 +83,45 @@ def test_calls_that_stream_longer_than_the_floor_add_nothing() -> None:
     assert moe_call_floor_seconds(75 * 123.6e-6, 75, floor) == 0.0  # 16 tokens: the stream sets the call
     assert moe_call_floor_seconds(75 * 11e-6, 75, floor) == pytest.approx(75 * (floor - 11e-6))
     assert moe_call_floor_seconds(75 * 11e-6, 0, floor) == 0.0  # a dense model has no routed calls
+
+
+# REFERENCE: the same gfx942 table's prefill-sized calls of GLM-5.1 at TP 8: 'us' at 512 / 1,024 / 2,048 /
+# 4,096 / 8,192 tokens (its 'tflops' column is the rate hardware/moe_prefill.py applies).
+PUBLISHED_PREFILL_US = {512: 310.917, 1024: 353.377, 2048: 547.545, 4096: 809.3871, 8192: 1313.9702}
+
+
+def _prefill_call_us(tokens: int) -> float:
+    """The modelled routed-expert time of one MoE layer in a `tokens`-token GLM-5.1 TP 8 prefill chunk."""
+    case = _case(batch=1)
+    inputs = case.inputs
+    c = resolve_constants(inputs, case.gpu)
+    dense_rate = case.gpu.flops_for(c.peak_dtype or inputs.compute_dtype) * c.compute_fraction
+    # the table's top 9 of 257 experts: the eight routed ones and the shared one AITER fuses in
+    nine = inputs.routed_active_params * 9 / 8
+    curve = engine_profile(c.engine).moe_prefill_rate[c.moe_prefill_device]
+    flops = routed_prefill_flops(2 * nine * tokens, tokens, curve, dense_rate)
+    return 1e6 * flops / (inputs.tp * dense_rate) / inputs.layer_parts["moe_ffn"]
+
+
+@pytest.mark.parametrize("tokens", sorted(PUBLISHED_PREFILL_US))
+def test_glm51_tp8_prefill_call_matches_aiter_gfx942_table(tokens: int) -> None:
+    assert _prefill_call_us(tokens) == pytest.approx(PUBLISHED_PREFILL_US[tokens], rel=0.15)
+
+
+def test_prefill_experts_run_far_under_the_dense_share_on_cdna3_only() -> None:
+    mi300 = _case()
+    c = resolve_constants(mi300.inputs, mi300.gpu)
+    assert c.moe_prefill_device == "amd-cdna3"  # SGLang FP8 experts on gfx942: AITER's measured rate
+    for case in (_case(device="H100-SXM-80GB"), _case(quant="bf16")):
+        assert resolve_constants(case.inputs, case.gpu).moe_prefill_device == ""
+    slow, _ = prefill_seconds(mi300.inputs, mi300.gpu, c, 1000)
+    fast, _ = prefill_seconds(mi300.inputs, mi300.gpu, c.model_copy(update={"moe_prefill_device": ""}), 1000)
+    assert slow > fast
+
+
+def test_measured_rate_never_beats_the_dense_share() -> None:
+    curve = ((512, 139.87e12), (16384, 624.47e12))
+    assert routed_prefill_flops(1e12, 4096, curve, 100e12) == pytest.approx(1e12)
+    assert routed_prefill_flops(1e12, 512, curve, 1000e12) == pytest.approx(1e12 * 1000 / 139.87)
+    assert routed_prefill_flops(1e12, 100_000, curve, 1000e12) == pytest.approx(1e12 * 1000 / 624.47)
+    assert routed_prefill_flops(1e12, 512, (), 1000e12) == 1e12

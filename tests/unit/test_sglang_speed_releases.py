@@ -16,7 +16,8 @@ def test_current_release_is_the_engines_default_and_0_4_stays_reachable() -> Non
 def test_0_5_keeps_the_0_4_kernel_rules_and_changes_only_the_step_constants() -> None:
     # Same CUDA-graph decode, kernel counts, chunking and prefill shares; the refit touched two constants,
     # and the all-reduce is the measured custom kernel's (hardware/allreduce.py); on CDNA3 the 0.5 series'
-    # ROCm images run AITER's block-FP8 fused MoE with its measured call floor (rocm_aiter_moe.py).
+    # ROCm images run AITER's block-FP8 fused MoE with its measured call floor and prefill rate
+    # (rocm_aiter_moe.py).
     differing = {k for k, v in SPEED.model_dump().items() if v != SPEED_V04.model_dump()[k]}
     assert differing == {
         "engine",
@@ -25,6 +26,7 @@ def test_0_5_keeps_the_0_4_kernel_rules_and_changes_only_the_step_constants() ->
         "gpu_per_layer_s",
         "allreduce_kernel_measured",
         "moe_call_floor_s",
+        "moe_prefill_rate",
         "sources",
     }
     assert SPEED.graphs and SPEED.layer_kernels == SPEED_V04.layer_kernels

@@ -48,6 +48,7 @@ from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.head_params import matmul_param_tokens
 from llmsize.hardware.host_prompt import host_prompt_note, host_prompt_seconds
 from llmsize.hardware.matrix_units import matrix_unit_speedup
+from llmsize.hardware.moe_prefill import routed_prefill_flops
 from llmsize.hardware.moe_stream import (
     fused_moe_stream_fraction,
     moe_call_floor_seconds,
@@ -135,6 +136,10 @@ class SpeedConstants(Record):
     moe_call_floor_s: float = Field(
         default=0.0, description="decode: fewest seconds one routed-FFN call takes, its experts' stream "
         "included (AITER's block-FP8 fused MoE on CDNA3; hardware/moe_stream.moe_call_floor_seconds)")
+    moe_prefill_device: str = Field(
+        default="", description="prefill: the '<vendor>-<architecture>' whose measured fused-MoE FLOP rate "
+        "(the engine profile's moe_prefill_rate) the routed experts run at (AITER's block-FP8 fused MoE on "
+        "CDNA3; hardware/moe_prefill.py); empty: the prefill share")
     decode_attention: str = Field(
         default="", description="decode attention: the kernel the engine picks and why, where its KV rate "
         "is priced apart (vLLM / SGLang on CDNA3: estimate/engines/rocm_decode_backend.py); empty: the "
@@ -445,6 +450,10 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
         moe_call_floor_s=(prof.moe_call_floor_s.get(f"{gpu.vendor}-{gpu.architecture}", 0.0)
                           if inputs.expert_pick_share and inputs.kernel == "fp8" else 0.0),
+        moe_prefill_device=(f"{gpu.vendor}-{gpu.architecture}"
+                            if f"{gpu.vendor}-{gpu.architecture}" in prof.moe_prefill_rate
+                            and inputs.expert_pick_share and inputs.kernel == "fp8" and eff.compute is None
+                            else ""),
         kv_traffic_factor=kv_factor,
         moe_loop_s=_moe_loop_seconds(inputs, prof, kernel_launch_per_layer(prof.engine, inputs.kernel)),
         moe_gather_traffic=(batched_mm.gather_passes(inputs.kernel) if prof.moe_batched_mm
@@ -828,6 +837,11 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     dense_flops = inputs.batch * (2 * dense + attn)
     routed_flops = inputs.batch * 2 * routed * prompt / rate
     compute_s = (dense_flops + routed_flops) / (inputs.tp * flops)
+    if c.moe_prefill_device:  # the fused-MoE call's own measured rate at the chunk's tokens (moe_prefill.py)
+        curve = engine_profile(c.engine).moe_prefill_rate[c.moe_prefill_device]
+        routed_flops = routed_prefill_flops(inputs.batch * 2 * routed * prompt, min(chunk, tokens), curve,
+                                            flops)
+        compute_s = (dense_flops + routed_flops) / (inputs.tp * flops)
     memory_s = chunks * inputs.pp * inputs.weight_bytes_per_gpu / bandwidth
     if streamed:
         # An expert GEMM whose token tile is mostly empty (few tokens per expert) cannot hide its

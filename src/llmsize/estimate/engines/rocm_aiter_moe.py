@@ -23,11 +23,25 @@ So a routed FFN's decode call costs at least that floor (hardware/moe_stream.moe
 the larger of it and the experts' stream; batches whose picked experts take longer to stream than the
 floor are unchanged. Nothing fitted; the figure is the tuned kernel's (an untuned shape runs a default
 config, no faster).
+
+The same table times the prefill-sized calls of that shape too, and gives the tuner's own useful FLOP rate
+(its 'tflops' column: tokens x top-k x 2 x 3 x model_dim x inter_dim over the call's time): 139.87 TFLOPS
+at 512 tokens (310.917 us), 246.12 at 1,024, 317.68 at 2,048, 429.82 at 4,096, 529.53 at 8,192 and
+624.47 at 16,384. That is 5-24% of the MI300X's dense FP8 peak (2,614.9 TFLOPS), where a dense FP8 GEMM
+of the prefill runs at the engine's fitted share (~0.5): 257 experts split a chunk's tokens nine ways
+each (~280 rows an expert at 8,192 tokens), and each 1x128 weight block is rescaled in the loop. So the
+routed experts of an SGLang FP8 prefill on CDNA3 run at that measured rate for the call's token count
+(hardware/moe_prefill.py), not at the dense share; MiniMax's shapes have no gfx942 rows and take
+GLM-5.1's, as the floor does. Nothing fitted.
 """
 
 from __future__ import annotations
 
 # Fastest decode call (1 token) of AITER's block-FP8 fused MoE, per '<vendor>-<architecture>'.
 AITER_FP8_MOE_CALL_FLOOR_S: dict[str, float] = {"amd-cdna3": 67.4e-6}
+# (tokens in the call, useful FLOP/s) of the tuned gfx942 call for GLM-5.1 at TP 8 (table above).
+AITER_FP8_MOE_PREFILL_RATE: dict[str, tuple[tuple[int, float], ...]] = {"amd-cdna3": (
+    (512, 139.87e12), (1024, 246.12e12), (2048, 317.68e12), (4096, 429.82e12), (8192, 529.53e12),
+    (16384, 624.47e12))}
 SOURCE = ("https://github.com/ROCm/aiter/blob/main/aiter/configs/model_configs/"
           "a8w8_blockscale_tuned_fmoe_glm5_1.csv")

@@ -127,6 +127,8 @@ SPEED = SPEED_V04.model_copy(update={
     "step_fixed_s": 0.05e-3, "gpu_per_layer_s": 0.026e-3, "allreduce_kernel_measured": True,
     # ROCm images run AITER's block-FP8 fused MoE: a few-token call has a measured floor (rocm_aiter_moe.py).
     "moe_call_floor_s": rocm_aiter_moe.AITER_FP8_MOE_CALL_FLOOR_S,
+    # ... and its prefill-sized calls a measured FLOP rate far under the dense share (rocm_aiter_moe.py).
+    "moe_prefill_rate": rocm_aiter_moe.AITER_FP8_MOE_PREFILL_RATE,
     "sources": ("https://github.com/sgl-project/sglang/pull/8731",
                 "https://github.com/sgl-project/sglang/pull/32323", rocm_aiter_moe.SOURCE)})
 LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V04.engine: SPEED_V04}

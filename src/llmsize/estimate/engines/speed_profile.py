@@ -167,6 +167,11 @@ class EngineSpeedProfile(Record):
         default_factory=dict, description="decode: fewest GPU seconds one routed-FFN call of FP8 experts "
         "takes, per '<vendor>-<architecture>' where the engine's fused-MoE kernel is measured there (SGLang "
         "on CDNA3: AITER's block-FP8 fused MoE, estimate/engines/rocm_aiter_moe.py); absent: no floor")
+    moe_prefill_rate: dict[str, tuple[tuple[int, float], ...]] = Field(
+        default_factory=dict, description="prefill: useful FLOP/s of the fused-MoE call of FP8 experts "
+        "by the tokens in the call ((tokens, FLOP/s), ...), per '<vendor>-<architecture>' where the "
+        "engine's kernel is timed there (SGLang on CDNA3: AITER's block-FP8 fused MoE, "
+        "estimate/engines/rocm_aiter_moe.py); absent: the routed experts run at the prefill share")
     kernel_bandwidth: dict[str, float] = Field(
         default_factory=dict, description="achieved / datasheet bandwidth of batch-1 weight kernels keyed "
         "'<kernel family>-<device class>' where the engine's own build streams differently from the shared "
