@@ -3,6 +3,7 @@ Mac or a Strix Halo, and an HTML page asked for a file stays in the file."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,19 @@ def test_html_without_output_and_json_beside_output_still_print(tmp_path: Path) 
     assert page.exit_code == 0 and page.stdout.startswith("<!DOCTYPE html>")
     both = runner.invoke(app, ["estimate", "Qwen3-8B", "--format", "json", "-o", str(tmp_path / "a.json")])
     assert both.exit_code == 0 and both.stdout.lstrip().startswith("{")
+
+
+# --- (d) fit's table at 80 columns keeps its fits column ---------------------------------------------------
+# `fit gpt-oss:20b --gpu RTX-3090` (the Ollama tag's label "mxfp4 experts + gguf BF16") hid "GPUs, fits" at
+# 80 columns: the column that answers the question. The precision label folds first, as compare's names do.
+@pytest.mark.parametrize("rich", [False, True])
+def test_fit_table_folds_a_long_precision_before_hiding_fits(rich: bool) -> None:
+    env = {"COLUMNS": "80", **({"TTY_COMPATIBLE": "1", "NO_COLOR": "1"} if rich else {})}
+    result = runner.invoke(app, ["fit", "gpt-oss:20b", "--gpu", "RTX-3090"], env=env)
+    assert result.exit_code == 0, result.output
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)  # rich's bold, which NO_COLOR keeps
+    assert "not shown at 80 columns" not in shown
+    header = next(line for line in shown.splitlines() if "precision" in line)
+    assert "fits" in header and "GPUs" in header
+    assert all(len(line) <= 80 for line in shown.splitlines())
+    assert "mxfp4 experts" in shown and "gguf BF16" in shown

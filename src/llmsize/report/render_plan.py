@@ -216,7 +216,12 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
     table = Table(title_justify="left")
     for name, justify in (("precision", "left"), ("weights/GPU GiB", "right"), ("peak/GPU GiB", "right"),
                           ("headroom GiB", "right"), ("GPUs", "right"), ("fits", "left")):
-        table.add_column(name, justify=justify)
+        if name == "precision":
+            # a long label folds before the fits column is hidden (issue 15, newcomer round 14)
+            longest = max((len(r.option.label) for r in fit.options), default=1)
+            table.add_column(name, justify=justify, overflow="fold", min_width=min(12, longest))
+        else:
+            table.add_column(name, justify=justify)
     for i, r in enumerate(fit.options):
         mark = "best" if i == fit.best else ("yes" if r.row.fits else "no")
         table.add_row(r.option.label, gib(r.weights_bytes), gib(r.row.per_gpu_bytes),
