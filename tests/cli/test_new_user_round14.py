@@ -114,3 +114,45 @@ def test_fit_table_folds_a_long_precision_before_hiding_fits(rich: bool) -> None
     assert "fits" in header and "GPUs" in header
     assert all(len(line) <= 80 for line in shown.splitlines())
     assert "mxfp4 experts" in shown and "gguf BF16" in shown
+
+
+# --- (e) a MoE that does not fit one llama.cpp GPU: the --n-cpu-moe count --------------------------------
+# `fit gpt-oss-120b --gpu RTX-4090 --engine llama.cpp` offered "--gpu-layers 14" (whole layers on the CPU)
+# and "--n-cpu-moe N" with no N, where llama-server's default --fit keeps every layer on the GPU and moves
+# experts to CPU RAM ("48 layers (34 overflowing)": ggml-org/llama.cpp tools/fit-params/README.md).
+def test_moe_row_names_the_fewest_cpu_moe_layers_that_fit() -> None:
+    doc = _json("fit", "gpt-oss-120b", "--gpu", "RTX-4090", "--engine", "llama.cpp")
+    row = doc["options"][0]
+    assert row["fits"] is False
+    n = row["cpu_moe_layers"]
+    assert n is not None and 0 < n < row["total_layers"]
+    assert row["cpu_moe_decode_tokens_per_s"] > 0
+    args = ("fit", "gpt-oss-120b", "--gpu", "RTX-4090", "--engine", "llama.cpp", "--n-cpu-moe")
+    at_n, below = _json(*args, str(n)), _json(*args, str(n - 1))
+    assert at_n["options"][0]["fits"] and not below["options"][0]["fits"]
+    # the hint prints that count and its speed, the same as `fit --n-cpu-moe N`
+    text = runner.invoke(app, ["fit", "gpt-oss-120b", "--gpu", "RTX-4090", "--engine", "llama.cpp"],
+                         env={"COLUMNS": "200"}).stdout
+    assert f"--n-cpu-moe {n} (~{row['cpu_moe_decode_tokens_per_s']:.0f} tokens/s" in text
+    assert at_n["options"][0]["decode_tokens_per_s"] == pytest.approx(row["cpu_moe_decode_tokens_per_s"])
+
+
+def test_cpu_moe_count_against_published_runs() -> None:
+    # AlexsJones/llmfit#775: gpt-oss-20B (MXFP4) on an 8 GB RTX 2080, llama.cpp, context 4096, one slot,
+    # "--n-cpu-moe 12" tuned to fit: the fewest that fit is at most that.
+    row = _json("fit", "gpt-oss-20b", "--gpu", "RTX-2080", "--engine", "llama.cpp")["options"][0]
+    assert row["fits"] is False and row["cpu_moe_layers"] is not None and row["cpu_moe_layers"] <= 12
+    # llama.cpp tools/fit-params/README.md: Qwen3-30B-A3B f16 on an RTX 4090 at 4,096 tokens, "48 layers (34
+    # overflowing)" with --fit's 1 GiB margin: without that margin a few layers fewer.
+    qwen = _json("fit", "Qwen3-30B-A3B", "--quant", "F16", "--gpu", "RTX-4090", "--engine", "llama.cpp")
+    assert 34 - 4 <= qwen["options"][0]["cpu_moe_layers"] <= 34
+
+
+def test_no_cpu_moe_count_for_dense_models_other_engines_or_rows_that_fit() -> None:
+    dense = _json("fit", "Llama-3.3-70B-Instruct", "--quant", "Q4_K_M", "--gpu", "RTX-4090",
+                  "--engine", "llama.cpp")
+    assert dense["options"][0]["cpu_moe_layers"] is None
+    vllm = _json("fit", "gpt-oss-120b", "--gpu", "RTX-4090", "--engine", "vllm")
+    assert all(o["cpu_moe_layers"] is None for o in vllm["options"])
+    fits = _json("fit", "gpt-oss-20b", "--gpu", "RTX-4090", "--engine", "llama.cpp")
+    assert fits["options"][0]["fits"] and fits["options"][0]["cpu_moe_layers"] is None

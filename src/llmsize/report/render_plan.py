@@ -250,7 +250,17 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         # not on unified memory: its "CPU RAM" is the pool that just came up short (issue 15, round 7)
         off_card = not gpu.memory.unified
         # inference only: llama.cpp does not train (a QLoRA run was sent there; issue 15, round 8)
-        if (shared is None and off_card and 2 * fit.active_params <= fit.params and wl.n_cpu_moe is None
+        moe_split = closest.row.cpu_moe_layers if closest is not None else None
+        if moe_split is not None and closest is not None:
+            # the count itself, first: what llama-server's default --fit runs (planner._with_cpu_moe)
+            rate = closest.row.cpu_moe_decode_tokens_per_s
+            layers = closest.row.total_layers
+            hints.insert(0, f"  fits with the experts of {moe_split} of {layers} layers in CPU "
+                         f"RAM: --n-cpu-moe {moe_split}"
+                         + (f" (~{rate:.0f} tokens/s; `fit ... --n-cpu-moe {moe_split}` sizes it)" if rate
+                            else f" (`fit ... --n-cpu-moe {moe_split}` sizes it)")
+                         + "; llama-server's default --fit moves experts there by itself, keeping 1 GiB free")
+        elif (shared is None and off_card and 2 * fit.active_params <= fit.params and wl.n_cpu_moe is None
                 and not wl.mode.trains):
             # a sparse MoE reads only its picked experts per token: people run gpt-oss-120b on one 24 GB card
             # with the experts in CPU RAM (llama.cpp --n-cpu-moe); fit sizes that run (issue 15, round 6)
