@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from llmsize.cli import app
+from llmsize.cli import app, main
 from llmsize.hardware.gpus import get_gpu
 from newcomer_cli import json_doc as _json
 from newcomer_cli import offline_catalog  # noqa: F401  (autouse)
@@ -156,3 +156,18 @@ def test_no_cpu_moe_count_for_dense_models_other_engines_or_rows_that_fit() -> N
     assert all(o["cpu_moe_layers"] is None for o in vllm["options"])
     fits = _json("fit", "gpt-oss-20b", "--gpu", "RTX-4090", "--engine", "llama.cpp")
     assert fits["options"][0]["fits"] and fits["options"][0]["cpu_moe_layers"] is None
+
+
+# --- (f) did-you-mean offers the family typed -------------------------------------------------------------
+# `estimate llama-4` suggested "Llama-3-8B, Llama-2-7B, CodeLlama-34B, Llama-3.3-70B-Instruct, Llama-3.2-3B"
+# (no Llama 4 at all, though Scout and Maverick are bundled); `gemma-4` put gemma-3-4b and gemma-7b first.
+@pytest.mark.parametrize(("typed", "family"), [("llama-4", "Llama-4-"), ("gemma-4", "gemma-4-"),
+                                               ("Nemotron-H", "Nemotron-H-")])
+def test_unknown_family_name_suggests_that_family_first(
+    typed: str, family: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as ended:
+        main(["estimate", typed])
+    assert ended.value.code == 2
+    said = capsys.readouterr().err.split("Did you mean: ", 1)[1].strip().rstrip("?").split(", ")
+    assert said[0].startswith(family) and said[1].startswith(family)

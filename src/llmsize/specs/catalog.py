@@ -900,7 +900,12 @@ def _variant_format(spec: ModelSpec, variant: CheckpointVariant) -> WeightFormat
 
 
 def suggest(text: str, n: int = 5) -> list[str]:
-    """Closest catalog names to `text` (did-you-mean), canonical names first, no duplicates."""
+    """Closest catalog names to `text` (did-you-mean), canonical names first, no duplicates.
+
+    Names of the family typed come first: a key that starts with the query at a word's end ('llama-4' ->
+    llama-4-scout-...). difflib's ratio alone offered Llama-3-8B, Llama-2-7B and CodeLlama-34B for
+    'llama-4', gemma-3-4b and gemma-7b before gemma-4-31B-it for 'gemma-4', and Phi-4-mini for 'minimax'
+    (issue 15, newcomer round 14)."""
     query = _key(text.split("/")[-1] if "/" in text else text)
     if not query:
         return []
@@ -910,7 +915,9 @@ def suggest(text: str, n: int = 5) -> list[str]:
             by_key.setdefault(_key(name.split("/")[-1]), entry.name)
     import difflib  # only for suggestions after a miss
 
-    close = difflib.get_close_matches(query, list(by_key), n=n * 3, cutoff=0.5)
+    family = [key for key in by_key
+              if key.startswith(query) and len(key) > len(query) and not key[len(query)].isalnum()]
+    close = family + difflib.get_close_matches(query, list(by_key), n=n * 3, cutoff=0.5)
     out: list[str] = []
     for key in close:
         canonical = by_key[key]
