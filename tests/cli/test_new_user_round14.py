@@ -171,3 +171,21 @@ def test_unknown_family_name_suggests_that_family_first(
     assert ended.value.code == 2
     said = capsys.readouterr().err.split("Did you mean: ", 1)[1].strip().rstrip("?").split(", ")
     assert said[0].startswith(family) and said[1].startswith(family)
+
+
+# --- (g) Ollama: --quant of the library's own type is the tag's file ----------------------------------------
+# `fit Qwen3-8B --gpu RTX-4090 --engine ollama` listed "gguf Q4_K_M" at 10,040,475,648 B (llama.cpp's
+# quantizer) where `estimate Qwen3-8B --gpu RTX-4090 --engine ollama` sized qwen3:8b at 10,238,066,688 B: two
+# answers for the file `ollama run qwen3:8b` pulls, 5.2GB on ollama.com/library/qwen3.
+def test_ollama_fit_row_of_the_library_type_is_the_tag_estimate_sizes() -> None:
+    est = _json("estimate", "Qwen3-8B", "--gpu", "RTX-4090", "--engine", "ollama")
+    fit = _json("fit", "Qwen3-8B", "--gpu", "RTX-4090", "--engine", "ollama")
+    row = next(o for o in fit["options"] if o["precision"] == "gguf Q4_K_M")
+    assert row["per_gpu_bytes"] == est["gpus"][0]["per_gpu_bytes"]
+    assert row["weights_bytes"] == est["memory"]["weights"]
+    assert est["memory"]["weights"] + est["memory_host"]["weights"] == pytest.approx(5.2e9, rel=0.02)
+    quant = _json("estimate", "Qwen3-8B", "--engine", "ollama", "--quant", "Q4_K_M")
+    assert quant["memory"]["weights"] == est["memory"]["weights"]
+    # llama.cpp's own Q4_K_M of the same checkpoint is another file (unsloth/Qwen3-8B-GGUF's is 5.03 GB)
+    cpp = _json("estimate", "Qwen3-8B", "--engine", "llama.cpp", "--quant", "Q4_K_M")
+    assert cpp["memory"]["weights"] < est["memory"]["weights"]
