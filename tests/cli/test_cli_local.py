@@ -55,6 +55,16 @@ def test_gpu_local_falls_back_to_ram_with_one_note(monkeypatch: pytest.MonkeyPat
     assert "on the GPU" not in result.stdout
 
 
+def test_cpu_only_fit_table_speaks_of_ram_not_gpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `fit Qwen3-8B` on a machine without a GPU: "weights/GPU GiB", a GPUs column of 1s and "15.1 GiB per
+    # GPU" read as if a GPU had been found (issue 15, newcomer round 14)
+    _machine(monkeypatch, {"nvidia-smi": fixture("nvidia-smi/garbage.txt")})
+    result = runner.invoke(app, ["fit", "Qwen2.5-0.5B", "--gpu", "local"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "GPU" not in result.stdout.split("Best that fits")[0].split("\n", 1)[1]
+    assert "GiB of RAM" in result.stdout and "per GPU" not in result.stdout
+
+
 def test_estimate_gpu_local(monkeypatch: pytest.MonkeyPatch) -> None:
     _machine(monkeypatch, {"rocm-smi": fixture("rocm-smi/mi300x.json")})
     result = runner.invoke(app, ["estimate", "Qwen2.5-7B-Instruct", "--gpu", "local", "--format", "json"])

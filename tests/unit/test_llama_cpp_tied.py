@@ -86,12 +86,13 @@ def test_ollama_gemma3_keeps_the_projector_on_the_gpu_and_token_embd_on_the_host
 
 def test_on_unified_memory_the_tied_copy_shares_the_mapped_pages() -> None:
     # A Mac loads the GGUF through mmap into host-pointer buffers ("Metal_Mapped model buffer"): token_embd
-    # and its output copy point at the same file offset, so the pool holds the tensor once; a discrete
-    # card holds the copy in its own memory (llama_cpp_host.device_need).
+    # and its output copy point at the same file offset; a discrete card holds the copy in its own memory
+    # (llama_cpp_host.device_need). Metal's working-set limit counts the GPU's buffers only, so the
+    # CPU_Mapped token_embd stays outside the Mac's budget (GpuSpec.host_ram_in_budget, newcomer round 14).
     mac = _doc("gemma-2-9b-it", "--engine", "llama.cpp", "--quant", "Q4_0", "--gpu", "M4-Max-128GB")
     dup = mac["engine"]["duplicated_weights_bytes"]
     assert dup == GEMMA2_9B_EMBD
-    need = mac["gpus"][0]["per_gpu_bytes"]
-    assert need == mac["memory"]["total"] + mac["memory_host"]["total"] - dup
+    assert mac["memory_host"]["total"] > dup
+    assert mac["gpus"][0]["per_gpu_bytes"] == mac["memory"]["total"]
     discrete = _doc(*GEMMA2)
     assert discrete["gpus"][0]["per_gpu_bytes"] == discrete["memory"]["total"]

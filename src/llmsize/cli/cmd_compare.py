@@ -134,8 +134,8 @@ def compare_cmd(
         from llmsize.report.render_html import compare_page
 
         save_document(doc, output, force=force, html=lambda: compare_page(doc))
-        say_written(ctx, output, advice[0].removeprefix("Recommendation: ") if advice else "")
-        if not stdout_shows(ctx, output):  # the file holds the answer (issue 15, round 8)
+        say_written(ctx, output, advice[0].removeprefix("Recommendation: ") if advice else "", fmt=fmt.value)
+        if not stdout_shows(ctx, output, fmt.value):  # the file holds the answer (issue 15, round 8)
             return
     if fmt is PageFormat.HUMAN:
         render_compare(rows, advice, shown_wl, eff)

@@ -218,8 +218,8 @@ def estimate_cmd(
             write_report(report, output, force=force)
         from llmsize.cli.written import estimate_summary, say_written, stdout_shows
 
-        say_written(ctx, output, estimate_summary(report, output))
-        if not stdout_shows(ctx, output):  # the file holds the answer (issue 15, round 8)
+        say_written(ctx, output, estimate_summary(report, output), fmt=fmt.value)
+        if not stdout_shows(ctx, output, fmt.value):  # the file holds the answer (issue 15, round 8)
             return
     if fmt is PageFormat.HTML:
         import sys

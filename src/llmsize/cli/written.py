@@ -20,13 +20,23 @@ def format_given(ctx: Any) -> bool:
     return ctx is not None and getattr(ctx.get_parameter_source("fmt"), "name", "") not in ("DEFAULT", "")
 
 
-def stdout_shows(ctx: Any, output: Path | None) -> bool:
+def stdout_shows(ctx: Any, output: Path | None, fmt: str = "") -> bool:
     """Whether the command prints its --format output: always without --output; with it, only when
-    --format was given too (then the file and stdout are two asks)."""
+    --format was given too (then the file and stdout are two asks). `--format html -o page.html` is one
+    ask, the page in that file: the same page on stdout is some 10 kB of markup in the terminal, which
+    `estimate Qwen3-8B --format html -o x.html` printed after its "Wrote x.html" line (issue 15,
+    newcomer round 14)."""
+    if output is not None and page_named_twice(ctx, output, fmt):
+        return False
     return output is None or format_given(ctx)
 
 
-def say_written(ctx: Any, output: Path, summary: str = "", *, err: bool = False) -> None:
+def page_named_twice(ctx: Any, output: Path, fmt: str) -> bool:
+    """`--format html` (`fmt`) beside an `--output` that is an .html file: both name the page's file."""
+    return format_given(ctx) and str(fmt) == "html" and output.suffix.lower() == ".html"
+
+
+def say_written(ctx: Any, output: Path, summary: str = "", *, err: bool = False, fmt: str = "") -> None:
     """One line after the file is written: where it went, the answer in brief, and how to read it
     (on stderr when stdout carries an output of its own: a --format, or plan's launch command)."""
     from llmsize.errors import one_line
@@ -34,7 +44,7 @@ def say_written(ctx: Any, output: Path, summary: str = "", *, err: bool = False)
     how = "open it in a browser" if output.suffix.lower() == ".html" else ""
     parts = [p for p in (summary.rstrip("."), how) if p]
     line = f"Wrote {output}" + (f": {'; '.join(parts)}" if parts else "")
-    echo(one_line(line), err=err or format_given(ctx))
+    echo(one_line(line), err=err or (format_given(ctx) and not page_named_twice(ctx, output, fmt)))
 
 
 def estimate_summary(report: Any, output: Path) -> str:

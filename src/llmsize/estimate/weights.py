@@ -133,7 +133,10 @@ def _effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tupl
                 # dequantizes it (load_format), which `--quant Q4_K_M --engine transformers` skipped
                 # and sized at 4.8 bits a weight (issue 15, newcomer round 10)
                 as_file = spec.model_copy(update={"weight_format": fmt})
-                if (loaded := engine_for(wl).load_format(as_file, wl, rest)) is not None:
+                if (named := engine_for(wl).quant_format(spec, wl, fmt, rest)) is not None:
+                    fmt = named[0]  # Ollama: the library's own build of that type (issue 15, round 14)
+                    notes.append(named[1])
+                elif (loaded := engine_for(wl).load_format(as_file, wl, rest)) is not None:
                     fmt = loaded[0]
                     notes.append(loaded[1])
     elif wanted in ("int8", "int4", "fp8") and base.quant is None:

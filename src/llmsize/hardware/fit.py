@@ -101,7 +101,7 @@ def fit(
     if wl is None:
         wl = Workload(engine=Engine(engine), gpu_memory_utilization=gpu_memory_utilization)
     eng = engine_for(wl)
-    b = eng.budget(est, visible_memory_bytes(gpu), wl, unified=gpu.memory.unified)
+    b = eng.budget(est, visible_memory_bytes(gpu), wl, unified=gpu.host_ram_in_budget)
     usable = b.usable_bytes
     fits = b.fits
     reason = None if fits else (b.reason or fit_reason(est, usable, gpu.id, count, b.need_bytes))

@@ -109,6 +109,13 @@ class FitRow(Record):
     serving_output_tokens_per_s: float | None = Field(
         default=None, description="sweep levels: output tokens/s of that closed-loop serving run, prefills "
         "included (aggregate_tokens_per_s counts decode steps only)")
+    # Added by the newcomer audit (issue 15, round 14):
+    cpu_moe_layers: int | None = Field(
+        default=None, description="llama.cpp, a MoE row that does not fit: the fewest --n-cpu-moe layers "
+        "whose experts in CPU RAM let it fit (what llama-server's default --fit does by itself, its "
+        "'overflowing' layers); None where none does or it fits")
+    cpu_moe_decode_tokens_per_s: float | None = Field(
+        default=None, description="decode tokens/s of that --n-cpu-moe run, one sequence")
 
 
 # The results built from FitRows, kept here beside it so that rendering them (and reading the kept

@@ -290,6 +290,24 @@ class GpuSpec(Record):
         return mem.basis
 
     @property
+    def host_ram_in_budget(self) -> bool:
+        """Whether an engine's host-RAM part (llama.cpp's CPU_Mapped weights, the K/V of its CPU layers,
+        host buffers) comes out of the same budget as the GPU's memory.
+
+        On NVIDIA's coherent unified memory (DGX Spark, Jetson: rule 'all') CUDA's free memory is the
+        whole pool, so it does. macOS's wired limit and Linux's GTT cap only the GPU's own allocations:
+        ggml-metal reports the device's memory as recommendedMaxWorkingSetSize ("using device MTL0
+        (Apple M1 Pro) - 10922 MiB free" beside "recommendedMaxWorkingSetSize = 11453.25 MB", 10,922.7
+        MiB, in a public llama.cpp log), and llama.cpp's --fit moves layers or experts to plain CPU
+        buffers that are outside it ("llama.cpp had already moved the experts to CPU" on a 16 GB Mac:
+        github.com/ggml-org/Llama-macOS/issues/58). There, counting the host part against the cap made
+        a CPU/GPU split never help: gpt-oss:120b on a 128 GB Strix Halo, 2.4 GiB over its 63.75 GiB of
+        GTT, was said to keep 0 of 36 layers on the GPU (issue 15, newcomer round 14). The machine's
+        RAM still bounds the two together (Planner.auto_offload)."""
+        mem = self.memory
+        return mem.unified and mem.limit_rule not in ("macos", "linux-gtt")
+
+    @property
     def usable_memory_bytes(self) -> int:
         """What one process may allocate: the runtime's total, or the GPU's share of unified memory."""
         share = self.memory.gpu_share if self.memory.unified and self.memory.gpu_share else 1.0

@@ -160,7 +160,7 @@ class Planner:
 
     def budget(self, gpu: GpuSpec, wl: Workload) -> Budget:
         est = self.estimate(wl)
-        return engine_for(wl).budget(est, visible_memory_bytes(gpu), wl, unified=gpu.memory.unified)
+        return engine_for(wl).budget(est, visible_memory_bytes(gpu), wl, unified=gpu.host_ram_in_budget)
 
     def usable(self, gpu: GpuSpec) -> int:
         return workload_usable_bytes(gpu, self.wl)
@@ -338,7 +338,7 @@ class Planner:
         budget = self.budget(gpu, wl)
         if budget.fits:
             return None
-        if gpu.memory.unified and budget.need_bytes > gpu.memory_bytes:
+        if gpu.memory.unified and _machine_need(gpu, budget, self.estimate(wl)) > gpu.memory_bytes:
             return None  # the CPU layers would come out of the same memory: the machine cannot hold it
         layers = engine_for(wl).auto_gpu_layers(self.estimate(wl), budget.usable_bytes, self.spec.num_layers,
                                                 self.spec, self.split_need(gpu, layout))
@@ -472,10 +472,42 @@ class Planner:
                   dp=layout.dp, max_context=max_ctx, max_batch=max_b, speed=speed,
                   max_concurrent_seqs=seqs, gpu_layers=layers, total_layers=self.spec.num_layers,
                   warnings=warnings, wl=wl, offloaded=auto is not None, offload_host_bytes=auto_host)
+        if not fits and offload_split and limits and auto is None:
+            row = self._with_cpu_moe(row, gpu, layout, usable, with_speed)
         from llmsize.estimate.fp8_training import device_problem
 
         missing = eng.no_backend_for(gpu.vendor) or device_problem(wl, gpu.id, gpu.supports("fp8"))
         return _without_backend(row, missing)
+
+    def _with_cpu_moe(self, row: FitRow, gpu: GpuSpec, layout: Layout, usable: int,
+                      with_speed: bool) -> FitRow:
+        """`row` with the fewest --n-cpu-moe layers that let a MoE fit one llama.cpp GPU, and its speed.
+
+        llama-server's default --fit keeps the dense weights on the GPU and moves the experts of as many
+        layers as needed to CPU RAM ("CUDA0 (NVIDIA GeForce RTX 4090): 48 layers (34 overflowing)" for
+        Qwen3-30B-A3B f16: ggml-org/llama.cpp tools/fit-params/README.md), the same tensors --n-cpu-moe N
+        keeps there. `fit gpt-oss-120b --gpu RTX-4090 --engine llama.cpp` offered --gpu-layers 14 (whole
+        layers off the GPU, ~3x slower) and "--n-cpu-moe N" without an N (issue 15, newcomer round 14).
+        Memory falls as N grows, so the search is over m = layers - N, whose need grows with m."""
+        wl = self.workload(layout)
+        top = self.spec.num_layers
+        if (not self.spec.is_moe or wl.mode is not Mode.INFERENCE or wl.n_cpu_moe is not None
+                or wl.gpu_layers is not None or layout.count != 1 or gpu.memory.unified
+                or "n_cpu_moe" not in engine_for(wl).reads_options):
+            return row
+
+        def need(m: int) -> int:
+            return self.budget(gpu, self.workload(layout, n_cpu_moe=top - m)).need_bytes
+
+        kept = largest_within(need, usable, 0, top - 1)
+        if kept is None:
+            return row  # even every layer's experts in CPU RAM does not fit
+        n = top - kept
+        split = self.workload(layout, n_cpu_moe=n)
+        tokens = None
+        if with_speed and gpu.speed_known:
+            tokens = self.speed(gpu, layout, self.estimate(split), split).decode_tokens_per_s
+        return row.model_copy(update={"cpu_moe_layers": n, "cpu_moe_decode_tokens_per_s": tokens})
 
     def choose_layout(self, gpu: GpuSpec, num_gpus: int | None, *, fewest: int = 1) -> tuple[Layout, bool]:
         """(layout, fits): `num_gpus` None = auto, the smallest count that fits, from `fewest` GPUs (a
@@ -675,3 +707,11 @@ def _device_weights(est: Estimate) -> int:
     """Weights on the busiest GPU as the engine places them (all of them for engines without a split)."""
     fig = est.engine_figures
     return fig.device_weights_bytes if fig is not None else est.weights_bytes
+
+
+def _machine_need(gpu: GpuSpec, budget: Budget, est: Estimate) -> int:
+    """What a unified-memory machine's RAM holds of a run: the GPU's need plus the host-RAM part where the
+    GPU's cap leaves it out (macOS's wired limit, Linux's GTT: GpuSpec.host_ram_in_budget)."""
+    figs = est.engine_figures
+    host = figs.host_bytes if figs is not None and not gpu.host_ram_in_budget else 0
+    return budget.need_bytes + host

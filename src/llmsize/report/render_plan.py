@@ -214,13 +214,23 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
     con.print(f"[bold]{escape(fit.model)}[/bold] on {escape(gpu_line(gpu))}")
     _say(con, f"  {workload_line(wl)}")
     table = Table(title_justify="left")
-    for name, justify in (("precision", "left"), ("weights/GPU GiB", "right"), ("peak/GPU GiB", "right"),
-                          ("headroom GiB", "right"), ("GPUs", "right"), ("fits", "left")):
-        table.add_column(name, justify=justify)
+    # CPU only: the RAM is the device, one of it: "weights/GPU", "per GPU" and a GPUs column of 1s read as if
+    # a GPU had been found (issue 15, newcomer round 14)
+    ram = gpu.id == "local-cpu"
+    per = "" if ram else "/GPU"
+    count = () if ram else (("GPUs", "right"),)
+    for name, justify in (("precision", "left"), (f"weights{per} GiB", "right"), (f"peak{per} GiB", "right"),
+                          ("headroom GiB", "right"), *count, ("fits", "left")):
+        if name == "precision":
+            # a long label folds before the fits column is hidden (issue 15, newcomer round 14)
+            longest = max((len(r.option.label) for r in fit.options), default=1)
+            table.add_column(name, justify=justify, overflow="fold", min_width=min(12, longest))
+        else:
+            table.add_column(name, justify=justify)
     for i, r in enumerate(fit.options):
         mark = "best" if i == fit.best else ("yes" if r.row.fits else "no")
         table.add_row(r.option.label, gib(r.weights_bytes), gib(r.row.per_gpu_bytes),
-                      gib(r.row.headroom_bytes), _layout(r.row), mark)
+                      gib(r.row.headroom_bytes), *(() if ram else (_layout(r.row),)), mark)
     print_fitted(table, con)
     best = fit.best_result
     shown = best or (fit.options[0] if len(fit.options) == 1 else None)
@@ -245,7 +255,17 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         # not on unified memory: its "CPU RAM" is the pool that just came up short (issue 15, round 7)
         off_card = not gpu.memory.unified
         # inference only: llama.cpp does not train (a QLoRA run was sent there; issue 15, round 8)
-        if (shared is None and off_card and 2 * fit.active_params <= fit.params and wl.n_cpu_moe is None
+        moe_split = closest.row.cpu_moe_layers if closest is not None else None
+        if moe_split is not None and closest is not None:
+            # the count itself, first: what llama-server's default --fit runs (planner._with_cpu_moe)
+            rate = closest.row.cpu_moe_decode_tokens_per_s
+            layers = closest.row.total_layers
+            hints.insert(0, f"  fits with the experts of {moe_split} of {layers} layers in CPU "
+                         f"RAM: --n-cpu-moe {moe_split}"
+                         + (f" (~{rate:.0f} tokens/s; `fit ... --n-cpu-moe {moe_split}` sizes it)" if rate
+                            else f" (`fit ... --n-cpu-moe {moe_split}` sizes it)")
+                         + "; llama-server's default --fit moves experts there by itself, keeping 1 GiB free")
+        elif (shared is None and off_card and 2 * fit.active_params <= fit.params and wl.n_cpu_moe is None
                 and not wl.mode.trains):
             # a sparse MoE reads only its picked experts per token: people run gpt-oss-120b on one 24 GB card
             # with the experts in CPU RAM (llama.cpp --n-cpu-moe); fit sizes that run (issue 15, round 6)
@@ -260,7 +280,8 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         if visible and row.engine and row.usable_bytes is not None and row.usable_bytes < visible:
             budget = f"the {gib(row.usable_bytes)} GiB {row.engine} budgets of {gib(visible)} usable"
         con.print(f"[bold]Best that fits: {escape(best.option.label)}[/bold] — "
-                  f"{gib(row.per_gpu_bytes)} GiB per GPU, {gib(row.headroom_bytes)} GiB headroom of {budget}")
+                  f"{gib(row.per_gpu_bytes)} GiB {'of RAM' if ram else 'per GPU'}, "
+                  f"{gib(row.headroom_bytes)} GiB headroom of {budget}")
     if shown is not None:
         _limits(con, shown.row, wl, fit.max_position_embeddings)
     for hint in hints:

@@ -533,6 +533,18 @@ def _sizeless_signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
 # A name part that glues letters to digits ("H1R" in "Falcon-H1R-7B") is a release the parser could not
 # read as a version; the name then states a version, just not one llmsize knows, and must not land on the
 # family's version-less entry (falcon-7b, a 2023 Falcon) as if it stated none.
+_CITED_URL_RE = re.compile(r"https?://[^\s,;()'\"]+")
+
+
+def _cite(source: str) -> str:
+    """A variant's citation as the model's provenance gives it: the first link of its YAML `source`, whose
+    full text (what the number is, where a verbatim copy lives) stays in the YAML. The whole text made the
+    header of `llmsize estimate Qwen2.5-7B-Instruct-GPTQ-Int4`, the README's first command, repeat the
+    number it cites and name a test fixture path (issue 15, newcomer round 14)."""
+    found = _CITED_URL_RE.search(source)
+    return found.group(0).rstrip(".:") if found else source
+
+
 _UNREAD_VERSION_RE = re.compile(r"[a-z]{1,3}[0-9]{1,3}(?:\.[0-9]{1,3})?[a-z]{1,3}", re.ASCII)
 
 
@@ -827,12 +839,13 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
         if variant.torch_dtype is not None:
             base_format = _variant_format(spec, variant)
             update["weight_format"] = base_format
-            note += f"; {variant.names[0]} checkpoint stores {variant.torch_dtype} ({variant.source})"
+            note += f"; {variant.names[0]} checkpoint stores {variant.torch_dtype} ({_cite(variant.source)})"
         if variant.hf_repo:
             update["hf_repo"] = variant.hf_repo
         if variant.config:
             said = ", ".join(_stated(variant.config))
-            note += f"; {variant.names[0]}'s config.json states {said or 'its own values'} ({variant.source})"
+            cited = _cite(variant.source)
+            note += f"; {variant.names[0]}'s config.json states {said or 'its own values'} ({cited})"
     qat_note = None
     if parsed is not None:
         fmt = weight_format_from_name(parsed, base_format)
@@ -887,7 +900,12 @@ def _variant_format(spec: ModelSpec, variant: CheckpointVariant) -> WeightFormat
 
 
 def suggest(text: str, n: int = 5) -> list[str]:
-    """Closest catalog names to `text` (did-you-mean), canonical names first, no duplicates."""
+    """Closest catalog names to `text` (did-you-mean), canonical names first, no duplicates.
+
+    Names of the family typed come first: a key that starts with the query at a word's end ('llama-4' ->
+    llama-4-scout-...). difflib's ratio alone offered Llama-3-8B, Llama-2-7B and CodeLlama-34B for
+    'llama-4', gemma-3-4b and gemma-7b before gemma-4-31B-it for 'gemma-4', and Phi-4-mini for 'minimax'
+    (issue 15, newcomer round 14)."""
     query = _key(text.split("/")[-1] if "/" in text else text)
     if not query:
         return []
@@ -897,7 +915,9 @@ def suggest(text: str, n: int = 5) -> list[str]:
             by_key.setdefault(_key(name.split("/")[-1]), entry.name)
     import difflib  # only for suggestions after a miss
 
-    close = difflib.get_close_matches(query, list(by_key), n=n * 3, cutoff=0.5)
+    family = [key for key in by_key
+              if key.startswith(query) and len(key) > len(query) and not key[len(query)].isalnum()]
+    close = family + difflib.get_close_matches(query, list(by_key), n=n * 3, cutoff=0.5)
     out: list[str] = []
     for key in close:
         canonical = by_key[key]

@@ -101,6 +101,9 @@ class EngineModel(Protocol):
     def validate(self, spec: ModelSpec, wl: Workload) -> None: ...
     def tp_problem(self, spec: ModelSpec, tp: int) -> str | None: ...
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None: ...
+    def quant_format(
+        self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, rest: str
+    ) -> tuple[WeightFormat, str] | None: ...
     def bnb_skips_fused_experts(self, spec: ModelSpec, wl: Workload) -> bool: ...
     def check_format(self, fmt: WeightFormat) -> None: ...
     def separate_mmproj(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> bool: ...
@@ -352,6 +355,14 @@ class BaseEngine:
     def load_format(self, spec: ModelSpec, wl: Workload, rest: str) -> tuple[WeightFormat, str] | None:
         """A format the engine converts the checkpoint's weights to on load (None: kept as stored)."""
         del spec, wl, rest
+        return None
+
+    def quant_format(
+        self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, rest: str
+    ) -> tuple[WeightFormat, str] | None:
+        """The file the engine runs for `--quant` GGUF type `fmt` of a float checkpoint, where it is another
+        build than llama.cpp's quantizer writes (None: that quantizer's file)."""
+        del spec, wl, fmt, rest
         return None
 
     def bnb_skips_fused_experts(self, spec: ModelSpec, wl: Workload) -> bool:
@@ -763,8 +774,8 @@ class BaseEngine:
         return None
 
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
-        """All of the card for everything the estimate holds on the device (on unified memory the
-        host's share comes out of the same pool)."""
+        """All of the card for everything the estimate holds on the device (`unified`: the GPU's budget
+        is the whole pool the host RAM comes from, so the host's share comes out of it too)."""
         del wl
         need = est.total_bytes
         figs = est.engine_figures

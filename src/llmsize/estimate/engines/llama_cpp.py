@@ -572,8 +572,8 @@ class LlamaCpp(BaseEngine):
 
     def budget(self, est: Estimate, total_bytes: int, wl: Workload, unified: bool = False) -> Budget:
         f = est.engine_figures
-        # The total is the device's (llama_cpp_host.py); on unified memory (Apple silicon, DGX Spark)
-        # the host-RAM part comes out of the same pool.
+        # The total is the device's (llama_cpp_host.py); where the GPU's budget is the whole unified pool
+        # (DGX Spark: `unified`, GpuSpec.host_ram_in_budget) the host-RAM part comes out of it too.
         need = llama_cpp_host.device_need(est.total_bytes, f.host_bytes if f is not None else 0, unified,
                                           f.duplicated_weights_bytes if f is not None else 0)
         reason = None

@@ -46,8 +46,9 @@ def host_memory(weights: int, kv_cache: int, buffers: int) -> dict[str, int]:
 
 
 def device_need(total_bytes: int, host_bytes: int, unified: bool, duplicated_bytes: int = 0) -> int:
-    """What one GPU must hold: the device total; on unified memory (Apple silicon, DGX Spark) the
-    host-RAM part comes out of the same pool, so it counts as well, except the output copy of a tied
+    """What one GPU must hold: the device total; where `unified` (the GPU's budget is the whole pool the
+    host RAM comes from: DGX Spark, Jetson; hardware GpuSpec.host_ram_in_budget, not a Mac's wired limit
+    or an APU's GTT) the host-RAM part counts as well, except the output copy of a tied
     token_embd (`duplicated_bytes`, llama_cpp_placement.tied_output_bytes): there the model is loaded
     through mmap into host-pointer buffers (llama-model.cpp load_tensors: buffer_from_host_ptr where the
     device supports it, as Metal does, "Metal_Mapped model buffer"), and both tensors point at the same

@@ -272,6 +272,24 @@ class Ollama(LlamaCpp):
             fmt = with_go_counter(spec, published_format(fmt, lib), lib)
         return fmt, note
 
+    def quant_format(
+        self, spec: ModelSpec, wl: Workload, fmt: WeightFormat, rest: str
+    ) -> tuple[WeightFormat, str] | None:
+        """`--quant` naming the type of the library's default tag is that tag's file, the one load_format
+        sizes without --quant: `fit Qwen3-8B --engine ollama` listed a "gguf Q4_K_M" row of llama.cpp's
+        quantizer (4.67 GB of weights) beside `estimate Qwen3-8B --engine ollama`'s qwen3:8b (4.87 GB, its
+        build keeping attn_v in f16), two sizes for the one file `ollama run` pulls (issue 15, newcomer
+        round 14). Another type is sized as llama.cpp's quantizer writes it: which build a library's
+        other tags are is not modelled."""
+        from llmsize.specs.models import QuantMethod
+
+        if spec.weight_format.quant is not None or fmt.quant != QuantMethod.GGUF or fmt.gguf_tensor_types:
+            return None
+        default = self.load_format(spec, wl.model_copy(update={"quant": None}), rest)
+        if default is None or default[0].gguf_type != fmt.gguf_type:
+            return None
+        return default
+
     def separate_mmproj(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> bool:
         """Ollama's library model carries its projector and loads it with the text model (its log:
         "6.8 GiB text weights + 795.9 MiB projector" for gemma3:12b)."""
