@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from llmsize.cli import app
+from llmsize.cli import load_commands
+
+# load_commands() returns the typer app itself: `from llmsize.cli import app` gives the submodule
+# llmsize.cli.app instead once a test file has imported that submodule by name (the import system binds it).
+app = load_commands()
 
 runner = CliRunner()
 
