@@ -1,4 +1,4 @@
-"""llama.cpp SYCL builds before PR #22149 (estimate/engines/llama_cpp_sycl_ssm_host.py): Mamba-2 scans on the CPU.
+"""llama.cpp SYCL before PR #22149 (estimate/engines/llama_cpp_sycl_ssm_host.py): Mamba-2 scans on the CPU.
 
 ggml-sycl's supports_op had no GGML_OP_SSM_SCAN until PR #22149 (merged 2026-05-07), so every Mamba-2 layer
 of a decode step is a CPU split between two SYCL ones. The published figure below (kyuz0's B70 run of build
@@ -12,6 +12,7 @@ import pytest
 from llmsize.estimate.core import estimate
 from llmsize.estimate.engines import llama_cpp_sycl_ssm_host as ssm_host
 from llmsize.estimate.workload import Workload
+from llmsize.hardware import host_split
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
 from llmsize.hardware.speed import decode_step, resolve_constants
@@ -69,3 +70,13 @@ def test_arc_pro_b70_nemotron_3_nano_tg128_on_build_9039() -> None:
     # A lower bound (Level Zero waits, the staging malloc and the lost CPU/GPU overlap are not priced):
     # the build's token stays faster than the published one.
     assert before < published_s
+
+
+def test_unified_memory_moves_nothing_over_a_link() -> None:
+    splits = (46, 97_000_000, 194_000_000)
+    discrete, unified = get_gpu("Arc-Pro-B70"), get_gpu("DGX-Spark")
+    assert unified.memory.unified and not discrete.memory.unified
+    # Same round trips and host passes; only the discrete card pays PCIe (64 GB/s one way at 0.8).
+    gap = host_split.decode_seconds(splits, discrete) - host_split.decode_seconds(splits, unified)
+    assert gap == pytest.approx(97_000_000 / 51.2e9)
+    assert host_split.decode_seconds((0, 0, 0), discrete) == 0.0
