@@ -36,6 +36,7 @@ from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
 from llmsize.estimate.engines.llama_cpp_mmid_host import host_helper, loops_experts
 from llmsize.estimate.engines.llama_cpp_sycl import sycl_build_engine
+from llmsize.estimate.engines.llama_cpp_sycl_ssm_host import decode_splits, scans_on_host
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.rocm_decode_backend import sglang_decode, speed_profile, vllm_decode
 from llmsize.estimate.engines.server_releases import release as release_of
@@ -2184,6 +2185,38 @@ FINDINGS = (
     "not read the whole cache. Also seen: vllm_mxfp4.mxfp4_backend_for pads MI300X experts as the CK "
     "backend does (256, 256), while 0.17 takes CK only on gfx950 and pads its Triton path on gfx942 to "
     "128 (mxfp4_utils.get_padding_alignment: 2,880 -> 2,944): a memory figure, left to its owner.",
+    "llama.cpp SYCL decode of Mamba-2 models before PR #22149 (issue 11, syclsplit; "
+    "estimate/engines/llama_cpp_sycl_ssm_host.py, hardware/host_split.py). The lead from the entry above, "
+    "checked per model in ggml-sycl.cpp ggml_backend_sycl_device_supports_op as it stood just before PR "
+    "#22149 (merged 2026-05-07, after kyuz0's b9039 run of 2026-05-06; read in ggml-org/ggml at "
+    "e1f6344a's parent): no case for GGML_OP_SSM_SCAN (default: false; PR #21163's port was closed), so "
+    "the scheduler (ggml-backend.cpp ggml_backend_sched_split_graph) gives each Mamba-2 layer's scan to "
+    "the CPU, 2 splits a layer: 46 a token for Nemotron-3-Nano's 23 Mamba-2 layers. Per split "
+    "ggml_backend_sched_compute_splits copies the inputs (SYCL has no cpy_tensor_async: a queue "
+    "synchronize and a blocking get_tensor of the 2 MiB FP32 state, x, dt, A, B, C), the CPU scans, and "
+    "the result (y + new state) goes back through ggml_backend_sycl_buffer_set_tensor "
+    "(queues_wait_and_throw, a malloc'd staging copy, memcpy, wait). Priced with published rates only: 2 "
+    "round trips a layer at kekzl/imp#1654's 31.35 us, 4.05 MiB a layer over one direction of PCIe at "
+    "0.8, 8.05 MiB a layer through host DDR5 at 0.8: 6.05 ms a token on the B70 (1.44 round trips, 1.90 "
+    "PCIe, 2.71 host), a lower bound (Level Zero waits, the staging malloc and the lost CPU/GPU overlap "
+    "are not timed). Held out, Arc Pro B70 SYCL tg128 (kyuz0 b9039): Nemotron-3-Nano +410.7% -> +164.1% "
+    "(79.8 against 30.20 t/s; the rest is the MoE decode the same card's Vulkan row misses too, +250%). "
+    "The other rows of the brief are not this mechanism: at b9039 SYCL supported everything their decode "
+    "graphs use: gpt-oss-20b (ADD_ID, GLU SWIGLU_OAI, SOFT_MAX and FLASH_ATTN_EXT with sinks "
+    "(ggml_sycl_flash_attn_ext_supported checks head size, K/V types and mask only), MUL_MAT(_ID) of "
+    "MXFP4, TOP_K k <= 32), gemma-4-26B-A4B (GEGLU, head sizes 256 and 512 in flash attention since PR "
+    "#21654, softcap TANH/SCALE) and Qwen3.6-35B-A3B (GATED_DELTA_NET: true since PR #20455, SSM_CONV, "
+    "L2_NORM, SOFTPLUS): no split, and their Vulkan rows, with no fallback, miss as much or more (gpt-oss "
+    "+248%, gemma-4-26B +271%, Qwen3.6 +197%), so their excess is the B70's MoE decode, left. Not priced: "
+    "the prompt's CPU scan (512 tokens x 23 layers on a host of unknown speed; Nemotron pp512 stays "
+    "+98.1%), and the prompt of Qwen3.5/3.6 on builds whose chunked delta rule needs CUMSUM / SOLVE_TRI / "
+    "FILL / DIAG (also added by PR #22149) where llama.cpp's fused chunked GDN is off. PR #20455's A770 "
+    "before/after (Qwen3.5-9B tg 10.52 -> 11.73: 0.41 ms a 2 MiB-state layer, against 0.34 this pricing "
+    "gives) was not used: whether llama.cpp's fused-GDN resolution (auto_fgdn) already sent that build's "
+    "GDN to the unfused GPU graph rather than the CPU was not established. llama.cpp held-out median "
+    "10.4% -> 10.4%, worst 410.7% -> 271.0% (the B70 Vulkan gemma-4-26B row); Arc Pro B70 SYCL table "
+    "median 33.9% -> 33.9%, worst 410.7% -> 242.1% (Ministral-3-8B BF16 pp512); no other row moves; other "
+    "engines unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -2269,15 +2302,20 @@ def build_case(row: dict[str, Any]) -> Case:
 def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
     """llama.cpp: the row's build says whether its prompt ran the head on every token
     (estimate/engines/llama_cpp_logits.py) and, off Vulkan, whether its MUL_MAT_ID looped over the
-    experts (estimate/engines/llama_cpp_mmid_host.py; the workload carries no build)."""
+    experts (estimate/engines/llama_cpp_mmid_host.py; the workload carries no build), and on SYCL whether
+    its Mamba-2 scans ran on the CPU (estimate/engines/llama_cpp_sycl_ssm_host.py)."""
     if row["engine"] != "llama.cpp":
         return inputs
     version = str(row.get("engine_version", ""))
     every = head_on_every_prompt_token(row_build(version))
     cuda = not re.search(r"vulkan|\bSYCL\b", version, re.IGNORECASE)
+    splits = (0, 0, 0)
+    if re.search(r"\bSYCL\b", version) and scans_on_host(row_build(version)):
+        splits = tuple(decode_splits(resolve(row["model"]), inputs.batch))
     return inputs.model_copy(update={"prefill_logits_every_token": every, "prefill_expert_loop": cuda,
                                      "prefill_quantized_loop": cuda and loops_experts(row_build(version)),
-                                     "prefill_host_helper": cuda and host_helper(row_build(version))})
+                                     "prefill_host_helper": cuda and host_helper(row_build(version)),
+                                     "decode_host_splits": splits})
 
 
 def sweep_pool_blocks(row: dict[str, Any], modelled: int | None) -> int:

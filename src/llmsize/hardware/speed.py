@@ -34,6 +34,7 @@ from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers_cache_copies import cache_step_traffic
 from llmsize.estimate.engines.vllm_paged_gqa import paged_kv_read_factor
 from llmsize.estimate.engines.vllm_wide_heads import wide_head_note
+from llmsize.hardware import host_split
 from llmsize.hardware.allreduce import allreduce_latency_s
 from llmsize.hardware.attention_flops import (  # re-exported: their former home
     attention_flops_decode as attention_flops_decode,
@@ -339,6 +340,10 @@ class SpeedInputs(Record):
     prefill_moe_host_s: float = Field(
         default=0.0, ge=0, description="seconds each MoE layer's expert mat-muls wait on host round trips "
         "in a prompt ubatch on CUDA/ROCm (Ollama v0.6.8-v0.12.3: engines/ollama_mmid_sync.py)")
+    decode_host_splits: tuple[int, int, int] = Field(
+        default=(0, 0, 0), description="ops of a decode step run on the CPU between graph splits: host round "
+        "trips, bytes over the host link, bytes the CPU moves (llama.cpp SYCL before PR #22149: "
+        "engines/llama_cpp_sycl_ssm_host.py; zeros: none)")
     bf16_weights: bool = Field(
         default=False, description="the weights are stored as BF16 (a BF16 GGUF): llama.cpp's Vulkan backend "
         "runs them on its own shaders (estimate/engines/llama_cpp_vulkan_bf16.py)")
@@ -789,7 +794,10 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     # Sampling runs on the CPU between steps (the next token's input is the sampled one): serial.
     # So does an eager per-expert MoE loop: each torch.where syncs the host with the GPU.
     # So does rebuilding the step's graph where the engine does not reuse it (engines/ollama_graph.py).
-    host_serial = inputs.sampling_s + inputs.num_layers * c.host_graph_per_layer_s
+    # So do ops the GPU backend refuses: the scheduler waits for the GPU, copies their inputs out, runs
+    # them on the CPU and copies the results back (hardware/host_split.py).
+    host_serial = (inputs.sampling_s + inputs.num_layers * c.host_graph_per_layer_s
+                   + host_split.decode_seconds(inputs.decode_host_splits, gpu, c.host_bandwidth_bytes_per_s))
     step += host_serial + c.moe_loop_s
     fixed_s = max(0.0, c.step_fixed_s - gpu_s - comm_s) if c.step_overlapped else c.step_fixed_s
     overhead = (fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + host_serial
@@ -990,6 +998,8 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         what = inputs.sampling_note or "the engine's sampler"
         notes.append(f"sampling adds {inputs.sampling_s * 1e3:.2f} ms a token on the CPU: {what} "
                      "(estimate/engines/ollama_sampling.py)")
+    if inputs.decode_host_splits[0]:
+        notes.append(host_split.note(inputs.decode_host_splits, gpu, c.host_bandwidth_bytes_per_s))
     if inputs.prefill_moe_host_s and inputs.layer_parts.get("moe_ffn") and gpu.vendor != "apple":
         notes.append(f"prompt: {inputs.prefill_moe_host_s * 1e3:.2f} ms a MoE layer per ubatch of host round "
                      "trips (expert grouping on the CPU, estimate/engines/ollama_mmid_sync.py)")

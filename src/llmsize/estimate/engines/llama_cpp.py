@@ -62,6 +62,7 @@ from llmsize.estimate.engines import (
     llama_cpp_placement,
     llama_cpp_scores,
     llama_cpp_sycl,
+    llama_cpp_sycl_ssm_host,
     llama_cpp_vulkan_mmid,
     server_releases,
 )
@@ -298,6 +299,14 @@ class LlamaCpp(BaseEngine):
             walks = llama_cpp_vulkan_mmid.walks_ids(self.build())
             return llama_cpp_vulkan_mmid.WALK_ENGINE if walks else str(self.engine)
         return fusion_engine(self.build())
+
+    def decode_host_splits(self, spec: ModelSpec) -> tuple[int, int, int]:
+        """SYCL builds before PR #22149 run each Mamba-2 layer's SSM_SCAN on the CPU between two graph
+        splits (llama_cpp_sycl_ssm_host.py); every other backend and build keeps the decode on the GPU."""
+        if str(self.wl.backend) != "sycl" or not llama_cpp_sycl_ssm_host.scans_on_host(self.build()):
+            return (0, 0, 0)
+        splits = llama_cpp_sycl_ssm_host.decode_splits(spec, self.wl.batch)
+        return (splits.round_trips, splits.link_bytes, splits.host_bytes)
 
     # --- validation and weights ---------------------------------------------------------------------
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
