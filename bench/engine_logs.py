@@ -283,9 +283,10 @@ LEFT_OUT = [
     "--disable-radix-cache, --mem-fraction-static 0.85): 'mem usage=14.76 GB', 'Mamba Cache is allocated. "
     "max_mamba_cache_size: 8, conv_state size: 0.00 GB, ssm_state size: 0.10 GB', 'KV Cache is allocated. "
     "#tokens: 1557504, K size: 2.23 GB, V size: 2.23 GB'. llmsize (--engine sglang --tp 4 "
-    "--max-mamba-cache-size 8) gives 0.103 GiB of state (23 Mamba-2 layers x 16 of 64 heads x 64 x 128 x 4 B, "
-    "9 slots), 2.228 + 2.228 GiB of K/V (6 attention layers x 1 KV head a rank x 128 x 2 B) and 14.93 GiB "
-    "of weights (+1.2%); no row: the source has no citable repository, and the device is not a CUDA GPU.",
+    "--max-mamba-cache-size 8) gives 0.103 GiB of state (23 Mamba-2 layers x 16 of 64 heads x 64 x 128 x "
+    "4 B, 9 slots), 2.228 + 2.228 GiB of K/V (6 attention layers x 1 KV head a rank x 128 x 2 B) and "
+    "14.93 GiB of weights (+1.2%); no row: the source has no citable repository, and the device is not "
+    "a CUDA GPU.",
     "llama.cpp Nemotron 3 Ultra 550B (ggml-org/llama.cpp#24175, build 9525, RTX 5090): 'KV buffer size = "
     "189.00 MiB (16128 cells, 12 layers, 4/1 seqs)' and 'RS buffer size = 1576.50 MiB (4 cells, 108 layers)';"
     " the model is not in the catalog, so no row.",
