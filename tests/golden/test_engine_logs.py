@@ -76,11 +76,10 @@ KNOWN_GAPS.update(
             "vLLM's graphs keep (its per-graph estimate: 6 / 8 MiB a PIECEWISE / FULL size); not read"
         ),
         "vllm-gpt-oss-20b-h100-tp2-graph-pool": (
-            "llmsize 1.08 GiB vs 1.55 (-30%): no split accumulators here is right (1,024 > 992 requests, "
-            "vLLM's FULL first-capture is 8 MiB), but vLLM's own estimate misses as much (1.09 GiB "
-            "estimated, 1.55 taken): the 0.46 GiB its 2nd-graph delta does not see grows with the 83 "
-            "MXFP4-MoE capture sizes; not traced (the fp32 logits it was priced with before, 0.38 GiB, are "
-            "not allocated)"
+            "llmsize 1.33 GiB vs 1.55 (-14%): its captures go to 1,024 and FlashAttention-3 splits no batch "
+            "above 992, so the accumulators (0.25 GiB) first appear at the 992 capture, after the two sizes "
+            "vLLM profiles (its estimate, 1.09 GiB, misses them and more); the other 0.22 GiB grows with the "
+            "83 MXFP4-MoE capture sizes or the eager warm-ups' own accumulators: not traced"
         ),
         "vllm-qwen3.6-27b-a100-language-only-kv-tokens": (
             "llmsize 282,532 vs 262,872 tokens (+7.5%; +4.4% while the graph estimate carried 485 MiB of "

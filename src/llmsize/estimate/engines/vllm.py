@@ -103,7 +103,7 @@ from llmsize.estimate.engines.vllm_budget import CUDA_CONTEXT_BYTES, kv_budget
 from llmsize.estimate.engines.vllm_dcp import context_of
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
 from llmsize.estimate.engines.vllm_fa_splits import split_accumulator_bytes
-from llmsize.estimate.engines.vllm_graph_pool import graph_node_bytes, max_capture
+from llmsize.estimate.engines.vllm_graph_pool import capture_sizes, graph_node_bytes, max_capture
 from llmsize.estimate.engines.vllm_kv_groups import (
     KV_TERM_RULE,
     KvGroup,
@@ -535,8 +535,9 @@ class Vllm(BaseEngine):
         # The largest capture's activations twice (its eager warm-up's blocks stay cached in the measured
         # window, vllm_graph_pool.py) and FlashAttention-3's split-KV accumulators at the largest FULL
         # decode capture (vllm_fa_splits.py); no logits: compute_logits runs outside the captured forward.
-        full_tokens = min(biggest, self.max_seqs() * query) if modes[0] else 0
-        splits = split_accumulator_bytes(spec, self.wl.tp, full_tokens, query, self.wl.gpu_architecture,
+        full_top = min(biggest, self.max_seqs() * query) if modes[0] else 0
+        full_sizes = [s for s in capture_sizes(largest) if query <= s <= full_top]
+        splits = split_accumulator_bytes(spec, self.wl.tp, full_sizes, query, self.wl.gpu_architecture,
                                          self.wl.attention_backend, e)
         buffers = 2 * biggest * e * (2 * h + 3 * (width // self.wl.tp)) + splits
         layers = -(-spec.num_layers // self.wl.pp)

@@ -10,8 +10,10 @@ kernel then allocates, inside the capture, an fp32 partial output and LSE for ev
 (vllm-project/flash-attention hopper/flash_api.cpp mha_fwd: out_accum {num_splits, num_heads, total_q,
 head_size_v} and softmax_lse_accum {num_splits, num_heads, total_q}, both float), one layer's worth
 since each layer's are freed before the next. mha_fwd turns splitting off above 992 requests
-("disable split for varlen and >992 batches": PREPARE_VARLEN_MAX_BATCHES_1CTA), so gpt-oss, whose
-largest capture is 1,024, gets none.
+("disable split for varlen and >992 batches": PREPARE_VARLEN_MAX_BATCHES_1CTA), so the accumulators
+first appear at the largest FULL capture of at most 992 requests, and the smaller captures after it
+reuse them: for gpt-oss, whose captures go to 1,024, the one of 992 tokens, after the two sizes vLLM
+profiles (its "FULL ... 8.00 MiB first-capture" sees none).
 
 vLLM's own per-mode estimate (gpu_model_runner.profile_cudagraph_memory, "Estimated FULL CUDA graph
 memory: X MiB first-capture", llm-d-planner PR #205 logs, 0.19.0 on H100) shows the term: Llama-3.1-8B
@@ -65,13 +67,14 @@ def _flash_attention_decodes(spec: ModelSpec, architecture: str | None, backend:
     return spec.model_type not in MM_PREFIX_LM_MODEL_TYPES and heads <= FA3_MAX_HEAD and heads % 8 == 0
 
 
-def split_accumulator_bytes(spec: ModelSpec, tp: int, full_tokens: int, query: int,
+def split_accumulator_bytes(spec: ModelSpec, tp: int, full_sizes: list[int], query: int,
                             architecture: str | None, backend: str | None, compute_bytes: int) -> int:
-    """One layer's out_accum + softmax_lse_accum at the largest FULL decode capture (0 when none)."""
-    if full_tokens <= 0 or full_tokens // max(1, query) > MAX_SPLIT_BATCH:
+    """One layer's out_accum + softmax_lse_accum at the largest FULL decode capture (of `full_sizes`,
+    tokens a capture) that still splits, i.e. of at most 992 requests (0 when none does)."""
+    split = [s for s in full_sizes if s > 0 and s // max(1, query) <= MAX_SPLIT_BATCH]
+    if not split or not _flash_attention_decodes(spec, architecture, backend, compute_bytes):
         return 0
-    if not _flash_attention_decodes(spec, architecture, backend, compute_bytes):
-        return 0
+    full_tokens = max(split)
     heads = -(-spec.num_attention_heads // tp)
     value = spec.kv_lora_rank if spec.is_mla else spec.value_head_dim
     return MAX_SPLITS * heads * full_tokens * (value + 1) * ACCUM_BYTES
