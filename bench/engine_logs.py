@@ -278,6 +278,21 @@ LEFT_OUT = [
     "vLLM Qwen3.8-27B on 2x RTX 5090 (noonghunna/club-3090#1084, #1086, #1322, #1339; vllm-"
     "project/recipes#810): the composes run DFlash drafters (not modelled) or do not state the "
     "speculative config in the lines read.",
+    "SGLang NVIDIA-Nemotron-3-Nano-30B-A3B-BF16 at TP 4 on Intel Arc Pro B60 XPUs (a test-failure report "
+    "whose repository the index does not name; --context-length 8192, --max-running-requests 8, "
+    "--disable-radix-cache, --mem-fraction-static 0.85): 'mem usage=14.76 GB', 'Mamba Cache is allocated. "
+    "max_mamba_cache_size: 8, conv_state size: 0.00 GB, ssm_state size: 0.10 GB', 'KV Cache is allocated. "
+    "#tokens: 1557504, K size: 2.23 GB, V size: 2.23 GB'. llmsize (--engine sglang --tp 4 "
+    "--max-mamba-cache-size 8) gives 0.103 GiB of state (23 Mamba-2 layers x 16 of 64 heads x 64 x 128 x "
+    "4 B, 9 slots), 2.228 + 2.228 GiB of K/V (6 attention layers x 1 KV head a rank x 128 x 2 B) and "
+    "14.93 GiB of weights (+1.2%); no row: the source has no citable repository, and the device is not "
+    "a CUDA GPU.",
+    "llama.cpp Nemotron 3 Ultra 550B (ggml-org/llama.cpp#24175, build 9525, RTX 5090): 'KV buffer size = "
+    "189.00 MiB (16128 cells, 12 layers, 4/1 seqs)' and 'RS buffer size = 1576.50 MiB (4 cells, 108 layers)';"
+    " the model is not in the catalog, so no row.",
+    "vLLM, Nemotron 3 Super 120B on 2x H100 80GB (NVIDIA-AI-Blueprints/retail-shopping-assistant#95): "
+    "'max_num_seqs (1024) exceeds available Mamba cache blocks (524)'; the checkpoint, release, "
+    "max_model_len and utilization are not in the text read, so no row.",
 ]
 
 

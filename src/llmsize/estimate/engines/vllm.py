@@ -102,7 +102,8 @@ from llmsize.estimate.engines.torch_alloc import weights_block_slack
 from llmsize.estimate.engines.vllm_budget import CUDA_CONTEXT_BYTES, kv_budget
 from llmsize.estimate.engines.vllm_dcp import context_of
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
-from llmsize.estimate.engines.vllm_graph_pool import graph_node_bytes, max_capture
+from llmsize.estimate.engines.vllm_fa_splits import split_accumulator_bytes
+from llmsize.estimate.engines.vllm_graph_pool import capture_sizes, graph_node_bytes, max_capture
 from llmsize.estimate.engines.vllm_kv_groups import (
     KV_TERM_RULE,
     KvGroup,
@@ -516,8 +517,9 @@ class Vllm(BaseEngine):
         return profile_run_bytes(spec, e, self.wl, self.batched_tokens(), self.max_seqs())
 
     def cuda_graph_bytes(self, spec: ModelSpec, e: int) -> int:
-        """The graph pool: the largest captured decode batch's forward activations and logits, plus the
-        driver memory every FULL and PIECEWISE graph keeps per kernel node (vllm_graph_pool.py)."""
+        """The graph pool: the largest captured decode batch's forward activations and FlashAttention-3's
+        split accumulators, plus the driver memory every FULL and PIECEWISE graph keeps per kernel node
+        (vllm_graph_pool.py)."""
         modes = vllm_cudagraph_mode.captures(self.wl.cudagraph_mode)
         if self.wl.enforce_eager or modes == (False, False):
             return 0
@@ -530,11 +532,14 @@ class Vllm(BaseEngine):
             biggest = min(biggest, self.max_seqs() * query)
         h = spec.hidden_size
         width = max(spec.max_mlp_width, spec.moe_intermediate_size * max(1, spec.num_experts_per_tok))
-        # The logits term is the rank's lm_head shard (ParallelLMHead: vocab / tp rows) in fp32. Inferred,
-        # not read in the capture code: Llama-3.1-8B's pool at TP 1/2/4 (0.91/0.76/0.67 GiB, llm-d-planner
-        # PR #205) falls by what a halving shard frees, with the same node memory a layer.
-        logits = biggest * -(-spec.vocab_size // self.wl.tp) * 4
-        buffers = biggest * e * (2 * h + 3 * (width // self.wl.tp)) + logits
+        # The largest capture's activations twice (its eager warm-up's blocks stay cached in the measured
+        # window, vllm_graph_pool.py) and FlashAttention-3's split-KV accumulators at the largest FULL
+        # decode capture (vllm_fa_splits.py); no logits: compute_logits runs outside the captured forward.
+        full_top = min(biggest, self.max_seqs() * query) if modes[0] else 0
+        full_sizes = [s for s in capture_sizes(largest) if query <= s <= full_top]
+        splits = split_accumulator_bytes(spec, self.wl.tp, full_sizes, query, self.wl.gpu_architecture,
+                                         self.wl.attention_backend, e)
+        buffers = 2 * biggest * e * (2 * h + 3 * (width // self.wl.tp)) + splits
         layers = -(-spec.num_layers // self.wl.pp)
         return buffers + graph_node_bytes(spec, layers, biggest, self.max_seqs() * query, query, modes)
 

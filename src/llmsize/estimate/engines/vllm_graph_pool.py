@@ -14,16 +14,20 @@ GptOssForCausalLMConfig.verify_and_update_config (vllm/model_executor/models/con
 
 Because the largest size is captured first and smaller ones reuse its blocks (capture_model: "Capture
 the large shapes first so that the smaller shapes can reuse the memory pool"), the pool's tensors are
-those of the largest capture (Vllm.cuda_graph_bytes' activations and logits; the logits' place in the
-pool is inferred from the TP 1/2/4 logs, see there). What grows with the number
-of graphs is the driver's per-node state of each instantiated graph (cudaGraphInstantiate keeps kernel
-parameters and launch descriptors in device memory): the graph's kernel nodes, counted here from
+those of the largest capture (Vllm.cuda_graph_bytes): its activations twice, since
+`_warmup_and_capture` runs an eager `_dummy_run` before each capture and the caching allocator keeps
+that run's blocks until the `empty_cache` after capture_model has read the free memory, and
+FlashAttention-3's split accumulators of the largest FULL capture (vllm_fa_splits.py). No logits:
+`_dummy_run` returns hidden states and the sampler warm-up runs after capture_model. What grows with
+the number of graphs is the driver's per-node state of each instantiated graph (cudaGraphInstantiate
+keeps kernel parameters and launch descriptors in device memory): the graph's kernel nodes, counted here from
 speed_profile.FUSED_LAYER_KERNELS (the kernels a compiled decode step replays per block part).
 
 Bytes a kernel node: NVIDIA/cccl PR #3768 ("CUDA graph consumes around 10KB per kernel node") gives
-the order; the value used, 22 KB, is the one measured constant, read from a single row: Llama-3.1-8B
+the order; the value used, 20 KB, is the one measured constant, read from a single row: Llama-3.1-8B
 at TP 1 on an H100 (llm-d-planner PR #205 log, "Graph capturing finished in 3 secs, took 0.91 GiB")
-after its activations and logits. The 14 other rows of tests/golden/engine_logs.yaml
+after its two activation sets and its split accumulators (22 KB when the pool was priced with fp32
+logits instead, which vLLM does not capture). The 14 other rows of tests/golden/engine_logs.yaml
 (`vllm-*-graph-pool`) are held out. The tensor-parallel all-reduce adds no node the data shows
 (Llama-3.1-8B at TP 1/2/4 keep ~0.38 MiB a layer a size), so none is counted.
 """
@@ -36,7 +40,7 @@ from llmsize.specs.models import ModelSpec
 
 # REFERENCE: NVIDIA/cccl PR #3768 (~10 KB a kernel node, order of magnitude); fitted on the
 # llm-d-planner PR #205 Llama-3.1-8B TP 1 H100 row only (0.91 GiB), see the module docstring.
-NODE_BYTES = 22 * 1024
+NODE_BYTES = 20 * 1024
 # REFERENCE: vllm/compilation/backends.py split_graph: the attention op (unified_attention_with_output,
 # and the MLA backend's forward, whose W_UK / W_UV absorption bmm's run inside it) stays outside the
 # PIECEWISE graphs: reshape_and_cache (concat_and_cache_mla) + the attention kernel, plus MLA's 2 bmm's.
