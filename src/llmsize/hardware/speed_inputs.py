@@ -40,6 +40,17 @@ def _eager(engine: str, enforce_eager: bool) -> str:
     return eager_engine(engine, enforce_eager)
 
 
+def _delta_prefill_bytes(spec: ModelSpec, wl: Workload, tp: int) -> int:
+    """Bytes a prompt token moves through the chunked Gated DeltaNet kernels of every delta-net layer, on
+    one TP rank (estimate/engines/fla_chunk_prefill.py); 0 for a model without them."""
+    if spec.recurrent is None or spec.recurrent.kind != "gated_deltanet":
+        return 0
+    from llmsize.estimate.engines.fla_chunk_prefill import chunk_bytes_per_token
+
+    element = 4 if speed_dtype(spec, wl) == "fp32" else 2
+    return layer_parts(spec).get("linear_attention", 0) * chunk_bytes_per_token(spec.recurrent, element, tp)
+
+
 def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | None = None,
                  engine: str | None = None) -> SpeedInputs:
     """What the speed model needs of one estimate on one layout (`engine` overrides the workload's).
@@ -102,6 +113,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         **_expert_ranks(spec, wl),
         expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,
         layer_parts=layer_parts(spec),
+        delta_prefill_bytes_per_token=_delta_prefill_bytes(spec, wl, layout.tp),
         qk_norm_tp_collectives=spec.qk_norm_tp_collectives,
         experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,
         score_bytes_prefill=wl.batch * engine_for(wl).prefill_score_bytes(spec, wl.prefill_tokens),
