@@ -48,7 +48,9 @@ def test_the_chunk_states_are_32_mib_a_layer_at_2048_tokens() -> None:
 
 def test_a100_layer_step_as_attributed() -> None:
     # PEGAINFER_A100 (vLLM 0.27, A100-SXM4-40GB, Qwen3.5-4B): "Per layer-step ... 247 us against FLA's 433",
-    # where vLLM's step budget on that card is 2,048 tokens (two 1,024-token prompts a step at c16).
+    # where vLLM's step budget on that card is 2,048 tokens (two 1,024-token prompts a step at c16). The
+    # count holds the custom op's conv and copies too (a third of its bytes), which that attribution may
+    # book elsewhere; its "Next step" list gives FLA 0.29 ms a step without the step's width.
     gpu = get_gpu("A100-SXM-40GB")
     inputs = _inputs("Qwen3.5-4B", "vllm", 2048)
     c = resolve_constants(inputs, gpu)
