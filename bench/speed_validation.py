@@ -2100,7 +2100,7 @@ FINDINGS = (
     "state is read and written in place every step (qwen3_next.py _forward_core: "
     "fused_recurrent_gated_delta_rule(initial_state=ssm_state, inplace_final_state=True)), which the "
     "state_traffic of 2 already prices; a text prompt to the vision-language checkpoint skips the "
-    "multimodal processor (inputs/preprocess.py _process_text runs it only with multi_modal_data). Two "
+    "multimodal processor (inputs/preprocess.py _process_text runs it only with multi_modal_data). Three "
     "mechanisms changed. (1) The eager mixer count (vllm_eager_kernels.py) had four in-projections; 0.17.0 "
     "runs two (qwen3_5.py Qwen3_5GatedDeltaNet.forward: in_proj_qkvz, in_proj_ba, stacked from the "
     "checkpoint's four), whose ba.chunk halves are copied by .contiguous(), and z.reshape(-1, head_v_dim) "
@@ -2126,9 +2126,20 @@ FINDINGS = (
     "c16 output -7.5 -> -9.5%. New held-out rows (pegainfer docs/models/qwen35/optimization.md, vLLM 0.18.0 "
     "on an RTX 5070 Ti): TTFT 2,048 +49.4% (+42.5% without the term; the same page's earlier --enforce-eager "
     "run read 222 ms, so that prefill is not launch-bound and the excess is the card's mat-mul share, not "
-    "the delta net), TPOT +14.5%. vLLM held-out median 9.50% -> 9.52% (the two new rows), worst 137.5% "
-    "unchanged; other engines unchanged. Left: the eager 9B steps (33-40 ms published, host-bound on an "
-    "unnamed CPU), the A100 per-request cost, the H20 EP row.",
+    "the delta net), TPOT +14.5% -> +6.9% with (3). (3) The checkpoint's vision tower, which vLLM builds "
+    "unless --language-model-only (vllm_language_only.py), was read by every decode step of a dense model: "
+    "read_share.read_fraction skipped the embedding lookup but not the 'extra' group that read_bytes "
+    "already skips for MoE models ('a vision tower not at all'); a text token never runs it, so a "
+    "safetensors checkpoint's tower is now left out of the step's reads (GGUF text files hold none: "
+    "unchanged). Qwen3.5-4B TPOT A100 +14.4 -> +7.2%, RTX 5090 +15.7 -> +8.7% (pegainfer PR #386), "
+    "A100 c16 +28.1 -> +25.6%; RTX 4090 c1 -15.4 -> -9.5%, c64 +6.0 -> +9.9%; gemma-4-31B GH200 TPOT "
+    "+15.7..+33.8 -> +13.8..+32.3%; SGLang Qwen3.5-27B bf16 H200 +15.4 -> +13.7%; worse: Ministral-3-8B "
+    "MI300X c32 output +61.3 -> +66.4%, Llama-3.2-90B-Vision 4 x H100 TPOT -44.6 -> -46.6%, SGLang "
+    "gemma-4-31B MI300X c1 output +6.2 -> +7.8%. Held-out medians (the branch's base, the two new rows "
+    "included): vLLM 9.53% -> 9.42% (9.50% before the rows were added), SGLang 10.26% -> 10.26%, worst "
+    "unchanged (137.5 / 98.5%); llama.cpp, Ollama, transformers unchanged. Left: the eager 9B steps "
+    "(33-40 ms published, host-bound on an unnamed CPU), the A100 per-request cost, the H20 EP row, and "
+    "SGLang's GDN prefill (it vendors FLA too; not read here).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

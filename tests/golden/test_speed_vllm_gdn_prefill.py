@@ -16,7 +16,7 @@ from llmsize.estimate.engines.fla_chunk_prefill import chunk_bytes_per_token, st
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import Layout
-from llmsize.hardware.speed import SpeedInputs, prefill_seconds, resolve_constants
+from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants
 from llmsize.hardware.speed_inputs import speed_inputs
 from llmsize.specs.resolve import resolve
 
@@ -79,3 +79,26 @@ def test_only_vllm_pays_it_and_only_for_delta_nets() -> None:
         2048 * gdn.delta_prefill_bytes_per_token / c.delta_prefill_bytes_per_s)
     # SGLang's and llama.cpp's profiles do not claim this path (not read here; llama.cpp has its own GDN op).
     assert resolve_constants(_inputs("Qwen3.5-4B", "sglang", 2048), gpu).delta_prefill_bytes_per_s == 0
+
+
+PEGAINFER_5090 = "https://github.com/pegainfer-project/pegainfer/pull/386"
+
+
+def test_a_loaded_vision_tower_is_not_read_per_decode_token() -> None:
+    # Qwen3.5-4B is a vision-language checkpoint: vLLM builds its tower unless --language-model-only
+    # (vllm_language_only.py), but a text decode step never runs it. The step reads what the
+    # language-only server loads, both ways.
+    spec = resolve("Qwen3.5-4B")
+    assert spec.extra_params > 0
+    loaded = _inputs("Qwen3.5-4B", "vllm", 1024)
+    wl = Workload.model_validate({"engine": "vllm", "context": 1025, "prompt_tokens": 1024,
+                                  "language_model_only": True})
+    text_only = speed_inputs(spec, wl, estimate(spec, wl), Layout(tp=1, pp=1))
+    assert loaded.weight_bytes_per_gpu > text_only.weight_bytes_per_gpu
+    read = loaded.active_weight_bytes_per_gpu
+    assert read == pytest.approx(text_only.active_weight_bytes_per_gpu, rel=0.005)
+    # PEGAINFER_5090 (vLLM 0.23.0, RTX 5090, text-only, one stream, 1024 in / 256 out): TPOT p50 6.32 ms.
+    # Read with the tower, the modelled step was 7.31 ms (+16%).
+    gpu = get_gpu("RTX-5090")
+    step, _ = decode_step(loaded, gpu, resolve_constants(loaded, gpu), 1024 + 128)
+    assert step == pytest.approx(6.32e-3, rel=0.1), PEGAINFER_5090
