@@ -26,8 +26,12 @@ def routed_weight_share(spec: ModelSpec) -> float:
     return sum(g.numel for g in groups if g.kind == "expert") / total if total else 0.0
 
 
-def read_fraction(spec: ModelSpec, batch: int) -> float:
+def read_fraction(spec: ModelSpec, batch: int, towers_loaded: bool = False) -> float:
     """Share of the weight parameters one decode step reads.
+
+    `towers_loaded`: the weights counted hold the checkpoint's vision / audio tower (a safetensors
+    checkpoint an engine loads whole), which a text token never runs; a GGUF text file has none (the
+    tower is the separate mmproj), so its share leaves them in.
 
     The embedding table is a lookup (only `batch` rows are read) unless it doubles as the head (the
     per-layer embedding table of Gemma 3n / Gemma 4 E-models never does);
@@ -42,7 +46,9 @@ def read_fraction(spec: ModelSpec, batch: int) -> float:
     for g in groups:
         # Gemma 3n / Gemma 4's per-layer table (embed_tokens_per_layer) is a lookup whatever the head.
         lookup = not spec.tie_word_embeddings or g.name == "embed_tokens_per_layer"
-        if g.kind == "embedding" and lookup:
+        # The vision / audio tower and its projector (specs/params.py 'extra') run on media inputs, not
+        # per text token, as read_bytes counts them for MoE models.
+        if (g.kind == "embedding" and lookup) or (towers_loaded and g.name == "extra"):
             skipped += g.numel
         elif g.kind == "expert" and spec.num_experts:
             untouched = (1 - spec.num_experts_per_tok / spec.num_experts) ** batch

@@ -94,6 +94,9 @@ class SpeedConstants(Record):
     launch_per_layer_s: float
     gpu_per_layer_s: float
     state_traffic: float = Field(default=2.0, description="bytes moved per recurrent-state byte per step")
+    delta_prefill_bytes_per_s: float = Field(
+        default=0.0, description="achieved rate of the chunked Gated DeltaNet prefill kernels' memory "
+        "traffic (the 16-bit stream share; 0: the engine does not run them)")
     latency_layers: float = Field(
         default=0.0, description="dense-layer equivalents of small-kernel latency per forward pass, from "
         "the engine's kernel counts per block part (0: one per layer)")
@@ -324,6 +327,10 @@ class SpeedInputs(Record):
     state_bytes_per_gpu: int = Field(
         default=0, ge=0, description="linear-attention / Mamba state of the batch on this GPU: read and "
         "written back every decode step, whatever the context")
+    delta_prefill_bytes_per_token: int = Field(
+        default=0, ge=0, description="bytes one prompt token moves through GPU memory in the chunked Gated "
+        "DeltaNet kernels of all the model's delta-net layers on one GPU (estimate/engines/"
+        "fla_chunk_prefill.py); paid where the engine runs them (chunked_delta_prefill)")
     score_bytes_prefill: float = Field(
         default=0.0, ge=0, description="bytes the batch's prompts move through materialised attention "
         "scores (llama.cpp without flash attention: estimate/engines/llama_cpp_scores.py; 0: fused)")
@@ -427,6 +434,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         eager_launch_per_layer_s=prof.eager_launch_per_layer_s,
         gpu_per_layer_s=class_value(prof.gpu_per_layer_by_class, gpu, prof.gpu_per_layer_s),
         state_traffic=prof.state_traffic,
+        delta_prefill_bytes_per_s=(gpu.bandwidth_bytes_per_s * kernel_bandwidth("16bit", gpu)
+                                   if prof.chunked_delta_prefill else 0.0),
         latency_layers=_latency_layers(inputs, (prof.one_sequence_kernels if inputs.batch == 1 else {})
                                        or prof.layer_kernels),
         gpu_per_node_s=_per_node(prof, gpu),
@@ -880,6 +889,10 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                                        tokens, chunk)
     seconds += prompt_dequant_seconds(inputs, gpu, c, tokens, chunk)  # llama.cpp CUDA before PR #8075
     seconds += tower_seconds(inputs, gpu, c)  # images / video: the encoder runs before the decoder
+    # Gated DeltaNet layers pass their chunk intermediates through memory, kernel after kernel, between
+    # the mat-muls (estimate/engines/fla_chunk_prefill.py); each pipeline stage holds its share of them.
+    if c.delta_prefill_bytes_per_s:
+        seconds += tokens * inputs.delta_prefill_bytes_per_token / c.delta_prefill_bytes_per_s
     return seconds, "compute" if compute_s >= memory_s else "memory"
 
 

@@ -24,7 +24,7 @@ from llmsize.hardware.attention_flops import (
 from llmsize.hardware.encoder_time import media_speed_workload
 from llmsize.hardware.head_params import head_params, outside_params
 from llmsize.hardware.layout import Layout
-from llmsize.hardware.read_bytes import read_byte_shares
+from llmsize.hardware.read_bytes import GGUF_ENGINES, read_byte_shares
 from llmsize.hardware.read_share import read_fraction, routed_active_params, routed_weight_share
 from llmsize.hardware.speed import SpeedInputs
 from llmsize.specs.models import ModelSpec, QuantMethod
@@ -40,6 +40,17 @@ def _eager(engine: str, enforce_eager: bool) -> str:
     return eager_engine(engine, enforce_eager)
 
 
+def _delta_prefill_bytes(spec: ModelSpec, wl: Workload, tp: int) -> int:
+    """Bytes a prompt token moves through the chunked Gated DeltaNet kernels of every delta-net layer, on
+    one TP rank (estimate/engines/fla_chunk_prefill.py); 0 for a model without them."""
+    if spec.recurrent is None or spec.recurrent.kind != "gated_deltanet":
+        return 0
+    from llmsize.estimate.engines.fla_chunk_prefill import chunk_bytes_per_token
+
+    element = 4 if speed_dtype(spec, wl) == "fp32" else 2
+    return layer_parts(spec).get("linear_attention", 0) * chunk_bytes_per_token(spec.recurrent, element, tp)
+
+
 def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | None = None,
                  engine: str | None = None) -> SpeedInputs:
     """What the speed model needs of one estimate on one layout (`engine` overrides the workload's).
@@ -49,7 +60,11 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
     wl, encoder_flops, encoder_attention, encoder_tp = media_speed_workload(spec, wl)
     layout = layout or Layout(wl.tp, wl.pp, max(1, wl.num_gpus // max(1, wl.tp * wl.pp)))
     groups = max(1, spec.num_attention_heads // max(1, spec.num_kv_heads)) if not spec.is_mla else 1
-    read_share, routed_share = read_fraction(spec, wl.batch), routed_weight_share(spec)
+    # A safetensors checkpoint's towers are loaded but never run for text (vLLM --language-model-only
+    # leaves them out, a GGUF text file has none): hardware/read_share.py.
+    towers = wl.engine not in GGUF_ENGINES and not wl.language_model_only
+    read_share = read_fraction(spec, wl.batch, towers_loaded=towers)
+    routed_share = routed_weight_share(spec)
     # MoE: routed experts, routers and the dense path are stored in different types (hardware/read_bytes.py).
     by_bytes = read_byte_shares(spec, wl) if spec.num_experts else None
     if by_bytes is not None:
@@ -103,6 +118,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         **_expert_ranks(spec, wl),
         expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,
         layer_parts=layer_parts(spec),
+        delta_prefill_bytes_per_token=_delta_prefill_bytes(spec, wl, layout.tp),
         qk_norm_tp_collectives=spec.qk_norm_tp_collectives,
         experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,
         score_bytes_prefill=wl.batch * engine_for(wl).prefill_score_bytes(spec, wl.prefill_tokens),

@@ -129,6 +129,10 @@ class EngineSpeedProfile(Record):
         description="bytes moved per byte of recurrent (GDN / Mamba) state per decode step: read and written "
         "back in place = 2",
     )
+    chunked_delta_prefill: bool = Field(
+        default=False, description="a prompt's Gated DeltaNet layers run flash-linear-attention's chunked "
+        "Triton kernels, each passing its result to the next through GPU memory (vLLM: "
+        "estimate/engines/fla_chunk_prefill.py); False: not priced")
     matrix_units: bool = Field(
         default=False, description="prompt mat-muls run on the GPU cores' matrix units where the device "
         "has ones reached only through a dedicated API (llama.cpp: Metal 4 tensor API on Apple M5; "

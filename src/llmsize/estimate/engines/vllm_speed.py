@@ -48,6 +48,9 @@ SPEED_V1_SYNC = SPEED_V0.model_copy(update={
     # V1 ranks receive the scheduler output through shared memory; the custom all-reduce's measured
     # latency applies (hardware/allreduce.py).
     "allreduce_kernel_measured": True,
+    # Gated DeltaNet prompts (Qwen3-Next from 0.10.2, Qwen3.5) run the vendored FLA chunk kernels
+    # through HBM (fla_chunk_prefill.py); V0 of 0.6.3 ran no such model.
+    "chunked_delta_prefill": True,
     "sources": ("https://github.com/vllm-project/vllm/blob/v0.10.0/vllm/v1/engine/core.py",)})
 # From 0.14 the V1 engine schedules the next step while the GPU runs this one (async scheduling on by
 # default): the same constants, the host step overlapped (estimate/engines/vllm_async.py).
