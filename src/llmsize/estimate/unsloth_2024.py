@@ -36,3 +36,9 @@ def rope_cache_rows(spec: ModelSpec, seq_len: Num) -> Num:
 def rope_caches_bytes(spec: ModelSpec, seq_len: Num, elem: int) -> Num:
     """cos + sin of every layer, in the compute dtype."""
     return spec.num_layers * 2 * rope_cache_rows(spec, seq_len) * spec.head_dim * elem
+
+
+IGNORED_WARNING = (
+    "--unsloth-2024 ignored: it describes Unsloth's LoRA kernels and checkpointing, which run only with "
+    "--framework unsloth in a LoRA/QLoRA training mode"
+)

@@ -115,7 +115,7 @@ def _dims(
         loss=str(rc.loss),
         loss_chunks=rc.loss_chunks,
         fast=rc.fast_kernels and wl.mode.trains,
-        lora_sum_tmp=rc.fast_kernels and wl.mode.trains and wl.unsloth_2024,
+        lora_sum_tmp=rc.fast_kernels and lora and wl.unsloth_2024,
         compiled=wl.compile and wl.mode.trains,
         compiled_loss=rc.compiled_loss and wl.mode.trains,
         logits_fp32=rc.logits_fp32 and wl.mode.trains,
