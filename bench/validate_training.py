@@ -691,7 +691,7 @@ for model, label, gb, context, fw in (
             f"{US_G2} (Gemma 2 max. context)",
             f"{'Unsloth' if unsloth else 'HF + FA2'} QLoRA r32, {label}, {gb} GB card, {context:,} tokens",
             f"{model} {G2_BASE} --framework {fw} --context {context} "
-            + ("--loss inplace" if unsloth else "--loss full-shifted"),
+            + ("--loss inplace --unsloth-2024" if unsloth else "--loss full-shifted"),
             gb,
             "card",
             False,
@@ -699,7 +699,8 @@ for model, label, gb, context, fw in (
             + (
                 "Unsloth's torch.compile'd softcapped attention (gemma2_attention: fused softcap-softmax, "
                 "bf16 scores and probabilities kept; unsloth_gemma2_attention.py); pre-CCE loss "
-                "(--loss inplace)"
+                "(--loss inplace); --unsloth-2024: matmul_lora's output-sized LoRA temporary, fixed fp32 "
+                "per-layer RoPE caches (GemmaFixedRotaryEmbedding), no checkpoint GPU buffer"
                 if unsloth
                 else "transformers 4.42 eager attention with softcapping; its upcast, shifted loss as "
                 "--loss full-shifted"

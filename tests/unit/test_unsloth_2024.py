@@ -42,3 +42,13 @@ def test_other_frameworks_ignore_it_and_say_so() -> None:
     assert any(w.startswith("--unsloth-2024 ignored") for w in flagged.warnings)
     unsloth = estimate(spec, Workload(framework="unsloth", unsloth_2024=True, context=8192, **QLORA))
     assert not any("--unsloth-2024" in w for w in unsloth.warnings)
+
+
+def test_gemma_rope_caches_are_fixed_fp32_at_max_positions() -> None:
+    # GemmaFixedRotaryEmbedding (unsloth/models/gemma.py, c100900): built once at
+    # max_position_embeddings rows, fp32, never grown by the training forward
+    from llmsize.estimate.unsloth_2024 import rope_caches_bytes
+
+    spec = llmsize.resolve("gemma-2-9b")
+    fixed = spec.num_layers * 2 * spec.max_position_embeddings * spec.head_dim * 4
+    assert rope_caches_bytes(spec, 1_000, 2) == rope_caches_bytes(spec, 100_000, 2) == fixed

@@ -8,6 +8,9 @@ still constructed), an Unsloth `LlamaRotaryEmbedding` / `LlamaExtendedRotaryEmbe
 It starts at `min(4 * 8192, max_position_embeddings)` rows and `LlamaAttention_fast_forward` calls
 `rotary_emb.extend_rope_embedding(V, seq_len)`, which regrows it in V's dtype to the sequence
 rounded up to a multiple of 8192. Each layer keeps its own pair for the rest of the run.
+Gemma and Gemma 2 (unsloth/models/gemma.py GemmaFixedRotaryEmbedding, read at c100900, July 2024,
+installed by FastGemma2Model.pre_patch) build each layer's pair once, fp32, at
+max_position_embeddings rows, and the training forward reads `cos_cached` as it is (no growth).
 
 The other two mechanisms of that code are in unsloth_kernels.py (matmul_lora's temporary) and
 activations/candidates.py (the checkpoint with no GPU buffer).
@@ -34,7 +37,9 @@ def rope_cache_rows(spec: ModelSpec, seq_len: Num) -> Num:
 
 
 def rope_caches_bytes(spec: ModelSpec, seq_len: Num, elem: int) -> Num:
-    """cos + sin of every layer, in the compute dtype."""
+    """cos + sin of every layer: Llama's grown in the compute dtype, Gemma's fixed in fp32."""
+    if spec.model_type.startswith("gemma"):
+        return spec.num_layers * 2 * spec.max_position_embeddings * spec.head_dim * 4
     return spec.num_layers * 2 * rope_cache_rows(spec, seq_len) * spec.head_dim * elem
 
 
