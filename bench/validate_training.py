@@ -388,20 +388,15 @@ UNSLOTH_ROWS = [
 # Llama 3.3 70B, same README table and method (4-bit QLoRA r32 on all linear layers, batch 1)
 UNSLOTH_70B_ROWS = [(48, 12106, None), (80, 89389, 6916)]
 UNSLOTH_NOTE = (
-    "largest context that fitted: the card is an upper bound. Unsloth's code puts the peak in the "
-    "recomputed first block's LoRA_MLP backward, beside its GPU buffer for offloaded block inputs and "
-    "(forward) the last block's input it does not offload (both modelled); the table's slope "
-    "(222 KiB/token for 8B, 434 for 70B: 27 hidden-sized bf16 tensors per token for both) is still "
-    "1.3x what that code keeps allocated, and not explained: Unsloth sets PYTORCH_CUDA_ALLOC_CONF="
-    "expandable_segments:True,roundup_power2_divisions:[32:256,64:128,256:64,>:32] (unsloth/__init__.py), "
-    "so segments grow in place (little fragmentation) and c10's round_size pads a block over 256 MB by "
-    "less than 1/32 of its size. Unsloth's fused CE sizes its chunks to half the free VRAM at the first "
-    "call (unsloth_zoo fused_losses get_chunk_size), not modelled. The run was Unsloth of December 2024 "
-    "(unsloth d9ed4be, unsloth-zoo 9c643b6): Apple's CCE (whose backward also allocates a vocab x hidden "
-    "dc for the frozen head), Unsloth_Offloaded_Gradient_Checkpointer offloading every block input with "
-    "no GPU buffer, and a RoPE cos/sin cache per layer grown to the sequence (16 KiB/token for 8B): "
-    "about the same bytes per token as modelled. The table is a straight line (4,719 tokens per GB of "
-    "card for 8B, 2,415 for 70B, 405 for HF + FA2): its rows carry one extrapolated slope"
+    "largest context that fitted: the card is an upper bound. The run was Unsloth of December 2024 "
+    "(unsloth d9ed4be, unsloth-zoo 9c643b6), modelled with --unsloth-2024: matmul_lora adds the LoRA "
+    "term as out += (X @ A) @ (s * B), an output-sized temporary, so LoRA_MLP's backward holds DW and "
+    "that temporary (2 x intermediate per token) beside e and g (unsloth_kernels.py); every layer's "
+    "rotary module keeps a cos/sin cache grown to the sequence (unsloth_2024.py: 16 KiB/token for 8B); "
+    "Unsloth_Offloaded_Gradient_Checkpointer offloads every block input, the last too, with no GPU "
+    "buffer. Apple's CCE is the loss (its backward also allocates a vocab x hidden dc for the frozen "
+    "head). The table is a straight line (4,719 tokens per GB of card for 8B, 2,415 for 70B, 405 for "
+    "HF + FA2): its rows carry one extrapolated slope"
 )
 
 
@@ -423,7 +418,7 @@ def _max_context_rows(model: str, label: str, table: list[tuple[int, int, int | 
             Row(
                 f"{US} ({label} max. context)",
                 f"Unsloth QLoRA r32, {gb} GB card, {unsloth_ctx:,} tokens",
-                f"{base} --framework unsloth --context {unsloth_ctx}",
+                f"{base} --framework unsloth --unsloth-2024 --context {unsloth_ctx}",
                 gb,
                 "card",
                 False,
@@ -635,11 +630,12 @@ US_31 = "https://unsloth.ai/blog/llama3-1"
 US_OLD_NOTE = (
     "largest context that fitted: the card is an upper bound. Unsloth before CCE: CausalLM_fast_forward "
     "(unsloth/models/llama.py, commit d9ed4be) takes Fast_CrossEntropyLoss on the bf16 logits "
-    "(--loss inplace) and returns them, and accelerate copies them to fp32; the peak is that copy"
+    "(--loss inplace) and returns them, and accelerate copies them to fp32; the peak is that copy. "
+    "--unsloth-2024: matmul_lora's output-sized LoRA temporary, per-layer RoPE caches, no GPU buffer"
 )
 US_OLD = (
     "--mode qlora --lora-rank 32 --lora-targets all-linear --attention flash --framework unsloth "
-    "--loss inplace"
+    "--loss inplace --unsloth-2024"
 )
 for source, model, label, gb, context, batch in (
     (US_33, "Llama-3.3-70B-Instruct", "Llama 3.3 70B", 48, 7385, 1),
@@ -695,7 +691,7 @@ for model, label, gb, context, fw in (
             f"{US_G2} (Gemma 2 max. context)",
             f"{'Unsloth' if unsloth else 'HF + FA2'} QLoRA r32, {label}, {gb} GB card, {context:,} tokens",
             f"{model} {G2_BASE} --framework {fw} --context {context} "
-            + ("--loss inplace" if unsloth else "--loss full-shifted"),
+            + ("--loss inplace --unsloth-2024" if unsloth else "--loss full-shifted"),
             gb,
             "card",
             False,
@@ -703,7 +699,8 @@ for model, label, gb, context, fw in (
             + (
                 "Unsloth's torch.compile'd softcapped attention (gemma2_attention: fused softcap-softmax, "
                 "bf16 scores and probabilities kept; unsloth_gemma2_attention.py); pre-CCE loss "
-                "(--loss inplace)"
+                "(--loss inplace); --unsloth-2024: matmul_lora's output-sized LoRA temporary, fixed fp32 "
+                "per-layer RoPE caches (GemmaFixedRotaryEmbedding), no checkpoint GPU buffer"
                 if unsloth
                 else "transformers 4.42 eager attention with softcapping; its upcast, shifted loss as "
                 "--loss full-shifted"

@@ -227,6 +227,15 @@ FlexDenseMaskOpt = Annotated[
         rich_help_panel=_TRAIN,
     ),
 ]
+Unsloth2024Opt = Annotated[
+    bool,
+    Option(
+        "--unsloth-2024",
+        help="Unsloth of 2024 (before March 2025): matmul_lora's output-sized LoRA temporary, and every "
+        "checkpointed block input offloaded with no GPU buffer.",
+        rich_help_panel=_TRAIN,
+    ),
+]
 Fp8TrainingOpt = Annotated[
     Fp8Recipe | None,
     Option(
@@ -476,6 +485,7 @@ def build_workload(
     objective: ObjectiveOpt = Objective.SFT,
     precompute_ref_log_probs: PrecomputeRefOpt = False,
     flex_dense_mask: FlexDenseMaskOpt = False,
+    unsloth_2024: Unsloth2024Opt = False,
     completion_tokens: CompletionTokensOpt = None,
     kl_beta: KlBetaOpt = 0.0,
     fp8_training: Fp8TrainingOpt = None,
@@ -545,6 +555,7 @@ def build_workload(
             objective=objective,
             precompute_ref_log_probs=precompute_ref_log_probs,
             flex_dense_mask=flex_dense_mask,
+            unsloth_2024=unsloth_2024,
             completion_tokens=completion_tokens,
             kl_beta=kl_beta,
             fp8_training=fp8_training,

@@ -44,7 +44,7 @@ from llmsize.estimate.weights import (
     stage_shards,
     stage_weight_bytes,
 )
-from llmsize.estimate.workload import Offload, Workload
+from llmsize.estimate.workload import Mode, Offload, Workload
 from llmsize.specs.models import ModelSpec, ProvenanceKind, QuantMethod
 from llmsize.specs.params import active_params, total_params
 from llmsize.specs.unsloth import about_named_format
@@ -503,6 +503,12 @@ def _warnings(spec: ModelSpec, wl: Workload, ctx: Context) -> tuple[str, ...]:
             "training with audio: its tokens lengthen each sequence, but the audio tower's "
             "activations in training are not modelled"
         )
+    if wl.unsloth_2024:
+        from llmsize.estimate import unsloth_2024
+        from llmsize.estimate.frameworks import recipe
+
+        if not (wl.mode in (Mode.LORA, Mode.QLORA) and recipe(wl).fast_kernels):
+            out.append(unsloth_2024.IGNORED_WARNING)
     if wl.flex_dense_mask and not unsloth_flex_mask.applies(spec, True):
         # accepted and then read by nothing: the path exists only for attention-sink models (gpt-oss)
         out.append(unsloth_flex_mask.ignored_warning(spec))

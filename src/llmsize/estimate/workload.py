@@ -180,6 +180,7 @@ _TRAINING_OPTIONS: dict[str, tuple[str, object]] = {
     "objective": ("--objective", "sft"),
     "precompute_ref_log_probs": ("--precompute-ref-log-probs", False),
     "flex_dense_mask": ("--flex-dense-mask", False),
+    "unsloth_2024": ("--unsloth-2024", False),
     "completion_tokens": ("--completion-tokens", None),
     "kl_beta": ("--kl-beta", 0.0),
 }
@@ -278,6 +279,12 @@ class Workload(Record):
         default=False,
         description="Unsloth's attention-sink FlexAttention (gpt-oss) before unsloth-zoo dc8308b (September "
         "2025) built each block mask from a dense query x key grid (estimate/unsloth_flex_mask.py)",
+    )
+    unsloth_2024: bool = Field(
+        default=False,
+        description="Unsloth of 2024 (before unsloth 4f16602, March 2025): matmul_lora adds the LoRA term "
+        "through an output-sized temporary, and the offloaded checkpoint sends every block input to the "
+        "host with no GPU buffer (estimate/unsloth_kernels.py)",
     )
     fp8_training: Fp8Recipe | None = Field(
         default=None,

@@ -115,6 +115,7 @@ def _dims(
         loss=str(rc.loss),
         loss_chunks=rc.loss_chunks,
         fast=rc.fast_kernels and wl.mode.trains,
+        lora_sum_tmp=rc.fast_kernels and lora and wl.unsloth_2024,
         compiled=wl.compile and wl.mode.trains,
         compiled_loss=rc.compiled_loss and wl.mode.trains,
         logits_fp32=rc.logits_fp32 and wl.mode.trains,
@@ -416,7 +417,16 @@ def training_candidates(
         saved_before.append(saved_before[-1] + wk.saved)
     host = saved_before[n]
     gpu_buffer: Num = 0
-    if offload and d.gc_holds_output:
+    if d.lora_sum_tmp:
+        from llmsize.estimate.unsloth_2024 import rope_caches_bytes
+
+        pre_live = pre_live + rope_caches_bytes(spec, d.s, e)  # every layer's cos/sin (unsloth_2024.py)
+    if offload and d.gc_holds_output and d.lora_sum_tmp:
+        # Unsloth of 2024 (unsloth-zoo 9c643b6, Unsloth_Offloaded_Gradient_Checkpointer): every
+        # block input goes to the host (`hidden_states.to("cpu")`), the last one too, and backward
+        # brings each back as a fresh tensor (the walk's "layer input"); no persistent GPU buffer.
+        saved_before = [0 * v for v in saved_before]
+    elif offload and d.gc_holds_output:
         # Unsloth's "unsloth" checkpointing (unsloth_zoo gradient_checkpointing.py, 294179a of Dec
         # 2025 and later, UnslothCheckpointFunction.forward): each block's input is copied into a
         # pinned host buffer and not kept on the GPU, except the last block's (`LAST_GC_INDEX`:

@@ -218,6 +218,7 @@ class Dims:
     ab: int = ADAPTER_BYTES  # bytes per LoRA adapter element (peft: fp32; torchtune: model dtype)
     loss: str = "full"  # full | chunked | fused (frameworks.Recipe.loss)
     fast: bool = False  # Unsloth's Triton/autograd kernels (unsloth_kernels.py)
+    lora_sum_tmp: bool = False  # ... of 2024: matmul_lora's output-sized LoRA temporary (unsloth_kernels.py)
     compiled: bool = False  # each decoder block runs under torch.compile (compiled_blocks.py)
     compiled_loss: bool = False  # ... and the loss (loss_walk.compiled_cross_entropy)
     liger: bool = False  # Liger's RMSNorm, SwiGLU and RoPE kernels
