@@ -59,7 +59,7 @@ def test_the_count_is_what_the_loops_read_for_any_routing(experts: int, used: in
 
 
 def test_the_price_is_the_published_host_pass() -> None:
-    assert mmid.HOST_SCAN_S_PER_ID == pytest.approx(SCAN_S, rel=1e-9)
+    assert pytest.approx(SCAN_S, rel=1e-9) == mmid.HOST_SCAN_S_PER_ID
     assert 0.4e-9 < mmid.HOST_SCAN_S_PER_ID < 0.6e-9
 
 

@@ -15,7 +15,8 @@ from llmsize.specs.resolve import resolve
 
 # kekzl/imp#1654: pinned 4-byte D2H + cudaStreamSynchronize, median 31.35 us.
 ROUND_TRIP_S = 31.35e-6
-# ggml-org/llama.cpp#34: a host scan element, 8.69 ms / 137 runs / 128,256 candidates (llama_cpp_mmid_host.py).
+# ggml-org/llama.cpp#34: one host-scanned element, 8.69 ms / 137 runs / 128,256 candidates
+# (llama_cpp_mmid_host.py).
 SCAN_S = 8.69e-3 / 137 / 128_256
 
 

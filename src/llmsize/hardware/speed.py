@@ -948,7 +948,8 @@ def _ollama_scan_seconds(inputs: SpeedInputs, tokens: int, chunk: int) -> float:
         return 0.0
     calls = round(inputs.prefill_moe_host_s / mmid_host.CALL_ROUND_TRIP_SECONDS)
     used = inputs.experts_per_token
-    return mmid_host.scan_seconds(tokens, chunk, round(used / inputs.expert_pick_share), used, moe_layers * calls)
+    experts = round(used / inputs.expert_pick_share)
+    return mmid_host.scan_seconds(tokens, chunk, experts, used, moe_layers * calls)
 
 
 def _score_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, prompt: int) -> float:
