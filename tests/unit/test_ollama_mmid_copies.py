@@ -21,6 +21,9 @@ from llmsize.specs.resolve import resolve
 ROUND_TRIP_S = 31.35e-6  # kekzl/imp#1654
 STRIX = "Ryzen-AI-Max-395-128GB"  # gfx1151, RDNA 3.5
 QWEN3_MOE_LAYERS = 48
+# Each synced call's host scan of a 512-token ubatch: 512 x (128 x 8 - 28) ids at ggml-org/llama.cpp#34's
+# 8.69 ms / 137 runs / 128,256 candidates (llama_cpp_mmid_host.py).
+SCAN_512_S = 512 * (128 * 8 - 28) * 8.69e-3 / 137 / 128_256
 
 
 def _inputs(release: str | None, quant: str = "Q4_K_M", backend: str | None = None) -> SpeedInputs:
@@ -73,7 +76,8 @@ def test_helper_era_counts_each_round_trip_once_even_where_the_experts_loop() ->
     assert both.prefill_moe_host_s == pytest.approx(3 * 2 * ROUND_TRIP_S)
     extra = _pp512_seconds(both, STRIX) - _pp512_seconds(_without_loop(both), STRIX)
     dispatches = loop.loop_dispatches(512, 128, 8, QWEN3_MOE_LAYERS, 3) * 2.0087e-6
-    assert extra == pytest.approx(dispatches + QWEN3_MOE_LAYERS * 3 * 2 * ROUND_TRIP_S, rel=1e-6)
+    per_call = 2 * ROUND_TRIP_S + SCAN_512_S
+    assert extra == pytest.approx(dispatches + QWEN3_MOE_LAYERS * 3 * per_call, rel=1e-6)
 
 
 def test_bf16_experts_after_the_helper_pay_the_looped_calls_round_trips_on_cuda() -> None:
@@ -82,7 +86,7 @@ def test_bf16_experts_after_the_helper_pay_the_looped_calls_round_trips_on_cuda(
     bf16 = _inputs("0.20.0", quant="BF16")
     assert bf16.prefill_expert_loop and bf16.bf16_weights and not bf16.prefill_moe_host_s
     extra = _pp512_seconds(bf16, "RTX-4090") - _pp512_seconds(_without_loop(bf16), "RTX-4090")
-    assert extra == pytest.approx(QWEN3_MOE_LAYERS * 1 * 2 * ROUND_TRIP_S, rel=1e-6)
+    assert extra == pytest.approx(QWEN3_MOE_LAYERS * 1 * (2 * ROUND_TRIP_S + SCAN_512_S), rel=1e-6)
 
 
 def test_metal_vulkan_and_copies_before_mmq_ids_pay_nothing() -> None:

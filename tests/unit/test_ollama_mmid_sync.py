@@ -15,6 +15,9 @@ from llmsize.specs.resolve import resolve
 
 # kekzl/imp#1654: pinned 4-byte D2H + cudaStreamSynchronize, median 31.35 us.
 ROUND_TRIP_S = 31.35e-6
+# ggml-org/llama.cpp#34: one host-scanned element, 8.69 ms / 137 runs / 128,256 candidates
+# (llama_cpp_mmid_host.py).
+SCAN_S = 8.69e-3 / 137 / 128_256
 
 
 def _inputs(model: str, release: str) -> tuple[ModelSpec, SpeedInputs]:
@@ -32,8 +35,10 @@ def test_qwen3_moe_prompt_pays_two_syncs_per_expert_matmul_on_cuda() -> None:
     c = resolve_constants(inputs, gpu)
     with_sync, _ = prefill_seconds(inputs, gpu, c, 1896)
     without, _ = prefill_seconds(inputs.model_copy(update={"prefill_moe_host_s": 0.0}), gpu, c, 1896)
-    # 1,896 tokens in ubatches of 512: 4 ubatches x 48 MoE layers.
-    assert with_sync - without == pytest.approx(4 * spec.num_layers * 3 * 2 * ROUND_TRIP_S)
+    # 1,896 tokens in ubatches of 512: 4 ubatches x 48 MoE layers, and between each call's syncs a host
+    # scan of every token's 8 ids per expert, less those past its matches (128 x 8 - 28 a token).
+    scans = spec.num_layers * 3 * 1896 * (128 * 8 - 28) * SCAN_S
+    assert with_sync - without == pytest.approx(4 * spec.num_layers * 3 * 2 * ROUND_TRIP_S + scans)
 
 
 def test_metal_and_later_releases_pay_nothing() -> None:

@@ -887,6 +887,7 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     if gpu.vendor != "apple":  # ggml-cuda's MMQ (CUDA and HIP builds); Metal has its own MUL_MAT_ID
         seconds += prompt_host_seconds(inputs.prefill_moe_host_s, inputs.layer_parts.get("moe_ffn", 0),
                                        tokens, chunk)
+        seconds += _ollama_scan_seconds(inputs, tokens, chunk)
     seconds += prompt_dequant_seconds(inputs, gpu, c, tokens, chunk)  # llama.cpp CUDA before PR #8075
     seconds += tower_seconds(inputs, gpu, c)  # images / video: the encoder runs before the decoder
     # Gated DeltaNet layers pass their chunk intermediates through memory, kernel after kernel, between
@@ -945,9 +946,23 @@ def _expert_loop_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, ch
     shape = (round(used / inputs.expert_pick_share), used, moe_layers, rows, inputs.hidden_size)
     flags = (c.mmid_quantized_loop, inputs.bf16_weights, inputs.prefill_host_helper)
     # Where the engine prices every call's round trips itself (Ollama's copies: ollama_mmid_sync.py), only the
-    # loop's dispatches are added here.
+    # loop's dispatches are added here (_ollama_scan_seconds adds those calls' host scans).
     round_trip_s = 0.0 if inputs.prefill_moe_host_s else c.mmid_round_trip_s
-    return mmid_host.loop_seconds(tokens, chunk, shape, flags, c.mmid_expert_dispatch_s, round_trip_s)
+    scan_s = mmid_host.HOST_SCAN_S_PER_ID if round_trip_s else 0.0  # the host scan sits between the syncs
+    return mmid_host.loop_seconds(tokens, chunk, shape, flags, c.mmid_expert_dispatch_s, round_trip_s, scan_s)
+
+
+def _ollama_scan_seconds(inputs: SpeedInputs, tokens: int, chunk: int) -> float:
+    """The host scans of the MUL_MAT_IDs whose round trips the engine prices itself (Ollama v0.6.8-v0.12.3's
+    copies: ollama_mmid_sync.py counts the calls of a MoE layer in those seconds, two round trips each):
+    llama_cpp_mmid_host.scan_seconds."""
+    moe_layers = inputs.layer_parts.get("moe_ffn", 0)
+    if not inputs.prefill_moe_host_s or not inputs.expert_pick_share or not moe_layers:
+        return 0.0
+    calls = round(inputs.prefill_moe_host_s / mmid_host.CALL_ROUND_TRIP_SECONDS)
+    used = inputs.experts_per_token
+    experts = round(used / inputs.expert_pick_share)
+    return mmid_host.scan_seconds(tokens, chunk, experts, used, moe_layers * calls)
 
 
 def _score_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, prompt: int) -> float:
@@ -1019,8 +1034,13 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     tokens = inputs.batch * inputs.prompt_tokens
     loop_s = _expert_loop_seconds(inputs, c, tokens, c.prefill_chunk_tokens or tokens)
     if loop_s:
-        notes.append(f"prompt: {loop_s * 1e3:.1f} ms of routed-expert mat-muls grouped on the host (syncs, "
-                     "and a per-expert loop where the grouped kernels refuse them; llama_cpp_mmid_host.py)")
+        notes.append(f"prompt: {loop_s * 1e3:.1f} ms of routed-expert mat-muls grouped on the host (syncs, a "
+                     "host scan of the ids, and a per-expert loop where the grouped kernels refuse them; "
+                     "llama_cpp_mmid_host.py)")
+    scan_s = _ollama_scan_seconds(inputs, tokens, c.prefill_chunk_tokens or tokens)
+    if scan_s:
+        notes.append(f"prompt: {scan_s * 1e3:.1f} ms of host scans grouping the routed tokens by expert "
+                     "between those round trips (llama_cpp_mmid_host.py)")
     if c.host_graph_per_layer_s:
         notes.append(f"the runner rebuilds and allocates the decode graph every token: "
                      f"{inputs.num_layers * c.host_graph_per_layer_s * 1e3:.2f} ms a token on the CPU "

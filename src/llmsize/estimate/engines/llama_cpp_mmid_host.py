@@ -43,14 +43,30 @@ until PR #15525 moved that helper to device code (2025-08-23, "This eliminates t
 synchronization"; mmq.cu ggml_cuda_mul_mat_q before it: D2H, sync, a CPU loop over experts x tokens x k,
 H2D, sync), for any ubatch of two tokens or more (one token takes MMVQ). Each round trip is priced at a
 published pinned 4-byte D2H + cudaStreamSynchronize, 31.35 us (kekzl/imp#1654, the figure
-estimate/engines/ollama_mmid_sync.py prices Ollama's vendored copy of that code with); the CPU loop
-between them is not timed. On CUDA and HIP; Metal and Vulkan have their own MUL_MAT_ID.
+estimate/engines/ollama_mmid_sync.py prices Ollama's vendored copy of that code with). On CUDA and HIP;
+Metal and Vulkan have their own MUL_MAT_ID.
+
+The host scan between the two round trips. Both host groupings (mmq.cu ggml_cuda_mul_mat_q's ids branch
+before PR #15525, and ggml-cuda.cu ggml_cuda_mul_mat_id's fallback) build the expert order with the same
+three nested loops, read at llama.cpp e54d41be (ollama/ollama v0.11.8 ml/backend/ggml/ggml/src/ggml-cuda):
+for every expert, for every token of the ubatch, walk that token's n_expert_used ids until one equals
+the expert (`break` on the match). A token reads all k of its ids for each of the E - k experts it did
+not pick and j + 1 of them for the one it picked j-th, so a call reads T x (E x k - k(k - 1) / 2) ids,
+scalar, one compare and branch each, while the GPU, synchronised just before, waits (the grouped ids
+go back to the device only after it). The count grows with the ubatch's tokens times the expert
+count: 128 x 512 x 8 - 28 x 512 = 509,952 reads a call for Qwen3-30B-A3B at -ub 512, 144 calls a
+ubatch. Priced per read at a published host scan of one element at a time: llama-cli's top-k pass over
+the 128,256-entry vocabulary, 0.49 ns a candidate on an i5-13400F (ggml-org/llama.cpp#34, the
+figure estimate/engines/ollama_sampling.py prices Ollama's sampler with). That pass is a comparable
+scalar walk (a compare per element), not a timing of this loop, and a server's slower cores take
+longer: a lower bound again. Nothing fitted.
 """
 
 from __future__ import annotations
 
 from llmsize.estimate.engines.llama_cpp_hip_graphs import RDNA35_KEY
 from llmsize.estimate.engines.ollama_mmid_sync import ROUND_TRIP_S, SYNCS_PER_CALL
+from llmsize.estimate.engines.ollama_sampling import TOP_K_PASS_S
 
 # REFERENCE: PR #15525 ("CUDA: MoE helper in device code, better tile sizes", merged 2025-08-23): placed
 # between b5920 (PR #14800, 2025-07-21) and b6310 (PR #15631, 2025-08-28) by date, as llama_cpp_fusion.py
@@ -58,6 +74,11 @@ from llmsize.estimate.engines.ollama_mmid_sync import ROUND_TRIP_S, SYNCS_PER_CA
 DEVICE_HELPER_BUILD = 6260
 # Re-exported for the speed model: one published host round trip and the round trips of one synced call.
 ROUND_TRIP_SECONDS = ROUND_TRIP_S
+CALL_ROUND_TRIP_SECONDS = SYNCS_PER_CALL * ROUND_TRIP_S
+# REFERENCE: ggml-org/llama.cpp#34 (comment of 2024-12-15): "sampling time = 8.69 ms / 137 runs" for a
+# top-k pass over 128,256 candidates on an i5-13400F, 0.49 ns a candidate (ollama_sampling.TOP_K_PASS_S):
+# one host-scanned id of the expert grouping (module docstring).
+HOST_SCAN_S_PER_ID = TOP_K_PASS_S
 
 # REFERENCE: PR #17576 ("HIP: enable WMMA-MMQ INT kernels for RDNA 3"): not yet merged on 2025-12-01
 # (PR #17495's review: "After #17576 ..."); placed just before b7340 of 2025-12-09 at about ten builds
@@ -128,12 +149,35 @@ def loop_dispatches(tokens: int, experts: int, used: int, moe_layers: int, proje
     return moe_layers * projections * experts_hit(tokens, experts, used) * DISPATCHES_PER_EXPERT
 
 
+def scanned_ids(tokens: int, experts: int, used: int) -> int:
+    """Ids one host-grouped MUL_MAT_ID of `tokens` tokens reads: every token's `used` ids for each expert it
+    did not pick, up to the match for each one it did (the loops' `break`)."""
+    if tokens <= 0 or experts <= 0 or used <= 0:
+        return 0
+    used = min(used, experts)
+    return tokens * (experts * used - used * (used - 1) // 2)
+
+
+def scan_seconds(tokens: int, chunk: int, experts: int, used: int, calls: int,
+                 s_per_id: float = HOST_SCAN_S_PER_ID) -> float:
+    """Seconds the host scans of a prompt of `tokens` in ubatches of `chunk` take when `calls` MUL_MAT_IDs of
+    each multi-token ubatch (per MoE layer, summed over the layers) group their experts on the host; a last
+    ubatch of one token takes MMVQ and scans nothing."""
+    if tokens <= 0 or chunk <= 0 or calls <= 0 or s_per_id <= 0:
+        return 0.0
+    full, rest = divmod(tokens, chunk)
+    ids = sum(count * scanned_ids(ubatch, experts, used)
+              for ubatch, count in ((chunk, full), (rest, 1)) if ubatch >= 2 and count)
+    return calls * ids * s_per_id
+
+
 def loop_seconds(tokens: int, chunk: int, shape: tuple[int, int, int, int, int],
-                 flags: tuple[bool, bool, bool], dispatch_s: float, round_trip_s: float) -> float:
-    """Seconds a prompt of `tokens` in ubatches of `chunk` spends on the per-expert dispatches and the host
-    round trips; `shape` is (experts, used, MoE layers, expert rows, hidden), `flags` (quantized experts
-    loop, BF16 experts, the grouping helper runs on the host)."""
-    if tokens <= 0 or chunk <= 0 or (dispatch_s <= 0 and round_trip_s <= 0):
+                 flags: tuple[bool, bool, bool], dispatch_s: float, round_trip_s: float,
+                 scan_s_per_id: float = 0.0) -> float:
+    """Seconds a prompt of `tokens` in ubatches of `chunk` spends on the per-expert dispatches, the host
+    round trips and the host scans between them; `shape` is (experts, used, MoE layers, expert rows,
+    hidden), `flags` (quantized experts loop, BF16 experts, the grouping helper runs on the host)."""
+    if tokens <= 0 or chunk <= 0 or (dispatch_s <= 0 and round_trip_s <= 0 and scan_s_per_id <= 0):
         return 0.0
     experts, used, moe_layers, expert_rows, hidden = shape
     quantized_loop, float_experts, helper_on_host = flags
@@ -143,6 +187,7 @@ def loop_seconds(tokens: int, chunk: int, shape: tuple[int, int, int, int, int],
         if ubatch and count:
             looped = looped_projections(ubatch, quantized_loop, float_experts, expert_rows, hidden)
             seconds += count * loop_dispatches(ubatch, experts, used, moe_layers, looped) * dispatch_s
-            calls = synced_calls(ubatch, looped, helper_on_host)
-            seconds += count * moe_layers * calls * SYNCS_PER_CALL * round_trip_s
+            calls = moe_layers * synced_calls(ubatch, looped, helper_on_host)
+            seconds += count * calls * SYNCS_PER_CALL * round_trip_s
+            seconds += scan_seconds(count * ubatch, ubatch, experts, used, calls, scan_s_per_id)
     return seconds
