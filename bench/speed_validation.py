@@ -31,6 +31,7 @@ import yaml
 
 from llmsize.estimate.core import estimate
 from llmsize.estimate.engines.llama_cpp import fusion_engine
+from llmsize.estimate.engines.llama_cpp_cpu_moe_splits import decode_splits as cpu_moe_splits
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
@@ -50,6 +51,7 @@ from llmsize.estimate.engines.vllm_prefix_cache import (
 )
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
+from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, Planner, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants, tower_seconds
@@ -2217,6 +2219,31 @@ FINDINGS = (
     "10.4% -> 10.4%, worst 410.7% -> 271.0% (the B70 Vulkan gemma-4-26B row); Arc Pro B70 SYCL table "
     "median 33.9% -> 33.9%, worst 410.7% -> 242.1% (Ministral-3-8B BF16 pp512); no other row moves; other "
     "engines unchanged.",
+    "llama.cpp --n-cpu-moe decode (issue 11, cpumoe). Three held-out rows added (heldout14-cpumoe: one "
+    "RTX 2080 8 GB + i9-10900X, quad-channel DDR4 at the submitter's measured ~102 GB/s, llama-server "
+    "-ngl 99; llmfit PRs #775, #778, #755) with two new row keys, n_cpu_moe and host_bandwidth "
+    "(build_case routes them through planner.speed_inputs_for, predict passes the host figure as "
+    "--host-bandwidth). Before: gpt-oss-20B --n-cpu-moe 12 +95.4%, DeepSeek-Coder-V2-Lite --n-cpu-moe 16 "
+    "+92.0%, Qwen3-30B-A3B Q4_K_M --n-cpu-moe 36 +82.1%. Mechanism landed: each layer whose experts stay "
+    "in host RAM cuts the decode graph twice (ggml-backend.cpp ggml_backend_sched_backend_id_from_cur "
+    "puts MUL_MAT_ID where its weights are); at each cut ggml_backend_sched_compute_splits copies the "
+    "split's inputs, and the CPU backend has no async cross-device copy, so the CPU split's three GPU "
+    "inputs (hidden state, expert ids, gate weights: llama-graph.cpp build_moe_ffn) and the GPU split's "
+    "one CPU input come over as blocking ggml_backend_tensor_get/set: four host round trips a layer, in "
+    "series with both devices, priced at the published 31.35 us pinned D2H + sync (kekzl/imp#1654; "
+    "estimate/engines/llama_cpp_cpu_moe_splits.py, through EngineProtocol.decode_host_splits and "
+    "hardware/host_split.py; nothing fitted). After: +76.3%, +62.6%, +39.6%. Left: the rest is the CPU's "
+    "rate on the picked experts. ggml-cpu.c ggml_compute_forward_mul_mat_id quantizes the token to the "
+    "vec_dot type, then walks the experts in turn, each one's rows in 64-row chunks over the threads (no "
+    "barrier between experts), so the split is a streaming read of ~0.64 GB (gpt-oss, 12 layers x 4 "
+    "picked experts) to ~0.77 GB (Qwen3, 36 x 8) a token; the rows imply the i9-10900X reads it at ~30 "
+    "GB/s where 0.8 x 102 GB/s is priced. Whether that is the 10 default threads' dot-product throughput "
+    "(common: cpu_get_num_math, physical cores) or the mesh's per-core read bandwidth was not settled: no"
+    " published per-thread vec_dot rate for these types was found in time, so it is not priced "
+    "(tests/golden/test_speed_llama_cpp_cpu_moe.py pins it as a strict xfail). Builds before PR #18934 "
+    "(2026-01) also ran these splits without CUDA graphs (+4-10% tg128 on a 4090/5090 with the graphs "
+    "back), not priced: the rows name no build. No existing row moves (none had host experts); llama.cpp "
+    "held-out median/worst 10.4%/271.0% -> 10.4%/271.0% on the old rows; other engines unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -2284,6 +2311,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["engine_version"] = str(release)
     if row.get("num_ctx"):  # Ollama: the context it allocated (its default num_ctx), beyond prompt + output
         data["context"] = max(data["context"], int(row["num_ctx"]))
+    if row.get("n_cpu_moe"):  # llama.cpp --n-cpu-moe N: the experts of the first N layers in host RAM
+        data["n_cpu_moe"] = int(row["n_cpu_moe"])
     wl = Workload.model_validate(data)
     est = estimate(spec, wl)
     # An engine that offloads by itself (Ollama) runs a model that does not fit with layers in CPU RAM.
@@ -2294,6 +2323,8 @@ def build_case(row: dict[str, Any]) -> Case:
     if auto is not None:
         inputs = planner.speed_inputs_for(layout, planner.estimate(auto), auto, engine=name)
         return Case(row, spec, gpu, _row_logits(row, inputs))
+    if wl.n_cpu_moe:  # the host experts leave the GPU's reads for the CPU's (planner.speed_inputs_for)
+        return Case(row, spec, gpu, _row_logits(row, planner.speed_inputs_for(layout, est, wl, engine=name)))
     blocks = sweep_pool_blocks(row, planner.budget(gpu, wl).kv_blocks) if row.get("sweep") else 0
     return Case(row, spec, gpu, _row_logits(row, speed_inputs(spec, wl, est, layout, engine=name)),
                 _tail_case(row), blocks)
@@ -2309,9 +2340,11 @@ def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
     version = str(row.get("engine_version", ""))
     every = head_on_every_prompt_token(row_build(version))
     cuda = not re.search(r"vulkan|\bSYCL\b", version, re.IGNORECASE)
-    splits = (0, 0, 0)
+    spec = resolve(row["model"])
+    # --n-cpu-moe: each host-expert layer's two graph cuts (estimate/engines/llama_cpp_cpu_moe_splits.py)
+    splits = cpu_moe_splits(spec, row.get("n_cpu_moe"), inputs.batch)
     if re.search(r"\bSYCL\b", version) and scans_on_host(row_build(version)):
-        splits = tuple(decode_splits(resolve(row["model"]), inputs.batch))
+        splits = tuple(a + b for a, b in zip(decode_splits(spec, inputs.batch), splits, strict=True))
     return inputs.model_copy(update={"prefill_logits_every_token": every, "prefill_expert_loop": cuda,
                                      "prefill_quantized_loop": cuda and loops_experts(row_build(version)),
                                      "prefill_host_helper": cuda and host_helper(row_build(version)),
@@ -2453,7 +2486,9 @@ def row_build(version: str) -> int | None:
 def predict(case: Case) -> float:
     """The row's metric as llmsize predicts it."""
     row, inputs, gpu = case.row, case.inputs, case.gpu
-    c = resolve_constants(inputs, gpu)
+    # host_bandwidth: the run's host RAM figure in GB/s (llmsize --host-bandwidth), for --n-cpu-moe rows
+    host = Efficiency(host_bandwidth_gb_s=float(row["host_bandwidth"])) if row.get("host_bandwidth") else None
+    c = resolve_constants(inputs, gpu, host)
     prompt = max(1, int(row.get("prompt_tokens") or 1))
     gen = int(row.get("gen_tokens") or 0)
     metric = row["metric"]
