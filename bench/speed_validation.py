@@ -2219,31 +2219,43 @@ FINDINGS = (
     "10.4% -> 10.4%, worst 410.7% -> 271.0% (the B70 Vulkan gemma-4-26B row); Arc Pro B70 SYCL table "
     "median 33.9% -> 33.9%, worst 410.7% -> 242.1% (Ministral-3-8B BF16 pp512); no other row moves; other "
     "engines unchanged.",
-    "llama.cpp --n-cpu-moe decode (issue 11, cpumoe). Three held-out rows added (heldout14-cpumoe: one "
-    "RTX 2080 8 GB + i9-10900X, quad-channel DDR4 at the submitter's measured ~102 GB/s, llama-server "
-    "-ngl 99; llmfit PRs #775, #778, #755) with two new row keys, n_cpu_moe and host_bandwidth "
-    "(build_case routes them through planner.speed_inputs_for, predict passes the host figure as "
-    "--host-bandwidth). Before: gpt-oss-20B --n-cpu-moe 12 +95.4%, DeepSeek-Coder-V2-Lite --n-cpu-moe 16 "
-    "+92.0%, Qwen3-30B-A3B Q4_K_M --n-cpu-moe 36 +82.1%. Mechanism landed: each layer whose experts stay "
-    "in host RAM cuts the decode graph twice (ggml-backend.cpp ggml_backend_sched_backend_id_from_cur "
-    "puts MUL_MAT_ID where its weights are); at each cut ggml_backend_sched_compute_splits copies the "
-    "split's inputs, and the CPU backend has no async cross-device copy, so the CPU split's three GPU "
-    "inputs (hidden state, expert ids, gate weights: llama-graph.cpp build_moe_ffn) and the GPU split's "
-    "one CPU input come over as blocking ggml_backend_tensor_get/set: four host round trips a layer, in "
-    "series with both devices, priced at the published 31.35 us pinned D2H + sync (kekzl/imp#1654; "
-    "estimate/engines/llama_cpp_cpu_moe_splits.py, through EngineProtocol.decode_host_splits and "
-    "hardware/host_split.py; nothing fitted). After: +76.3%, +62.6%, +39.6%. Left: the rest is the CPU's "
-    "rate on the picked experts. ggml-cpu.c ggml_compute_forward_mul_mat_id quantizes the token to the "
-    "vec_dot type, then walks the experts in turn, each one's rows in 64-row chunks over the threads (no "
-    "barrier between experts), so the split is a streaming read of ~0.64 GB (gpt-oss, 12 layers x 4 "
-    "picked experts) to ~0.77 GB (Qwen3, 36 x 8) a token; the rows imply the i9-10900X reads it at ~30 "
-    "GB/s where 0.8 x 102 GB/s is priced. Whether that is the 10 default threads' dot-product throughput "
-    "(common: cpu_get_num_math, physical cores) or the mesh's per-core read bandwidth was not settled: no"
-    " published per-thread vec_dot rate for these types was found in time, so it is not priced "
-    "(tests/golden/test_speed_llama_cpp_cpu_moe.py pins it as a strict xfail). Builds before PR #18934 "
-    "(2026-01) also ran these splits without CUDA graphs (+4-10% tg128 on a 4090/5090 with the graphs "
-    "back), not priced: the rows name no build. No existing row moves (none had host experts); llama.cpp "
-    "held-out median/worst 10.4%/271.0% -> 10.4%/271.0% on the old rows; other engines unchanged.",
+    "llama.cpp --n-cpu-moe decode (issue 11, cpumoe). Four held-out rows added (heldout14-cpumoe): one "
+    "RTX 2080 8 GB + i9-10900X (10 cores, quad-channel DDR4 at the submitter's stated ~102 GB/s), "
+    "llama-server -ngl 99, context 4096 (llmfit PRs #775, #778, #755), and one RX 6900 XT (ROCm) + Ryzen "
+    "9 7900 (12 cores, dual-channel DDR5-5600) running gpt-oss-120b with 28 blocks' experts on the CPU "
+    "(r/LocalLLaMA 1ofxt6s); new row keys n_cpu_moe, host_bandwidth and host_threads (build_case routes "
+    "them through planner.speed_inputs_for; predict passes the host figures as --host-bandwidth / "
+    "--host-threads do). Before: gpt-oss-20B --n-cpu-moe 12 +95.4%, DeepSeek-Coder-V2-Lite --n-cpu-moe 16"
+    " +92.0%, Qwen3-30B-A3B --n-cpu-moe 36 +82.1%, gpt-oss-120b +75%. Two mechanisms landed, nothing "
+    "fitted to these rows. (1) The hand-off: each layer whose experts stay in host RAM cuts the decode "
+    "graph twice (ggml-backend.cpp ggml_backend_sched_backend_id_from_cur puts MUL_MAT_ID where its "
+    "weights are; ggml_backend_sched_split_graph pass 2 keeps the router, top-k, gate-weight multiply and"
+    " expert sum on the GPU); at each cut ggml_backend_sched_compute_splits copies the split's inputs, "
+    "and the CPU backend has no async cross-device copy, so the CPU split's two GPU inputs (normed hidden"
+    " state, expert ids) and the GPU split's one CPU input (the k expert outputs) are blocking "
+    "ggml_backend_tensor_get/set calls: three host round trips a layer in series with both devices, at "
+    "the published 31.35 us pinned D2H + sync (kekzl/imp#1654; "
+    "estimate/engines/llama_cpp_cpu_moe_splits.py through EngineProtocol.decode_host_splits). Alone: "
+    "+80.2%, +68.3%, +46.8%. (2) The CPU threads' rate: ggml-cpu.c ggml_compute_forward_mul_mat_id "
+    "quantizes the token to the vec_dot type, then walks the hit experts in turn, each one's rows in "
+    "64-row chunks that all threads take from an atomic counter; a thread streams ~3.3 GB/s of MXFP4 / "
+    "Q4_K weights through vec_dot, from a Ryzen 7950X's CPU-only tg128 of the same two models with 16 "
+    "threads (gpt-oss-20B 21.49 and Qwen3-30B-A3B Q4_K_M 27.20 t/s, 2.57 and 1.92 GB a token: 3.46 and "
+    "3.26 GB/s a thread, ikawrakow/ik_llama.cpp#1075; hardware/speed_profiles.HOST_THREAD_BYTES_PER_S), "
+    "below that desktop's DIMMs. The host rate is now min(0.8 x host RAM, threads x 3.26 GB/s) where the "
+    "thread count is given (new option --host-threads, llama.cpp's -t; its default is the physical cores,"
+    " which the rows' runs used): the rows read their experts at ~30-34 GB/s, 10 and 12 threads' worth, "
+    "where 0.8 x 102 and 0.8 x 89.6 GB/s were priced. After: +2.0%, -5.5%, -18.8%, +9.9%. Not done: no "
+    "default thread count (the CLI default stays RAM-bound, so `fit ... --n-cpu-moe` without "
+    "--host-threads still reads ~2x too fast on such CPUs; a default CPU would need a default core "
+    "count); Zen 4 cores stand for every CPU's (the i9-10900X is Cascade Lake); whole host layers (-ngl "
+    "below the layer count) run the same vec_dot and would take the same cap, but no such row gives its "
+    "threads, so none moves. Builds before PR #18934 (2026-01) also ran these splits without CUDA graphs "
+    "(+4-10% tg128 with them back on a 4090/5090), not priced: the rows name no build. PR #18934's own "
+    "n_cpu_moe sweeps (GLM-4.5-Air, gpt-oss-120b) name no CPU or RAM, and hardware-corner's RTX 3090 + "
+    "EPYC 7343 gpt-oss-120b run (1.4-1.8 t/s with 64 GB for a 63 GB file) pages from disk, so neither was"
+    " added. No existing row moves; llama.cpp held-out median/worst 10.4%/271.0% -> 10.4%/271.0% on the "
+    "old rows; other engines unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -2486,8 +2498,11 @@ def row_build(version: str) -> int | None:
 def predict(case: Case) -> float:
     """The row's metric as llmsize predicts it."""
     row, inputs, gpu = case.row, case.inputs, case.gpu
-    # host_bandwidth: the run's host RAM figure in GB/s (llmsize --host-bandwidth), for --n-cpu-moe rows
-    host = Efficiency(host_bandwidth_gb_s=float(row["host_bandwidth"])) if row.get("host_bandwidth") else None
+    # host_bandwidth / host_threads: the run's host RAM figure in GB/s and CPU threads (llmsize
+    # --host-bandwidth / --host-threads), for --n-cpu-moe rows
+    host = Efficiency(host_bandwidth_gb_s=float(row["host_bandwidth"]),
+                      host_threads=int(row["host_threads"]) if row.get("host_threads") else None) \
+        if row.get("host_bandwidth") else None
     c = resolve_constants(inputs, gpu, host)
     prompt = max(1, int(row.get("prompt_tokens") or 1))
     gen = int(row.get("gen_tokens") or 0)
