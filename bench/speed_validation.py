@@ -31,6 +31,7 @@ import yaml
 
 from llmsize.estimate.core import estimate
 from llmsize.estimate.engines.llama_cpp import fusion_engine
+from llmsize.estimate.engines.llama_cpp_cpu_moe_splits import decode_splits as cpu_moe_splits
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
 from llmsize.estimate.engines.llama_cpp_gdn import decodes_chunked
 from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
@@ -50,6 +51,7 @@ from llmsize.estimate.engines.vllm_prefix_cache import (
 )
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
+from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, Planner, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants, tower_seconds
@@ -2302,6 +2304,43 @@ FINDINGS = (
     "per-expert tile widths, says the padded MMQ columns cost far less than full math, which is that row's "
     "lead, not this one). llama.cpp held-out median 10.4% -> 10.4%, worst 271.0% -> 271.0%; Ollama 11.1% "
     "-> 11.1%, worst 114.4% -> 114.4%; other engines unchanged.",
+    "llama.cpp --n-cpu-moe decode (issue 11, cpumoe). Four held-out rows added (heldout14-cpumoe): one "
+    "RTX 2080 8 GB + i9-10900X (10 cores, quad-channel DDR4 at the submitter's stated ~102 GB/s), "
+    "llama-server -ngl 99, context 4096 (llmfit PRs #775, #778, #755), and one RX 6900 XT (ROCm) + Ryzen "
+    "9 7900 (12 cores, dual-channel DDR5-5600) running gpt-oss-120b with 28 blocks' experts on the CPU "
+    "(r/LocalLLaMA 1ofxt6s); new row keys n_cpu_moe, host_bandwidth and host_threads (build_case routes "
+    "them through planner.speed_inputs_for; predict passes the host figures as --host-bandwidth / "
+    "--host-threads do). Before: gpt-oss-20B --n-cpu-moe 12 +95.4%, DeepSeek-Coder-V2-Lite --n-cpu-moe 16"
+    " +92.0%, Qwen3-30B-A3B --n-cpu-moe 36 +82.1%, gpt-oss-120b +75%. Two mechanisms landed, nothing "
+    "fitted to these rows. (1) The hand-off: each layer whose experts stay in host RAM cuts the decode "
+    "graph twice (ggml-backend.cpp ggml_backend_sched_backend_id_from_cur puts MUL_MAT_ID where its "
+    "weights are; ggml_backend_sched_split_graph pass 2 keeps the router, top-k, gate-weight multiply and"
+    " expert sum on the GPU); at each cut ggml_backend_sched_compute_splits copies the split's inputs, "
+    "and the CPU backend has no async cross-device copy, so the CPU split's two GPU inputs (normed hidden"
+    " state, expert ids) and the GPU split's one CPU input (the k expert outputs) are blocking "
+    "ggml_backend_tensor_get/set calls: three host round trips a layer in series with both devices, at "
+    "the published 31.35 us pinned D2H + sync (kekzl/imp#1654; "
+    "estimate/engines/llama_cpp_cpu_moe_splits.py through EngineProtocol.decode_host_splits). Alone: "
+    "+80.2%, +68.3%, +46.8%. (2) The CPU threads' rate: ggml-cpu.c ggml_compute_forward_mul_mat_id "
+    "quantizes the token to the vec_dot type, then walks the hit experts in turn, each one's rows in "
+    "64-row chunks that all threads take from an atomic counter; a thread streams ~3.3 GB/s of MXFP4 / "
+    "Q4_K weights through vec_dot, from a Ryzen 7950X's CPU-only tg128 of the same two models with 16 "
+    "threads (gpt-oss-20B 21.49 and Qwen3-30B-A3B Q4_K_M 27.20 t/s, 2.57 and 1.92 GB a token: 3.46 and "
+    "3.26 GB/s a thread, ikawrakow/ik_llama.cpp#1075; hardware/speed_profiles.HOST_THREAD_BYTES_PER_S), "
+    "below that desktop's DIMMs. The host rate is now min(0.8 x host RAM, threads x 3.26 GB/s) where the "
+    "thread count is given (new option --host-threads, llama.cpp's -t; its default is the physical cores,"
+    " which the rows' runs used): the rows read their experts at ~30-34 GB/s, 10 and 12 threads' worth, "
+    "where 0.8 x 102 and 0.8 x 89.6 GB/s were priced. After: +2.0%, -5.5%, -18.8%, +9.9%. Not done: no "
+    "default thread count (the CLI default stays RAM-bound, so `fit ... --n-cpu-moe` without "
+    "--host-threads still reads ~2x too fast on such CPUs; a default CPU would need a default core "
+    "count); Zen 4 cores stand for every CPU's (the i9-10900X is Cascade Lake); whole host layers (-ngl "
+    "below the layer count) run the same vec_dot and would take the same cap, but no such row gives its "
+    "threads, so none moves. Builds before PR #18934 (2026-01) also ran these splits without CUDA graphs "
+    "(+4-10% tg128 with them back on a 4090/5090), not priced: the rows name no build. PR #18934's own "
+    "n_cpu_moe sweeps (GLM-4.5-Air, gpt-oss-120b) name no CPU or RAM, and hardware-corner's RTX 3090 + "
+    "EPYC 7343 gpt-oss-120b run (1.4-1.8 t/s with 64 GB for a 63 GB file) pages from disk, so neither was"
+    " added. No existing row moves; llama.cpp held-out median/worst 10.4%/271.0% -> 10.4%/271.0% on the "
+    "old rows; other engines unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -2369,6 +2408,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["engine_version"] = str(release)
     if row.get("num_ctx"):  # Ollama: the context it allocated (its default num_ctx), beyond prompt + output
         data["context"] = max(data["context"], int(row["num_ctx"]))
+    if row.get("n_cpu_moe"):  # llama.cpp --n-cpu-moe N: the experts of the first N layers in host RAM
+        data["n_cpu_moe"] = int(row["n_cpu_moe"])
     wl = Workload.model_validate(data)
     est = estimate(spec, wl)
     # An engine that offloads by itself (Ollama) runs a model that does not fit with layers in CPU RAM.
@@ -2379,6 +2420,8 @@ def build_case(row: dict[str, Any]) -> Case:
     if auto is not None:
         inputs = planner.speed_inputs_for(layout, planner.estimate(auto), auto, engine=name)
         return Case(row, spec, gpu, _row_logits(row, inputs))
+    if wl.n_cpu_moe:  # the host experts leave the GPU's reads for the CPU's (planner.speed_inputs_for)
+        return Case(row, spec, gpu, _row_logits(row, planner.speed_inputs_for(layout, est, wl, engine=name)))
     blocks = sweep_pool_blocks(row, planner.budget(gpu, wl).kv_blocks) if row.get("sweep") else 0
     return Case(row, spec, gpu, _row_logits(row, speed_inputs(spec, wl, est, layout, engine=name)),
                 _tail_case(row), blocks)
@@ -2394,9 +2437,11 @@ def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
     version = str(row.get("engine_version", ""))
     every = head_on_every_prompt_token(row_build(version))
     cuda = not re.search(r"vulkan|\bSYCL\b", version, re.IGNORECASE)
-    splits = (0, 0, 0)
+    spec = resolve(row["model"])
+    # --n-cpu-moe: each host-expert layer's two graph cuts (estimate/engines/llama_cpp_cpu_moe_splits.py)
+    splits = cpu_moe_splits(spec, row.get("n_cpu_moe"), inputs.batch)
     if re.search(r"\bSYCL\b", version) and scans_on_host(row_build(version)):
-        splits = tuple(decode_splits(resolve(row["model"]), inputs.batch))
+        splits = tuple(a + b for a, b in zip(decode_splits(spec, inputs.batch), splits, strict=True))
     return inputs.model_copy(update={"prefill_logits_every_token": every, "prefill_expert_loop": cuda,
                                      "prefill_quantized_loop": cuda and loops_experts(row_build(version)),
                                      "prefill_host_helper": cuda and host_helper(row_build(version)),
@@ -2538,7 +2583,12 @@ def row_build(version: str) -> int | None:
 def predict(case: Case) -> float:
     """The row's metric as llmsize predicts it."""
     row, inputs, gpu = case.row, case.inputs, case.gpu
-    c = resolve_constants(inputs, gpu)
+    # host_bandwidth / host_threads: the run's host RAM figure in GB/s and CPU threads (llmsize
+    # --host-bandwidth / --host-threads), for --n-cpu-moe rows
+    host = Efficiency(host_bandwidth_gb_s=float(row["host_bandwidth"]),
+                      host_threads=int(row["host_threads"]) if row.get("host_threads") else None) \
+        if row.get("host_bandwidth") else None
+    c = resolve_constants(inputs, gpu, host)
     prompt = max(1, int(row.get("prompt_tokens") or 1))
     gen = int(row.get("gen_tokens") or 0)
     metric = row["metric"]

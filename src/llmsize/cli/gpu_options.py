@@ -66,6 +66,11 @@ HostBandwidthOpt = Annotated[float | None, Option(
     "--host-bandwidth", min=1.0,
     help="llama.cpp offload: host RAM bandwidth in GB/s for layers kept in system RAM (default 89.6, "
          "dual-channel DDR5-5600; DDR4-3200 dual channel is 51.2).", rich_help_panel=_PANEL)]
+HostThreadsOpt = Annotated[int | None, Option(
+    "--host-threads", min=1,
+    help="llama.cpp offload: CPU threads (its -t; default there: the physical cores) that multiply the "
+         "weights kept in system RAM; each streams ~3.3 GB/s of quantized weights (default: RAM-bound).",
+    rich_help_panel=_PANEL)]
 ConcurrencyOpt = Annotated[str | None, Option(
     "--concurrency", help="Speed at several concurrency levels, e.g. 1,8,32: one fit row per level "
                           "(per-sequence and aggregate tokens/s).", rich_help_panel=_PANEL)]
@@ -214,17 +219,20 @@ def speed_settings(
     price_per_hour: PricePerHourOpt = None,
     concurrency: ConcurrencyOpt = None,
     host_bandwidth: HostBandwidthOpt = None,
+    host_threads: HostThreadsOpt = None,
 ) -> Speed:
-    """The speed options of fit and compare (estimate takes --concurrency and --host-bandwidth)."""
+    """The speed options of fit and compare (estimate takes --concurrency, --host-bandwidth and
+    --host-threads)."""
     from llmsize.hardware.efficiency import Efficiency
     from llmsize.records import ValidationError
 
     given = (("bandwidth", bandwidth_efficiency), ("compute", compute_efficiency),
-             ("host_bandwidth_gb_s", host_bandwidth))
+             ("host_bandwidth_gb_s", host_bandwidth), ("host_threads", host_threads))
     try:
         efficiency = Efficiency(**{k: v for k, v in given if v is not None})
     except ValidationError as err:
-        options = {"bandwidth": "--bandwidth-efficiency", "compute": "--compute-efficiency"}
+        options = {"bandwidth": "--bandwidth-efficiency", "compute": "--compute-efficiency",
+                   "host_threads": "--host-threads"}
         option = options.get(str(err.errors()[0]["loc"][0]), "--host-bandwidth")
         raise BadInputError(f"{option}: give a finite positive number") from None
     return Speed(efficiency, price_per_hour, parse_concurrency(concurrency))

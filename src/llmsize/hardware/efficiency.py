@@ -22,10 +22,14 @@ class Efficiency(Record):
     step_overhead_s: float | None = Field(default=None, ge=0, description="fixed seconds per decode step")
     host_bandwidth_gb_s: float | None = Field(
         default=None, gt=0, description="host RAM bandwidth (GB/s) for llama.cpp layers kept in system RAM")
+    host_threads: int | None = Field(
+        default=None, ge=1, description="CPU threads llama.cpp multiplies host-resident weights on (its -t; "
+        "llama.cpp's default is the physical cores); None: the host RAM alone bounds them")
 
     def describe(self) -> str:
         parts = [f"bandwidth {self.bandwidth:.0%}" if self.bandwidth is not None else "",
                  f"host RAM {self.host_bandwidth_gb_s:g} GB/s" if self.host_bandwidth_gb_s else "",
+                 f"host threads {self.host_threads}" if self.host_threads else "",
                  f"compute {self.compute:.0%}" if self.compute is not None else "",
                  f"interconnect {self.interconnect:.0%}" if self.interconnect is not None else "",
                  f"step overhead {self.step_overhead_s * 1e3:.2f} ms"

@@ -63,6 +63,7 @@ from llmsize.hardware.speed_profiles import (
     DEFAULT_HOST_BANDWIDTH_GB_S,
     DEFAULT_PCIE_ONE_WAY_GB_S,
     HOST_BANDWIDTH_FRACTION,
+    HOST_THREAD_BYTES_PER_S,
     INTERCONNECT_FRACTION,
     MESH_SMALL_MESSAGE_BYTES,
     OFFLOAD_MIN_BATCH,
@@ -618,7 +619,10 @@ def _host_rates(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency) -> dict[str,
         return {"host_bandwidth_bytes_per_s": own, "upload_bytes_per_s": 0.0}
     peak_gb_s = eff.host_bandwidth_gb_s or DEFAULT_HOST_BANDWIDTH_GB_S
     one_way = gpu.pcie_gb_s / 2 if gpu.pcie_gb_s else DEFAULT_PCIE_ONE_WAY_GB_S
-    return {"host_bandwidth_bytes_per_s": peak_gb_s * 1e9 * HOST_BANDWIDTH_FRACTION,
+    host = peak_gb_s * 1e9 * HOST_BANDWIDTH_FRACTION
+    if eff.host_threads:  # the CPU threads' own vec_dot rate can be the slower one (speed_profiles)
+        host = min(host, eff.host_threads * HOST_THREAD_BYTES_PER_S)
+    return {"host_bandwidth_bytes_per_s": host,
             "upload_bytes_per_s": 0.0 if gpu.memory.unified else one_way * 1e9 * PCIE_FRACTION}
 
 
@@ -628,7 +632,9 @@ def _host_note(c: SpeedConstants, gpu: GpuSpec, eff: Efficiency) -> str:
         return f"layers on the CPU read unified memory at the device's own bandwidth ({achieved})"
     figure = eff.host_bandwidth_gb_s or DEFAULT_HOST_BANDWIDTH_GB_S
     source = "" if eff.host_bandwidth_gb_s else ": default dual-channel DDR5-5600, set --host-bandwidth"
-    return f"layers in host RAM decode at {achieved} (host figure {figure:g} GB/s{source})"
+    threads = f"; {eff.host_threads} CPU threads at {HOST_THREAD_BYTES_PER_S / 1e9:.1f} GB/s each" \
+        if eff.host_threads else ""
+    return f"layers in host RAM decode at {achieved} (host figure {figure:g} GB/s{source}{threads})"
 
 
 def _host_decode_seconds(inputs: SpeedInputs, c: SpeedConstants, kv_scale: float) -> float:

@@ -49,6 +49,7 @@ from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import (
     llama_cpp_buffers,
     llama_cpp_context,
+    llama_cpp_cpu_moe_splits,
     llama_cpp_download,
     llama_cpp_draft,
     llama_cpp_dsv4,
@@ -302,11 +303,14 @@ class LlamaCpp(BaseEngine):
 
     def decode_host_splits(self, spec: ModelSpec) -> tuple[int, int, int]:
         """SYCL builds before PR #22149 run each Mamba-2 layer's SSM_SCAN on the CPU between two graph
-        splits (llama_cpp_sycl_ssm_host.py); every other backend and build keeps the decode on the GPU."""
+        splits (llama_cpp_sycl_ssm_host.py); --n-cpu-moe cuts each host-expert layer twice
+        (llama_cpp_cpu_moe_splits.py); otherwise the decode stays on the GPU."""
+        wl = self.wl
+        moe = llama_cpp_cpu_moe_splits.decode_splits(spec, wl.n_cpu_moe, wl.batch, wl.gpu_layers)
         if str(self.wl.backend) != "sycl" or not llama_cpp_sycl_ssm_host.scans_on_host(self.build()):
-            return (0, 0, 0)
+            return moe
         splits = llama_cpp_sycl_ssm_host.decode_splits(spec, self.wl.batch)
-        return (splits.round_trips, splits.link_bytes, splits.host_bytes)
+        return (splits.round_trips + moe[0], splits.link_bytes + moe[1], splits.host_bytes + moe[2])
 
     # --- validation and weights ---------------------------------------------------------------------
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
