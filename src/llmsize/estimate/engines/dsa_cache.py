@@ -51,3 +51,31 @@ def latent_bytes(spec: ModelSpec, element: Fraction) -> Fraction:
 def layer_bytes(spec: ModelSpec, element: Fraction) -> Fraction:
     """Per token and layer on every rank (the latent is not split by tensor parallelism)."""
     return latent_bytes(spec, element) + indexer_key_bytes(spec)
+
+
+def sparse_topk(spec: ModelSpec) -> int | None:
+    """Tokens one query's sparse MLA attends where the engine runs DSA's sparse kernels (V3.2, GLM-5):
+    the indexer's index_topk (2048), None for every other model."""
+    return spec.indexer.topk if uses_dsa_pages(spec) and spec.indexer is not None else None
+
+
+def decode_read_bytes(spec: ModelSpec, element: Fraction, tokens: int, topk: int) -> Fraction:
+    """What one decode step reads of one layer's two caches for one sequence of `tokens` cached tokens.
+
+    The lightning indexer scores every cached token, so it reads every fp8 index key; the sparse MLA
+    kernel then gathers the latent rows of the `topk` tokens it picked, never the rest:
+    - vLLM: `model_executor/models/deepseek_v2.py` sparse_attn_indexer (DeepGEMM
+      fp8_paged_mqa_logits over the whole paged index cache, then the top-k of the logits) and
+      `v1/attention/backends/mla/flashmla_sparse.py` (FlashMLA's sparse decode on the topk_indices);
+    - SGLang: `srt/layers/attention/nsa/nsa_indexer.py` Indexer (the same fp8 paged MQA logits and
+      top-k) and `srt/layers/attention/nsa_backend.py` NativeSparseAttnBackend (flash_mla_sparse_fwd /
+      flashmla_kv on the page table of the picked tokens).
+    """
+    return indexer_key_bytes(spec) * tokens + latent_bytes(spec, element) * min(tokens, topk)
+
+
+def indexer_flops_per_key(spec: ModelSpec) -> float:
+    """FLOPs the lightning indexer spends on one (query, cached token) pair in one layer: a q.k dot
+    product of index_head_dim for each of its index_n_heads heads (the per-head weights and ReLU are a
+    few more, left out)."""
+    return 2.0 * spec.indexer.num_heads * spec.indexer.head_dim if spec.indexer is not None else 0.0

@@ -417,6 +417,11 @@ class Sglang(BaseEngine):
         """The TP degree of the attention (and mixer) heads on a rank: tp / --dp-attention groups."""
         return max(1, tp // self.wl.dp_attention)
 
+    def sparse_attention_topk(self, spec: ModelSpec) -> int | None:
+        """DeepSeek-V3.2 / GLM-5: SGLang scores every cached token with the lightning indexer and runs
+        sparse MLA on the index_topk tokens it picks (dsa_cache.decode_read_bytes cites the kernels)."""
+        return dsa_cache.sparse_topk(spec)
+
     def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
         """DeepSeek-V3.2 / GLM-5: NSATokenToKVPool's latent row (656 B with an fp8 cache) and its
         uint8 indexer keys (dsa_cache.py); every other model as the base engine lays it out."""

@@ -713,6 +713,11 @@ class Vllm(BaseEngine):
         """VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 when --allow-long-context sizes a longer --max-model-len."""
         return serving_context.launch_env("vLLM", wl, serving_context.vllm_derived_max_len(spec))
 
+    def sparse_attention_topk(self, spec: ModelSpec) -> int | None:
+        """DeepSeek-V3.2 / GLM-5: vLLM scores every cached token with the lightning indexer and runs
+        sparse MLA on the index_topk tokens it picks (dsa_cache.decode_read_bytes cites the kernels)."""
+        return dsa_cache.sparse_topk(spec)
+
     def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
         """NVFP4 pages pack K and V of each head (PR #40177); an MLA latent takes vLLM's separate
         nvfp4_ds_mla layout, whose page is not modelled, so it is refused rather than guessed."""
