@@ -2,7 +2,8 @@
 
 https://github.com/sgl-project/sglang/issues/15025 ('nightly performance data collected on 01/08 (8*B200)',
 table 'deepseek-ai/DeepSeek-V3.2 [8-gpu-b200] (DP8)', 4096-token prompts): ITL 19.18 ms at batch 1,
-19.88 ms at batch 8, 25.30 ms at batch 16. Rows heldout-dsa-sglang-b200-dsv32-dp8-* in bench/speed_tables.yaml.
+19.88 ms at batch 8, 25.30 ms at batch 16.
+Rows heldout-dsa-sglang-b200-dsv32-dp8-* in bench/speed_tables.yaml.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ PUBLISHED_ITL_MS = {1: 19.18, 8: 19.88, 16: 25.30}
 def _row(batch: int) -> dict[str, object]:
     """The held-out row's workload (the 30k-line table is not read here: tests stay under 2 s)."""
     return {"id": f"heldout-dsa-sglang-b200-dsv32-dp8-bs{batch}-itl", "use": "holdout", "engine": "sglang",
-            "engine_version": "SGLang nightly CI (run of 2026-01-08)", "device": "B200", "num_gpus": 8, "dp": 8,
+            "engine_version": "SGLang nightly CI (run of 2026-01-08)", "device": "B200",
+            "num_gpus": 8, "dp": 8,
             "model": "DeepSeek-V3.2", "quant": "fp8", "metric": "tpot_ms", "prompt_tokens": 4096,
             "gen_tokens": 512, "concurrency": batch, "measured": PUBLISHED_ITL_MS[batch]}
 

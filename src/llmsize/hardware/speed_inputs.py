@@ -76,7 +76,8 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         mla_absorbed_prefill=engine_for(wl).prefill_mla_absorbed(spec),
         attention_flops_prefill_wide=attention_flops_prefill_wide(spec, wl.prefill_tokens),
         attention_flops_decode=attention_flops_decode(spec, wl.context),
-        attention_flops_curve=attention_flops_curve(spec, wl.context, engine_for(wl).sparse_attention_topk(spec)),
+        attention_flops_curve=attention_flops_curve(
+            spec, wl.context, engine_for(wl).sparse_attention_topk(spec)),
         prompt_tokens=wl.prefill_tokens,
         batch=wl.batch,
         hidden_size=spec.hidden_size,
