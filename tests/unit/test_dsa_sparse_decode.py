@@ -46,3 +46,31 @@ def test_dense_engines_still_read_the_whole_latent() -> None:
     curve = _curve("transformers", 131072)
     assert curve[131072] / curve[2048] > 60
 
+
+
+def _prompt_flops(engine: str, prompt: int) -> float:
+    spec = resolve("DeepSeek-V3.2")
+    wl = Workload.model_validate({"engine": engine, "context": prompt + 128, "prompt_tokens": prompt})
+    return speed_inputs(spec, wl, estimate(spec, wl), engine=engine).attention_flops_prefill
+
+
+def test_long_prompts_score_topk_keys_a_query_plus_the_indexer() -> None:
+    # past 2048 tokens the latent attention grows linearly and only the fp8 indexer quadratically:
+    # doubling a 64k prompt costs well under the 4x a dense causal prompt would
+    for engine in ("vllm", "sglang"):
+        assert 2.0 < _prompt_flops(engine, 131072) / _prompt_flops(engine, 65536) < 3.5, engine
+    assert _prompt_flops("transformers", 131072) / _prompt_flops("transformers", 65536) > 3.9
+
+
+def test_sglang_prefills_short_dsa_prompts_densely_and_vllm_sparsely() -> None:
+    # SGLang: MHA_ONE_SHOT up to SGLANG_NSA_PREFILL_DENSE_ATTN_KV_LEN_THRESHOLD = index_topk (2048);
+    # vLLM runs even short prompts through the absorbed sparse kernel (vllm-project/vllm#31473)
+    assert _prompt_flops("sglang", 1024) == _prompt_flops("transformers", 1024)
+    assert _prompt_flops("vllm", 1024) > 2 * _prompt_flops("sglang", 1024)
+
+
+def test_dsa_layers_count_the_indexer_kernels_on_serving_engines_only() -> None:
+    from llmsize.estimate.layer_parts import layer_parts
+
+    assert layer_parts(resolve("DeepSeek-V3.2"))["dsa_indexer"] == 61
+    assert "dsa_indexer" not in layer_parts(resolve("DeepSeek-R1"))

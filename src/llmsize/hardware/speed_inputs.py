@@ -70,14 +70,12 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         prefill_expert_loop=engine_for(wl).prefill_expert_loop(),
         prefill_quantized_loop=engine_for(wl).prefill_quantized_loop(),
         prefill_host_helper=engine_for(wl).prefill_host_helper(),
-        attention_flops_prefill=attention_flops_prefill(
-            spec, wl.prefill_tokens, engine_for(wl).prefill_mla_absorbed(spec),
-            lambda window: engine_for(wl).prefill_attention_pairs(spec, wl.prefill_tokens, window)),
+        attention_flops_prefill=_prefill_attention_flops(spec, wl, _attention_tp(wl, layout)),
         mla_absorbed_prefill=engine_for(wl).prefill_mla_absorbed(spec),
         attention_flops_prefill_wide=attention_flops_prefill_wide(spec, wl.prefill_tokens),
         attention_flops_decode=attention_flops_decode(spec, wl.context),
         attention_flops_curve=attention_flops_curve(
-            spec, wl.context, engine_for(wl).sparse_attention_topk(spec)),
+            spec, wl.context, engine_for(wl).sparse_attention_topk(spec), _attention_tp(wl, layout)),
         prompt_tokens=wl.prefill_tokens,
         batch=wl.batch,
         hidden_size=spec.hidden_size,
@@ -128,21 +126,46 @@ def _expert_ranks(spec: ModelSpec, wl: Workload) -> dict[str, int | bool]:
             "expert_output_all_reduced": cores > 1 and engine_for(wl).expert_output_all_reduced(spec)}
 
 
+def _attention_tp(wl: Workload, layout: Layout) -> int:
+    """Ranks one attention group's heads are split over (tp / the engine's DP-attention groups)."""
+    return max(1, layout.tp // engine_for(wl).attention_groups())
+
+
+def _prefill_attention_flops(spec: ModelSpec, wl: Workload, attention_tp: int = 1) -> float:
+    """Attention FLOPs of one prompt as the engine's kernels score it. DeepSeek Sparse Attention's
+    sparse prefill (the engine's prefill_sparse_topk): the latent attention scores min(i, topk) keys a
+    query in the absorbed form, and the lightning indexer every causal pair (dsa_cache). The indexer
+    is not split by tensor parallelism (vLLM deepseek_v2.py Indexer and SGLang nsa_indexer.py Indexer
+    build wq_b / weights_proj as ReplicatedLinear, all index_n_heads on every rank), so its FLOPs are
+    counted `attention_tp` times: the speed model divides attention FLOPs over those ranks."""
+    eng, tokens = engine_for(wl), wl.prefill_tokens
+    topk = eng.prefill_sparse_topk(spec, tokens)
+    if topk is None:
+        return attention_flops_prefill(spec, tokens, eng.prefill_mla_absorbed(spec),
+                                       lambda window: eng.prefill_attention_pairs(spec, tokens, window))
+    from llmsize.estimate.engines import dsa_cache
+
+    sparse = attention_flops_prefill(spec, tokens, True, lambda _: dsa_cache.prefill_pairs(tokens, topk))
+    scoring = spec.num_layers * dsa_cache.indexer_flops_per_key(spec) * tokens * (tokens + 1) // 2
+    return sparse + scoring * attention_tp
+
+
 def attention_flops_curve(
-    spec: ModelSpec, context: int, topk: int | None = None
+    spec: ModelSpec, context: int, topk: int | None = None, attention_tp: int = 1
 ) -> tuple[tuple[int, float], ...]:
     """attention_flops_decode at the curve's points, from the layers counted once per window.
 
     `topk` (an engine running DeepSeek Sparse Attention: its sparse_attention_topk): the latent
     attention scores at most topk keys, and the lightning indexer scores every cached key
-    (dsa_cache.indexer_flops_per_key, each layer)."""
+    (dsa_cache.indexer_flops_per_key, each layer, on each of the `attention_tp` ranks: the indexer is
+    replicated, _prefill_attention_flops)."""
     if not attention_flops_decode(spec, 1):
         return ()
     windows = memo(spec, ("speed window flops",), lambda: _window_flops(spec))
     if topk is not None:
         from llmsize.estimate.engines import dsa_cache
 
-        scoring = spec.num_layers * dsa_cache.indexer_flops_per_key(spec)
+        scoring = spec.num_layers * dsa_cache.indexer_flops_per_key(spec) * attention_tp
         return tuple((x, sum(f for f in windows.values()) * min(x, topk) + scoring * x)
                      for x in curve_points(spec, context, extra=(topk,)))
     return tuple((x, sum(f * (min(x, w) if w else x) for w, f in windows.items()))

@@ -74,8 +74,25 @@ def decode_read_bytes(spec: ModelSpec, element: Fraction, tokens: int, topk: int
     return indexer_key_bytes(spec) * tokens + latent_bytes(spec, element) * min(tokens, topk)
 
 
+# The indexer's q.k products run on fp8 operands (DeepGEMM fp8_mqa_logits / fp8_paged_mqa_logits in
+# both engines): twice the 16-bit tensor-core rate on the GPUs that run it (H100/H200 SXM datasheets:
+# 1,979 dense FP8 TFLOPS against 989 BF16; B200 likewise 2x).
+FP8_OVER_16BIT_RATE = 2
+
+
 def indexer_flops_per_key(spec: ModelSpec) -> float:
-    """FLOPs the lightning indexer spends on one (query, cached token) pair in one layer: a q.k dot
-    product of index_head_dim for each of its index_n_heads heads (the per-head weights and ReLU are a
-    few more, left out)."""
-    return 2.0 * spec.indexer.num_heads * spec.indexer.head_dim if spec.indexer is not None else 0.0
+    """FLOPs the lightning indexer spends on one (query, cached token) pair in one layer, in 16-bit
+    mat-mul equivalents (the speed model prices attention at the 16-bit rate): a q.k dot product of
+    index_head_dim for each of its index_n_heads heads, on fp8 operands (the per-head weights and ReLU
+    are a few more, left out)."""
+    if spec.indexer is None:
+        return 0.0
+    return 2.0 * spec.indexer.num_heads * spec.indexer.head_dim / FP8_OVER_16BIT_RATE
+
+
+def prefill_pairs(tokens: int, topk: int) -> int:
+    """(query, key) pairs one layer's sparse MLA scores over a causal prompt: query i attends
+    min(i, topk) keys (the indexer's picks), so past topk the work grows linearly, not quadratically."""
+    if tokens <= topk:
+        return tokens * (tokens + 1) // 2
+    return topk * (topk + 1) // 2 + (tokens - topk) * topk
