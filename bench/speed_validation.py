@@ -2341,6 +2341,28 @@ FINDINGS = (
     "EPYC 7343 gpt-oss-120b run (1.4-1.8 t/s with 64 GB for a 63 GB file) pages from disk, so neither was"
     " added. No existing row moves; llama.cpp held-out median/worst 10.4%/271.0% -> 10.4%/271.0% on the "
     "old rows; other engines unchanged.",
+    "dsv32speed (issue 11, DeepSeek Sparse Attention on vLLM / SGLang): DeepSeek-V3.2 and GLM-5.1 were "
+    "priced as dense MLA: each decode step read the latent and index rows of every cached token, each "
+    "prompt scored every causal pair densely, and the lightning indexer's kernels and FLOPs were not "
+    "counted. Now (1) a decode step reads every fp8 index key (132 B a token and layer) but the latent "
+    "rows of index_topk = 2048 tokens only (vLLM deepseek_v2.py Indexer + layers/sparse_attn_indexer.py "
+    "fp8_paged_mqa_logits / top_k_per_row_decode, then flashmla_sparse.py; SGLang nsa_indexer.py + "
+    "nsa_backend.py; estimate/engines/dsa_cache.decode_read_bytes), with the indexer's q.k FLOPs over the "
+    "whole context at the fp8 rate, on every attention-TP rank (wq_b / weights_proj are ReplicatedLinear "
+    "in both engines); (2) a prompt runs the sparse prefill, latent attention over min(i, 2048) keys a "
+    "query in the absorbed form plus the indexer over every causal pair: vLLM for every prompt (the dense "
+    "short-prompt path is an open item of vllm-project/vllm#31473), SGLang past "
+    "SGLANG_NSA_PREFILL_DENSE_ATTN_KV_LEN_THRESHOLD = index_topk (MHA_ONE_SHOT below it); (3) the "
+    "indexer's ten decode kernels a layer (speed_profile.SERVING_LAYER_KERNELS 'dsa_indexer'). New "
+    "held-out table heldout-dsa-sglang-b200-dsv32-15025 (SGLang nightly, 8 x B200 DP8, 4096 in / 512 out, "
+    "sgl-project/sglang#15025): median |error| 48.8% -> 41.2%, worst 50.8% -> 44.6% (ITL bs1 -48.1% -> "
+    "-40.0%); GLM-5.1 MI300X c1 TPOT -53.2% -> -46.1%, c16 -62.4% -> -58.5%, c64 -58.3% -> -55.9%, its "
+    "TTFT rows +1-2 points (the indexer kernels in prefill). Every engine's held-out median and worst on "
+    "the existing rows unchanged (vLLM 9.50%, SGLang 10.26%). `fit DeepSeek-V3.2 --gpu H200-SXM-141GB "
+    "--num-gpus 8 --engine vllm`: 139 -> 110 tok/s at 4k; at 128k decode stays ~107 tok/s (was 100: the "
+    "dense latent read) and TTFT 8.9 -> 8.3 s. Still open: the steps run ~1.7x the model at short "
+    "context on both tables; vLLM's TP 8 pads FlashMLA-sparse's 16 heads a rank to 64 on Hopper "
+    "(vllm-project/recipes#234) and the replicated indexer weights are read on every rank: neither priced.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

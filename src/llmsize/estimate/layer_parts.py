@@ -57,6 +57,8 @@ def _block_parts(spec: ModelSpec, i: int, moe: tuple[bool, ...]) -> dict[str, in
         add(kind)
     elif kind != "none":
         add("mla" if spec.is_mla else "attention")
+        if spec.is_mla and spec.indexer is not None and spec.compressed is None:
+            add("dsa_indexer")  # DeepSeek-V3.2 / GLM-5: the lightning indexer beside each MLA mixer
     if moe and moe[i]:
         add("block")
         add("moe_ffn")

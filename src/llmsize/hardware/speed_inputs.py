@@ -85,13 +85,12 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         prefill_expert_loop=engine_for(wl).prefill_expert_loop(),
         prefill_quantized_loop=engine_for(wl).prefill_quantized_loop(),
         prefill_host_helper=engine_for(wl).prefill_host_helper(),
-        attention_flops_prefill=attention_flops_prefill(
-            spec, wl.prefill_tokens, engine_for(wl).prefill_mla_absorbed(spec),
-            lambda window: engine_for(wl).prefill_attention_pairs(spec, wl.prefill_tokens, window)),
+        attention_flops_prefill=_prefill_attention_flops(spec, wl, _attention_tp(wl, layout)),
         mla_absorbed_prefill=engine_for(wl).prefill_mla_absorbed(spec),
         attention_flops_prefill_wide=attention_flops_prefill_wide(spec, wl.prefill_tokens),
         attention_flops_decode=attention_flops_decode(spec, wl.context),
-        attention_flops_curve=attention_flops_curve(spec, wl.context),
+        attention_flops_curve=attention_flops_curve(
+            spec, wl.context, engine_for(wl).sparse_attention_topk(spec), _attention_tp(wl, layout)),
         prompt_tokens=wl.prefill_tokens,
         batch=wl.batch,
         hidden_size=spec.hidden_size,
@@ -143,11 +142,48 @@ def _expert_ranks(spec: ModelSpec, wl: Workload) -> dict[str, int | bool]:
             "expert_output_all_reduced": cores > 1 and engine_for(wl).expert_output_all_reduced(spec)}
 
 
-def attention_flops_curve(spec: ModelSpec, context: int) -> tuple[tuple[int, float], ...]:
-    """attention_flops_decode at the curve's points, from the layers counted once per window."""
+def _attention_tp(wl: Workload, layout: Layout) -> int:
+    """Ranks one attention group's heads are split over (tp / the engine's DP-attention groups)."""
+    return max(1, layout.tp // engine_for(wl).attention_groups())
+
+
+def _prefill_attention_flops(spec: ModelSpec, wl: Workload, attention_tp: int = 1) -> float:
+    """Attention FLOPs of one prompt as the engine's kernels score it. DeepSeek Sparse Attention's
+    sparse prefill (the engine's prefill_sparse_topk): the latent attention scores min(i, topk) keys a
+    query in the absorbed form, and the lightning indexer every causal pair (dsa_cache). The indexer
+    is not split by tensor parallelism (vLLM deepseek_v2.py Indexer and SGLang nsa_indexer.py Indexer
+    build wq_b / weights_proj as ReplicatedLinear, all index_n_heads on every rank), so its FLOPs are
+    counted `attention_tp` times: the speed model divides attention FLOPs over those ranks."""
+    eng, tokens = engine_for(wl), wl.prefill_tokens
+    topk = eng.prefill_sparse_topk(spec, tokens)
+    if topk is None:
+        return attention_flops_prefill(spec, tokens, eng.prefill_mla_absorbed(spec),
+                                       lambda window: eng.prefill_attention_pairs(spec, tokens, window))
+    from llmsize.estimate.engines import dsa_cache
+
+    sparse = attention_flops_prefill(spec, tokens, True, lambda _: dsa_cache.prefill_pairs(tokens, topk))
+    scoring = spec.num_layers * dsa_cache.indexer_flops_per_key(spec) * tokens * (tokens + 1) // 2
+    return sparse + scoring * attention_tp
+
+
+def attention_flops_curve(
+    spec: ModelSpec, context: int, topk: int | None = None, attention_tp: int = 1
+) -> tuple[tuple[int, float], ...]:
+    """attention_flops_decode at the curve's points, from the layers counted once per window.
+
+    `topk` (an engine running DeepSeek Sparse Attention: its sparse_attention_topk): the latent
+    attention scores at most topk keys, and the lightning indexer scores every cached key
+    (dsa_cache.indexer_flops_per_key, each layer, on each of the `attention_tp` ranks: the indexer is
+    replicated, _prefill_attention_flops)."""
     if not attention_flops_decode(spec, 1):
         return ()
     windows = memo(spec, ("speed window flops",), lambda: _window_flops(spec))
+    if topk is not None:
+        from llmsize.estimate.engines import dsa_cache
+
+        scoring = spec.num_layers * dsa_cache.indexer_flops_per_key(spec) * attention_tp
+        return tuple((x, sum(f for f in windows.values()) * min(x, topk) + scoring * x)
+                     for x in curve_points(spec, context, extra=(topk,)))
     return tuple((x, sum(f * (min(x, w) if w else x) for w, f in windows.items()))
                  for x in curve_points(spec, context))
 
@@ -189,6 +225,18 @@ def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, An
     read_terms = kv_cache.kv_terms(spec, wl, kv_dtype, layers, compute, read=True)
     attn = [t for t in read_terms if not t.state_bytes]
 
+    # DeepSeek Sparse Attention on vLLM / SGLang: every index key, the latent of topk tokens only.
+    topk = eng.sparse_attention_topk(spec)
+    element = eng.kv_element_bytes(kv_dtype)
+
+    def sparse_share(ctx: int) -> float:
+        if topk is None or ctx <= topk:
+            return 1.0
+        from llmsize.estimate.engines import dsa_cache
+
+        whole_row = dsa_cache.layer_bytes(spec, element) * ctx
+        return float(dsa_cache.decode_read_bytes(spec, element, ctx, topk) / whole_row)
+
     def read(ctx: int) -> int:
         # What the kernel runs over, not what the pool keeps (each engine's tokens_read): vLLM's
         # FlashAttention (window_size) skips the blocks outside the window, SGLang's backends index
@@ -197,19 +245,21 @@ def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, An
         # ggml-cuda fattn-common.cuh flash_attn_mask_to_KV_max trims only trailing all-masked tiles,
         # and only for prompts (Q->ne[1] >= 1024) or several sequences, never a one-token step.
         held = kv_cache.kv_bytes(attn, eng, ctx, min(wl.prefill_tokens, ctx), wl.batch, read=True)
-        return int(held * share)
+        return int(held * share * sparse_share(ctx))
 
     chunk = eng.prefill_chunk() or (eng.speed.prefill_chunk_tokens if eng.speed else None)
-    points = curve_points(spec, wl.context, chunk)
+    points = curve_points(spec, wl.context, chunk, extra=(topk,) if topk else ())
     return {"kv_read_curve": tuple((x, read(x)) for x in points), "state_bytes_per_gpu": int(state * share)}
 
 
-def curve_points(spec: ModelSpec, context: int, chunk: int | None = None) -> list[int]:
+def curve_points(
+    spec: ModelSpec, context: int, chunk: int | None = None, extra: tuple[int, ...] = ()
+) -> list[int]:
     """Contexts at which the per-kind curves are sampled: their kinks (each window, and a window plus
-    the engine's prompt chunk where its cache holds that much more, llama.cpp), the context, and a
-    point past all of them that sets the slope beyond."""
+    the engine's prompt chunk where its cache holds that much more, llama.cpp; `extra`: DSA's top-k),
+    the context, and a point past all of them that sets the slope beyond."""
     windows = {w for w in memo(spec, ("speed window flops",), lambda: _window_flops(spec)) if w}
-    kinks = {*windows, *(w + chunk for w in windows if chunk)}
+    kinks = {*windows, *(w + chunk for w in windows if chunk), *extra}
     last = max([*kinks, context, 1])
     # Doublings from 64 tokens follow what the kinks miss: cells held in padded blocks (llama.cpp pads
     # its cache view to 256 cells) and windows shared by a batch.

@@ -172,6 +172,8 @@ class EngineModel(Protocol):
     def wave_prefill_runs(self, requests: int, prompt_tokens: int) -> tuple[tuple[int, int], ...]: ...
     def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int: ...
     def decode_kv_read_factor(self, spec: ModelSpec) -> float: ...
+    def sparse_attention_topk(self, spec: ModelSpec) -> int | None: ...
+    def prefill_sparse_topk(self, spec: ModelSpec, tokens: int) -> int | None: ...
     def prefill_mla_absorbed(self, spec: ModelSpec) -> bool: ...
     def prefill_attention_pairs(self, spec: ModelSpec, tokens: int, window: int | None) -> int | None: ...
     def prefill_logits_every_token(self) -> bool: ...
@@ -703,6 +705,20 @@ class BaseEngine:
         on chip; llama.cpp without flash attention writes and reads them, llama_cpp_scores.py)."""
         del spec, prompt_tokens
         return 0
+
+    def sparse_attention_topk(self, spec: ModelSpec) -> int | None:
+        """Cached tokens one decode query's attention reads where the engine runs DeepSeek Sparse
+        Attention's indexer and sparse MLA kernels (dsa_cache.decode_read_bytes); None: it attends
+        every cached token (transformers and the llama.cpp family run V3.2 / GLM-5 densely)."""
+        del spec
+        return None
+
+    def prefill_sparse_topk(self, spec: ModelSpec, tokens: int) -> int | None:
+        """The top-k a prompt of `tokens` runs DeepSeek Sparse Attention's sparse prefill with (the
+        indexer scoring every causal pair, the latent attention min(i, topk) keys a query); None: the
+        dense prefill every other model (and these engines' short DSA prompts) runs."""
+        del spec, tokens
+        return None
 
     def decode_kv_read_factor(self, spec: ModelSpec) -> float:
         """Bytes an unfused decode attention moves per byte of cache read once, where each query head reads

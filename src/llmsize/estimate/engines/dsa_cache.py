@@ -51,3 +51,48 @@ def latent_bytes(spec: ModelSpec, element: Fraction) -> Fraction:
 def layer_bytes(spec: ModelSpec, element: Fraction) -> Fraction:
     """Per token and layer on every rank (the latent is not split by tensor parallelism)."""
     return latent_bytes(spec, element) + indexer_key_bytes(spec)
+
+
+def sparse_topk(spec: ModelSpec) -> int | None:
+    """Tokens one query's sparse MLA attends where the engine runs DSA's sparse kernels (V3.2, GLM-5):
+    the indexer's index_topk (2048), None for every other model."""
+    return spec.indexer.topk if uses_dsa_pages(spec) and spec.indexer is not None else None
+
+
+def decode_read_bytes(spec: ModelSpec, element: Fraction, tokens: int, topk: int) -> Fraction:
+    """What one decode step reads of one layer's two caches for one sequence of `tokens` cached tokens.
+
+    The lightning indexer scores every cached token, so it reads every fp8 index key; the sparse MLA
+    kernel then gathers the latent rows of the `topk` tokens it picked, never the rest:
+    - vLLM: `model_executor/models/deepseek_v2.py` sparse_attn_indexer (DeepGEMM
+      fp8_paged_mqa_logits over the whole paged index cache, then the top-k of the logits) and
+      `v1/attention/backends/mla/flashmla_sparse.py` (FlashMLA's sparse decode on the topk_indices);
+    - SGLang: `srt/layers/attention/nsa/nsa_indexer.py` Indexer (the same fp8 paged MQA logits and
+      top-k) and `srt/layers/attention/nsa_backend.py` NativeSparseAttnBackend (flash_mla_sparse_fwd /
+      flashmla_kv on the page table of the picked tokens).
+    """
+    return indexer_key_bytes(spec) * tokens + latent_bytes(spec, element) * min(tokens, topk)
+
+
+# The indexer's q.k products run on fp8 operands (DeepGEMM fp8_mqa_logits / fp8_paged_mqa_logits in
+# both engines): twice the 16-bit tensor-core rate on the GPUs that run it (H100/H200 SXM datasheets:
+# 1,979 dense FP8 TFLOPS against 989 BF16; B200 likewise 2x).
+FP8_OVER_16BIT_RATE = 2
+
+
+def indexer_flops_per_key(spec: ModelSpec) -> float:
+    """FLOPs the lightning indexer spends on one (query, cached token) pair in one layer, in 16-bit
+    mat-mul equivalents (the speed model prices attention at the 16-bit rate): a q.k dot product of
+    index_head_dim for each of its index_n_heads heads, on fp8 operands (the per-head weights and ReLU
+    are a few more, left out)."""
+    if spec.indexer is None:
+        return 0.0
+    return 2.0 * spec.indexer.num_heads * spec.indexer.head_dim / FP8_OVER_16BIT_RATE
+
+
+def prefill_pairs(tokens: int, topk: int) -> int:
+    """(query, key) pairs one layer's sparse MLA scores over a causal prompt: query i attends
+    min(i, topk) keys (the indexer's picks), so past topk the work grows linearly, not quadratically."""
+    if tokens <= topk:
+        return tokens * (tokens + 1) // 2
+    return topk * (topk + 1) // 2 + (tokens - topk) * topk

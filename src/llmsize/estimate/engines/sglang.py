@@ -74,7 +74,7 @@ from llmsize.estimate.engines import sglang_refused_log as refused_log
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
 from llmsize.estimate.engines.nccl import link_class
-from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
+from llmsize.estimate.engines.speed_profile import SERVING_LAYER_KERNELS, EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import weights_segment_slack
 from llmsize.estimate.engines.vllm import rope_positions, rotary_dim
 from llmsize.estimate.workload import Engine, Workload
@@ -112,7 +112,7 @@ SPEED_V04 = EngineSpeedProfile(
     attention_compute={"hopper": 0.82},
     # SGLang's layers run the same fused kernel sequence (sgl-kernel's fused_add_rmsnorm, silu_and_mul,
     # topk_softmax, moe_align_block_size, fused_moe_triton): vLLM's counts.
-    layer_kernels=FUSED_LAYER_KERNELS, fused_moe=True,
+    layer_kernels=SERVING_LAYER_KERNELS, fused_moe=True,
     sources=("https://github.com/sgl-project/sglang/blob/v0.4.6.post1/python/sglang/srt/server_args.py",))
 # The 0.5 series (0.5.7-0.5.15 measured) replays the same CUDA graphs with fewer, fused kernels per layer:
 # the tensor-parallel all-reduce fused with the residual add and RMSNorm (sgl-project/sglang PR #8731
@@ -416,6 +416,19 @@ class Sglang(BaseEngine):
     def _attention_tp(self, tp: int) -> int:
         """The TP degree of the attention (and mixer) heads on a rank: tp / --dp-attention groups."""
         return max(1, tp // self.wl.dp_attention)
+
+    def sparse_attention_topk(self, spec: ModelSpec) -> int | None:
+        """DeepSeek-V3.2 / GLM-5: SGLang scores every cached token with the lightning indexer and runs
+        sparse MLA on the index_topk tokens it picks (dsa_cache.decode_read_bytes cites the kernels)."""
+        return dsa_cache.sparse_topk(spec)
+
+    def prefill_sparse_topk(self, spec: ModelSpec, tokens: int) -> int | None:
+        """DeepSeek-V3.2 / GLM-5: SGLang's NSA backend prefills densely (MHA_ONE_SHOT) while the
+        batch's longest KV is at most SGLANG_NSA_PREFILL_DENSE_ATTN_KV_LEN_THRESHOLD, which
+        server_args._handle_model_specific_adjustments sets to the model's index_topk; longer prompts
+        run the indexer and the sparse MLA kernel (nsa_backend.py set_nsa_prefill_impl)."""
+        topk = dsa_cache.sparse_topk(spec)
+        return topk if topk is not None and tokens > topk else None
 
     def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
         """DeepSeek-V3.2 / GLM-5: NSATokenToKVPool's latent row (656 B with an fp8 cache) and its

@@ -27,6 +27,18 @@ FUSED_LAYER_KERNELS: dict[str, int] = {
     "dense_ffn": 3, "moe_ffn": 7, "moe_per_expert": 0, "shared_expert": 4}
 
 
+# REFERENCE: the lightning indexer's decode kernels beside a DSA layer's MLA (DeepSeek-V3.2, GLM-5), as
+# vLLM runs them (model_executor/models/deepseek_v2.py Indexer.forward, then
+# model_executor/layers/sparse_attn_indexer.py sparse_attn_indexer): the wq_b mat-mul, rotary on the
+# index q / k, the q fp8 group quant, the wk mat-mul, k_norm, the weights_proj mat-mul and its scaling,
+# indexer_k_quant_and_cache, DeepGEMM fp8_paged_mqa_logits and top_k_per_row_decode (10); SGLang's
+# nsa_indexer.py Indexer runs the same sequence (its PRs #16637 and #17688 move weights_proj and the q
+# projection to a second stream: they still launch). The sparse MLA kernel replaces the dense one, so
+# the 'mla' count stands. Engine profiles that name no 'dsa_indexer' count none (llama.cpp runs V3.2
+# densely).
+SERVING_LAYER_KERNELS: dict[str, int] = {**FUSED_LAYER_KERNELS, "dsa_indexer": 10}
+
+
 class EngineSpeedProfile(Record):
     """How one engine spends a decode step and a prefill, apart from reading bytes and doing FLOPs."""
 

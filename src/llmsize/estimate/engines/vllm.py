@@ -718,6 +718,19 @@ class Vllm(BaseEngine):
         """VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 when --allow-long-context sizes a longer --max-model-len."""
         return serving_context.launch_env("vLLM", wl, serving_context.vllm_derived_max_len(spec))
 
+    def sparse_attention_topk(self, spec: ModelSpec) -> int | None:
+        """DeepSeek-V3.2 / GLM-5: vLLM scores every cached token with the lightning indexer and runs
+        sparse MLA on the index_topk tokens it picks (dsa_cache.decode_read_bytes cites the kernels)."""
+        return dsa_cache.sparse_topk(spec)
+
+    def prefill_sparse_topk(self, spec: ModelSpec, tokens: int) -> int | None:
+        """DeepSeek-V3.2 / GLM-5: vLLM runs every prompt through the indexer and FlashMLA's sparse
+        prefill in the absorbed (latent) form, short ones included: the dense MHA path for prompts of
+        at most topk tokens is an open item of the V3.2 tracking issue (vllm-project/vllm#31473,
+        'Use un-absorbed dense MHA pathway for requests with seqlen <= topk')."""
+        del tokens
+        return dsa_cache.sparse_topk(spec)
+
     def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
         """NVFP4 pages pack K and V of each head (PR #40177); an MLA latent takes vLLM's separate
         nvfp4_ds_mla layout, whose page is not modelled, so it is refused rather than guessed."""

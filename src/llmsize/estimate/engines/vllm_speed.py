@@ -5,7 +5,11 @@ through server_releases.py)."""
 from __future__ import annotations
 
 from llmsize.estimate.engines import vllm_async, vllm_wide_heads
-from llmsize.estimate.engines.speed_profile import FUSED_LAYER_KERNELS, EngineSpeedProfile
+from llmsize.estimate.engines.speed_profile import (
+    FUSED_LAYER_KERNELS,
+    SERVING_LAYER_KERNELS,
+    EngineSpeedProfile,
+)
 from llmsize.estimate.engines.vllm_v0_graphs import V0_MAX_SEQ_LEN_TO_CAPTURE, eager_launch_per_layer
 
 # REFERENCE: speed. Decode replays captured CUDA graphs for batch sizes up to 512
@@ -21,7 +25,7 @@ SPEED_V0 = EngineSpeedProfile(
     # Prefill shares rescaled on the fit rows when the embedding became a gather and the head ran on the
     # logit rows only (hardware/head_params.py; bench/speed_validation.py FINDINGS).
     prefill_compute={"hbm": 0.523, "gddr": 0.60},
-    layer_kernels=FUSED_LAYER_KERNELS, fused_moe=True,
+    layer_kernels=SERVING_LAYER_KERNELS, fused_moe=True,
     # Decode past 8192 tokens runs eagerly, each kernel a bare op launch (vllm_v0_graphs.py).
     graph_max_context=V0_MAX_SEQ_LEN_TO_CAPTURE,
     eager_launch_per_layer_s=eager_launch_per_layer(2 * FUSED_LAYER_KERNELS["block"]
