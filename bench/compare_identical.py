@@ -28,7 +28,8 @@ from pathlib import Path
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 MODELS = ("Llama-3.1-405B", "Qwen3-8B", "gpt-oss-20b", "gpt-oss-120b", "DeepSeek-V3",
-          "Ministral-3-8B-Instruct-2512", "Qwen3-30B-A3B", "gemma-3-27b", "Devstral-Small-2-24B-Instruct-2512")
+          "Ministral-3-8B-Instruct-2512", "Qwen3-30B-A3B", "gemma-3-27b",
+          "Devstral-Small-2-24B-Instruct-2512")
 ENGINES = ("sglang", "vllm", "transformers")
 SETTINGS: tuple[tuple[str, ...], ...] = (
     (), ("--context", "32k"), ("--batch", "8"), ("--num-gpus", "2"), ("--concurrency", "1,16"),
