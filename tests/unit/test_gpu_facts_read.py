@@ -52,7 +52,14 @@ def test_readers_of_the_gpu_facts_are_the_ones_sglangs_key_covers() -> None:
 
 
 def _pairs() -> list[tuple[str, str]]:
-    return sorted({(g.architecture, g.segment) for g in bundled_gpus()})
+    """The catalog's (architecture, segment) pairs of the vendors SGLang runs on."""
+    return sorted({(g.architecture, g.segment) for g in bundled_gpus() if g.vendor in ("nvidia", "amd")})
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _catalog_read() -> None:
+    """The model catalog read once, before the tests (its first read is most of a first resolve)."""
+    resolve("gpt-oss-20b")
 
 
 @pytest.mark.parametrize(("model", "extra"), [
@@ -100,3 +107,20 @@ def test_a_callers_own_estimator_is_asked_for_every_workload() -> None:
     assert asked == [hopper, ada]
     shared = Planner(spec, base)
     assert shared.estimate(hopper) is shared.estimate(ada)
+
+
+def test_no_workload_validator_reads_the_gpu_facts() -> None:
+    """derived_workload validates a workload with GPU facts as the one without them, then puts them back."""
+    text = (SRC / "estimate" / "workload.py").read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines() if re.search(r"\bgpu_(architecture|segment)\b", line)]
+    assert lines == ["gpu_architecture: str | None = Field(", "gpu_segment: str | None = Field("]
+
+
+def test_derived_workloads_with_gpu_facts_are_the_validated_ones() -> None:
+    from llmsize.hardware.derived_workload import derived_workload
+
+    base = Workload(engine=Engine.SGLANG, context=8192)
+    for arch, segment in _pairs():
+        wl = base.model_copy(update={"gpu_architecture": arch, "gpu_segment": segment})
+        for changes in ({"tp": 2, "pp": 2, "num_gpus": 4}, {"context": 4096}, {"gpu_architecture": "hopper"}):
+            assert derived_workload(wl, changes) == Workload.model_validate({**dict(wl), **changes})

@@ -105,6 +105,9 @@ class Planner:
         default_factory=dict, repr=False)
     # The memo's key of each workload asked (_memo_key), shared with the GPU planners like the memo.
     _keys: dict[Workload, Hashable] = field(default_factory=dict, repr=False)
+    # choose_layout's answers by what it reads of the card (see there): cards alike share one search.
+    _chosen: dict[tuple[int | None, int, int, bool], tuple[Layout, bool]] = field(default_factory=dict,
+                                                                                 repr=False)
 
     def __post_init__(self) -> None:
         if self.estimator is None:
@@ -496,10 +499,22 @@ class Planner:
 
     def choose_layout(self, gpu: GpuSpec, num_gpus: int | None, *, fewest: int = 1) -> tuple[Layout, bool]:
         """(layout, fits): `num_gpus` None = auto, the smallest count that fits, from `fewest` GPUs (a
-        caller that knows no smaller count fits: concurrency.py)."""
+        caller that knows no smaller count fits: concurrency.py).
+
+        The search reads of the card only its GPU workload (for_gpu), its visible memory and whether
+        that memory is unified (usable, budget, _may_start), so cards equal in those share one answer:
+        `compare --gpus all` has 136 such cards of 173 (issue 15). A refusal is not kept: it is raised
+        again."""
         sub = self.for_gpu(gpu)
         if sub is not self:
             return sub.choose_layout(gpu, num_gpus, fewest=fewest)
+        key = (num_gpus, fewest, visible_memory_bytes(gpu), gpu.memory.unified)
+        kept = self._chosen.get(key)
+        if kept is None:
+            kept = self._chosen[key] = self._choose_layout(gpu, num_gpus, fewest)
+        return kept
+
+    def _choose_layout(self, gpu: GpuSpec, num_gpus: int | None, fewest: int) -> tuple[Layout, bool]:
         usable = self.usable(gpu)
         if num_gpus is not None:
             if num_gpus < 1:
