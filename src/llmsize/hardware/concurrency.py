@@ -69,7 +69,7 @@ def concurrency_rows(spec: ModelSpec, wl: Workload, gpus: Iterable[GpuSpec], lev
     for level in levels:
         # estimates keyed by workload, shared with the batch-1 search (a level of 1 searched it again)
         planner = Planner(spec, wl.model_copy(update={"batch": level}), estimator, eff, _memo=base._memo,
-                          _inputs=base._inputs)
+                          _inputs=base._inputs, _keys=base._keys)
         for gpu in gpus:
             if gpu.id in pooled:
                 layout, one = pooled[gpu.id]

@@ -88,7 +88,7 @@ class Planner:
     wl: Workload
     estimator: EstimateFn | None = None
     efficiency: Efficiency = field(default_factory=Efficiency)
-    _memo: dict[Workload, Estimate] = field(default_factory=dict, repr=False)
+    _memo: dict[Hashable, Estimate] = field(default_factory=dict, repr=False)  # by _memo_key
     # Totals already computed along one search axis: (layout, axis, other value) -> {x: bytes}.
     _curves: dict[tuple[Layout, str, int], dict[int, int]] = field(default_factory=dict, repr=False)
     _subs: dict[Workload, Planner] = field(default_factory=dict, repr=False)
@@ -103,6 +103,11 @@ class Planner:
         default_factory=dict, repr=False)
     _workloads: dict[tuple[Layout | None, tuple[tuple[str, type, Any], ...]], Workload] = field(
         default_factory=dict, repr=False)
+    # The memo's key of each workload asked (_memo_key), shared with the GPU planners like the memo.
+    _keys: dict[Workload, Hashable] = field(default_factory=dict, repr=False)
+    # choose_layout's answers by what it reads of the card (see there): cards alike share one search.
+    _chosen: dict[tuple[int | None, int, int, bool], tuple[Layout, bool]] = field(default_factory=dict,
+                                                                                 repr=False)
 
     def __post_init__(self) -> None:
         if self.estimator is None:
@@ -110,12 +115,27 @@ class Planner:
 
     # --- estimates ---------------------------------------------------------------------------------
     def estimate(self, wl: Workload) -> Estimate:
-        est = self._memo.get(wl)
+        key = self._memo_key(wl)
+        est = self._memo.get(key)
         if est is None:
             assert self.estimator is not None
             est = self.estimator(self.spec, wl)
-            self._memo[wl] = est
+            self._memo[key] = est
         return est
+
+    def _memo_key(self, wl: Workload) -> Hashable:
+        """The estimate's key: `wl`, or, for the memory model's own estimates where the engine says what
+        they read of the card's architecture and segment (BaseEngine.gpu_facts_read), `wl` without those
+        two fields and with what is read of them. `compare --gpus all` then sizes a layout once for the
+        cards an engine does not tell apart, not once per architecture (issue 15; SGLang: 88 GPU
+        workloads of the 173 catalog cards are 12; bench/compare_identical.py)."""
+        key = self._keys.get(wl)
+        if key is None:
+            facts = engine_for(wl).gpu_facts_read() if self.estimator is default_estimator() else None
+            key = wl if facts is None else (
+                wl.model_copy(update={"gpu_architecture": None, "gpu_segment": None}), facts)
+            self._keys[wl] = key
+        return key
 
     def workload(self, layout: Layout | None = None, **update: Any) -> Workload:
         """The asked workload with another layout / context / batch (validated like user input);
@@ -154,7 +174,7 @@ class Planner:
         sub = self._subs.get(wl)
         if sub is None:
             sub = Planner(self.spec, wl, self.estimator, self.efficiency, _memo=self._memo,
-                          _inputs=self._inputs)
+                          _inputs=self._inputs, _keys=self._keys)
             self._subs[wl] = sub
         return sub
 
@@ -274,7 +294,7 @@ class Planner:
 
         known = self._curves.setdefault((layout, "context", b), {})
         guess = None
-        est = self._memo.get(asked)
+        est = self._memo.get(self._memo_key(asked))
         eng = engine_for(asked)
         if est is not None:  # the estimate at the asked context is usually known already
             at_asked = known.setdefault(asked.context, need(asked))
@@ -321,7 +341,7 @@ class Planner:
         """Decode and prefill speed of `wl` (whose estimate is `est`) on `gpu`, kept per planner."""
         key = (id(gpu), layout, wl)
         kept = self._speeds.get(key)
-        if kept is not None and kept[0] is gpu and self._memo.get(wl) is est:
+        if kept is not None and kept[0] is gpu and self._memo.get(self._memo_key(wl)) is est:
             return kept[1]
         speed = self._speed(gpu, layout, est, wl)
         self._speeds[key] = (gpu, speed)
@@ -511,10 +531,22 @@ class Planner:
 
     def choose_layout(self, gpu: GpuSpec, num_gpus: int | None, *, fewest: int = 1) -> tuple[Layout, bool]:
         """(layout, fits): `num_gpus` None = auto, the smallest count that fits, from `fewest` GPUs (a
-        caller that knows no smaller count fits: concurrency.py)."""
+        caller that knows no smaller count fits: concurrency.py).
+
+        The search reads of the card only its GPU workload (for_gpu), its visible memory and whether
+        that memory is unified (usable, budget, _may_start), so cards equal in those share one answer:
+        `compare --gpus all` has 136 such cards of 173 (issue 15). A refusal is not kept: it is raised
+        again."""
         sub = self.for_gpu(gpu)
         if sub is not self:
             return sub.choose_layout(gpu, num_gpus, fewest=fewest)
+        key = (num_gpus, fewest, visible_memory_bytes(gpu), gpu.memory.unified)
+        kept = self._chosen.get(key)
+        if kept is None:
+            kept = self._chosen[key] = self._choose_layout(gpu, num_gpus, fewest)
+        return kept
+
+    def _choose_layout(self, gpu: GpuSpec, num_gpus: int | None, fewest: int) -> tuple[Layout, bool]:
         usable = self.usable(gpu)
         if num_gpus is not None:
             if num_gpus < 1:

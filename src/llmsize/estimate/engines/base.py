@@ -163,6 +163,7 @@ class EngineModel(Protocol):
         self, wl: Workload, total_bytes: int, gpu_name: str, architecture: str = "", segment: str = "",
         compute_units: int | None = None, interconnect: str = "", vendor: str = "",
     ) -> Workload: ...
+    def gpu_facts_read(self) -> Hashable | None: ...
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None: ...
     def quant_options(self) -> tuple[str, ...]: ...
     def notes(self, spec: ModelSpec, wl: Workload) -> tuple[str, ...]: ...
@@ -821,6 +822,15 @@ class BaseEngine:
 
             return wl.model_copy(update={"gpu_link": link_class(interconnect)})
         return wl
+
+    def gpu_facts_read(self) -> Hashable | None:
+        """All that this engine's estimate reads of the workload's `gpu_architecture` and `gpu_segment`
+        (the facts gpu_defaults copies from the card), as a key: two workloads equal but for those two
+        fields and with equal keys estimate the same, so a planner sizes them once (issue 15: `compare
+        Llama-3.1-405B --gpus all --engine sglang` estimated each layout for 30 architectures that
+        SGLang tells apart only as SM100, Ampere or CDNA3). None: no such promise (every other field
+        of the workload may matter), which is what an engine that does not say gets."""
+        return None
 
     def default_context(self, total_vram: int, spec: ModelSpec) -> int | None:
         """The context the engine picks by itself on this much VRAM, when no --context is given;

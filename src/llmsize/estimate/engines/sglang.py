@@ -310,6 +310,17 @@ class Sglang(BaseEngine):
             update["cuda_graph_max_bs"] = max_bs
         return wl.model_copy(update=update) if update else wl
 
+    def gpu_facts_read(self) -> tuple[bool, ...]:
+        """What SGLang's estimate reads of the card's architecture and segment (BaseEngine.gpu_facts_read),
+        every reader of `gpu_architecture` / `gpu_segment` under estimate/ that an SGLang estimate reaches
+        (tests/unit/test_gpu_facts_read.py lists them): whether the card is SM100 (sglang_swa.sm100: the
+        gpt-oss pool and page, sglang_mxfp4's trtllm-gen experts), Ampere (sglang_fp8.uses_marlin) or
+        CDNA3 (rocm_decode_backend.sglang_decode, the speed profile), and whether each field was set."""
+        arch, segment = self.wl.gpu_architecture, self.wl.gpu_segment
+        ampere = arch in sglang_fp8.MARLIN_ARCHITECTURES
+        cdna3 = arch in rocm_decode_backend.TRITON_RATE_ARCHITECTURES
+        return (arch is None, segment is None, sglang_swa.sm100(arch, segment), ampere, cdna3)
+
     def mem_fraction(
         self, total_bytes: int | None = None, reserved_bytes: int | None = None, factor: float = 1.0
     ) -> float:
