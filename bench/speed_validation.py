@@ -49,6 +49,7 @@ from llmsize.estimate.engines.vllm_prefix_cache import (
     run_index,
     sweep_cached_tokens,
 )
+from llmsize.estimate.engines.vllm_v0_only import speed_name as v0_only_speed_name
 from llmsize.estimate.workload import Workload
 from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.efficiency import Efficiency
@@ -2363,6 +2364,21 @@ FINDINGS = (
     "dense latent read) and TTFT 8.9 -> 8.3 s. Still open: the steps run ~1.7x the model at short "
     "context on both tables; vLLM's TP 8 pads FlashMLA-sparse's 16 heads a rank to 64 on Hopper "
     "(vllm-project/recipes#234) and the replicated indexer weights are read on every rank: neither priced.",
+    "vLLM 0.8-0.10 run a SupportsV0Only model on the V0 engine (issue 11, h100tpot): "
+    "EngineArgs._is_v1_supported_oracle falls back to V0 when not model_config.is_v1_compatible, and "
+    "MllamaForConditionalGeneration is SupportsV0Only in the 0.9.2 and 0.10.2 sdists (0.11.0 removed V0 and "
+    "mllama.py), so Llama 3.2 Vision rows of that era decode with the V0 profile (vllm_v0_only.py; a row "
+    "dated before October 2025 with no release named now stands for 0.10, which only changes the profile "
+    "of such models). Read too, nothing priced: the V0 encoder-decoder graphs are captured with "
+    "max_encoder_seq_len = max_seq_len_to_capture (CommonAttentionState."
+    "_update_captured_metadata_for_enc_dec_model), so a text-only decode replays the 20 cross-attention "
+    "blocks too, as the speed model already reads them; CUDA graphs stay on for mllama on CUDA "
+    "(ModelConfig._verify_cuda_graph forces eager on ROCm only). Llama-3.2-90B-Vision 4x H100 (tt#379) "
+    "TPOT -46.6 -> -40.0%, TTFT -74.1..-79.1% -> -71.2..-78.5%; the rest is unexplained (row notes). "
+    "DeepSeek-R1-AWQ "
+    "8x H100 (tt#356) read in 0.9.2 and left at -50%: awq_marlin's MoE runs fused_marlin_moe on the packed "
+    "int4, MLA's kv_b_proj is dequantized once at load (absorbed path), FlashMLA, piecewise CUDA graphs; the "
+    "quantizers' V0 (full-graph) run is as slow, so no per-step mechanism was found to price.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -2516,14 +2532,15 @@ def release_engine(row: dict[str, Any]) -> str:
         # The release's profile as `--engine-version` picks it (estimate/engines/server_releases.py):
         # 0.4's graphs stop at 8,192 tokens (vllm_graph_cap.py), 0.5-0.7 run the V0 engine, 0.8-0.13 the
         # V1 engine with synchronous scheduling, 0.14+ with async scheduling (vllm_async.py).
-        return vllm_speed_name(f"0.{found.group(1)}", bool(row.get("enforce_eager")))
+        return _v0_only(row, f"0.{found.group(1)}")
     if engine == "sglang" and re.search(r"\bv?0\.4\.", str(row.get("engine_version", ""))):
         return "sglang-0.4"  # the 0.4 series' step (estimate/engines/sglang.py SPEED_V04)
     if engine == "vllm" and re.search(r"untuned\)? fused_moe", str(row.get("engine_version", ""))):
         return "vllm-moe-untuned"  # vLLM's default fused_moe tiles (no tuned file for the device)
     if engine == "vllm" and re.search(r"\b202[45]\b", str(row.get("engine_version", ""))):
-        # No release named, but a date before vLLM 0.14.0 (2026-01), which made async scheduling the default.
-        return vllm_speed_name("0.13", bool(row.get("enforce_eager")))
+        # No release named, but a date before vLLM 0.14.0 (2026-01), which made async scheduling the default;
+        # one before October 2025 is before 0.11.0, the last line that kept the V0 engine (vllm_v0_only.py).
+        return _v0_only(row, "0.10" if V0_ERA.search(str(row.get("engine_version", ""))) else "0.13")
     release = re.search(r"\btransformers 4\.(\d+)", str(row.get("engine_version", "")))
     if engine == "transformers" and release and int(release.group(1)) < 49:
         return "transformers-4.46"  # optimum + auto-gptq and AutoAWQ wrappers (GPTQModel from 4.49)
@@ -2551,6 +2568,17 @@ def release_engine(row: dict[str, Any]) -> str:
     if engine == "llama.cpp" and walks_ids(row_build(version)):
         return WALK_ENGINE  # Vulkan before PR #18352: MUL_MAT_ID walks the ids (llama_cpp_vulkan_mmid.py)
     return engine
+
+
+# Dates before vLLM 0.11.0 (2025-10-02), the first release without the V0 engine.
+V0_ERA = re.compile(r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep)\w* 2025|2024)\b")
+
+
+def _v0_only(row: dict[str, Any], version: str) -> str:
+    """The profile of vLLM `version` for the row's model: V0's where that release runs it on V0."""
+    eager = bool(row.get("enforce_eager"))
+    return v0_only_speed_name(vllm_speed_name(version, eager), resolve(row["model"]).architecture,
+                              release_of(version, "vLLM", "0.6.3"), eager)
 
 
 def rocm_decode_profile(row: dict[str, Any], base: str) -> str:

@@ -94,6 +94,7 @@ from llmsize.estimate.engines import (
     vllm_expert_parallel,
     vllm_hybrid_prefix,
     vllm_language_only,
+    vllm_v0_only,
 )
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad, serving_dtype
 from llmsize.estimate.engines.nccl import device_buffers, link_class
@@ -356,6 +357,9 @@ class Vllm(BaseEngine):
         """The speed profile of the release asked for (--engine-version: V0 before 0.8, 0.4's capped
         graphs; estimate/engines/server_releases.py); the V1 engine's when none is given."""
         base = server_releases.vllm_speed_name(self.wl.engine_version, self.wl.enforce_eager)
+        if spec is not None:  # 0.8-0.10 run a SupportsV0Only model on V0 (vllm_v0_only.py)
+            release = server_releases.release(self.wl.engine_version, "vLLM", "0.6.3")
+            base = vllm_v0_only.speed_name(base, spec.architecture, release, self.wl.enforce_eager)
         return rocm_decode_backend.speed_profile(base, self._decode_choice(spec))
 
     def _decode_choice(self, spec: ModelSpec | None) -> rocm_decode_backend.DecodeAttention | None:
@@ -765,7 +769,9 @@ class Vllm(BaseEngine):
         )
         if wl.engine_version is not None:
             # --engine-version picks the release's speed profile; memory stays the modelled release's.
-            profile = server_releases.vllm_speed_name(wl.engine_version, wl.enforce_eager)
+            profile = vllm_v0_only.speed_name(
+                server_releases.vllm_speed_name(wl.engine_version, wl.enforce_eager), spec.architecture,
+                server_releases.release(wl.engine_version, "vLLM", "0.6.3"), wl.enforce_eager)
             notes += (f"speed: vLLM {wl.engine_version} decodes as profile '{profile}' "
                       "(estimate/engines/server_releases.py); memory as the modelled release",)
         if wl.kv_dtype == "nvfp4":
