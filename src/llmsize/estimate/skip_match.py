@@ -21,6 +21,7 @@ names each layer ("model.layers.7.self_attn") is read at the group's first layer
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import lru_cache
 
@@ -78,9 +79,9 @@ def matches(pattern: str, path: str) -> bool:
 class _Skip:
     """A skip list split once by kind of entry: exact entries (most of a real list: one name per layer's
     module) are looked up in a dict, so a check costs the same for 20 entries as for 200,000; wildcard
-    and regex entries are matched as one regex per layer they name. Repeated entries count once. Before this, each entry was
-    matched against every path of the group with fresh prefix lists: a config.json whose
-    modules_to_not_convert held 200,000 names took 23 s to estimate (issue 15, round 18)."""
+    and regex entries are matched as one regex per layer they name. Repeated entries count once.
+    Before this, each entry was matched against every path of the group with fresh prefix lists: a
+    config.json whose modules_to_not_convert held 200,000 names took 23 s to estimate (issue 15, round 18)."""
 
     def __init__(self, skip: tuple[str, ...]) -> None:
         self.entries = frozenset(skip)
@@ -113,12 +114,16 @@ def _one_regex(patterns: list[str]) -> tuple[re.Pattern[str] | None, list[re.Pat
     globs = [re.escape(p).replace(r"\*", ".*") for p in patterns if not p.startswith("re:")]
     glob = re.compile("(?:" + "|".join(globs) + ")") if globs else None
     regexes = [rx for p in patterns if p.startswith("re:") and (rx := _regex(p[3:])) is not None]
-    if len(regexes) > 1:
-        try:
-            regexes = [re.compile("|".join(f"(?:{rx.pattern})" for rx in regexes))]
-        except re.error:
-            pass
-    return glob, regexes
+    # a back-reference counts groups from the start of the whole regex: such an entry stays on its own
+    alone = [rx for rx in regexes if _BACKREF.search(rx.pattern)]
+    joined = [rx for rx in regexes if not _BACKREF.search(rx.pattern)]
+    if len(joined) > 1:
+        with contextlib.suppress(re.error):  # a named group twice, a flag not at the start
+            joined = [re.compile("|".join(f"(?:{rx.pattern})" for rx in joined))]
+    return glob, [*joined, *alone]
+
+
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=")
 
 
 @lru_cache(maxsize=64)
