@@ -1120,6 +1120,7 @@ def write_reports(root: Path, base: Path, base_yaml: Path) -> list[Path]:
     texts = {
         "tags.yaml": "!!python/object/apply:os.system ['touch PWNED']\n",
         "hexint.yaml": base_yaml.read_text() + "\nextra: 0x" + "f" * 5000 + "\n",
+        "hex_schema.yaml": "schema_version: 0x" + "f" * 5000 + "\n",
         "bomb.yaml": bomb,
         "json_text.yaml": json.dumps(doc),
         "page.html": "<html><body>x</body></html>",
@@ -1265,6 +1266,22 @@ def output_cases(root: Path) -> Iterator[list[str]]:
             yield [*head, "-o", target, "--format", "json"]
 
 
+GPU_FILE = ("gpus:\n  - id: MyCard\n    name: My Card\n    vendor: nvidia\n    memory_gib: {memory}\n"
+            "    bandwidth_gb_s: 1000\n    bf16_tflops: 100\n")  # fmt: skip
+
+
+def gpu_file_cases(root: Path) -> Iterator[list[str]]:
+    """A --gpu-file whose numbers YAML spells in hex, octal, binary, sexagesimal or as tags."""
+    root.mkdir(parents=True, exist_ok=True)
+    spellings = ("0x" + "f" * 5000, "0" + "7" * 6000, "0b" + "1" * 20_000, "0x18", "1:20", "!!float 24",
+                 "!!int '24'", "!!binary aGVsbG8=", "24_000", ".inf")  # fmt: skip
+    for i, memory in enumerate(spellings):
+        path = root / f"gpu{i}.yaml"
+        path.write_text(GPU_FILE.format(memory=memory))
+        yield ["fit", MODEL, "--gpu-file", str(path), "--gpu", "MyCard"]
+        yield ["gpus", "--gpu-file", str(path), "--format", "json"]
+
+
 def measure_cases() -> Iterator[list[str]]:
     for extra in (
         ["--layers", "0"],
@@ -1291,6 +1308,7 @@ STEPS: dict[str, Callable[[Path], Iterator[list[str]]]] = {
     "gguf": gguf_cases,
     "reports": report_cases,
     "output": output_cases,
+    "gpu-file": gpu_file_cases,
     "measure": lambda root: measure_cases(),
 }
 

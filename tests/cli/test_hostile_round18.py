@@ -3,7 +3,7 @@ lists, pasted command lines, hostile training YAML, model folders pointing outsi
 of rare value types, odd saved reports, --output targets.
 
 Found and fixed:
-- a training config (or any YAML llmsize reads) holding `0x` + 5,000 hex digits: "internal error:
+- a training config, a --gpu-file or a saved YAML report holding `0x` + 5,000 hex digits: "internal error:
   ValueError: Exceeds the limit (4300 digits) for integer string conversion" (YAML builds hex, octal and
   binary integers without Python's limit; the error line's repr of the value then failed); load_yaml
   refuses an integer too long to write out (resources.py), one line, exit 2;
@@ -52,12 +52,20 @@ def test_a_yaml_integer_too_long_to_write_out_is_refused(number: str) -> None:
     assert load_yaml("cutoff_len: 0x" + "f" * 1000 + "\n") == {"cutoff_len": 16**1000 - 1}
 
 
-def test_a_training_config_with_a_hex_integer_of_5000_digits_is_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("reader", ["check", "gpu-file", "report"])
+def test_a_yaml_file_with_a_hex_integer_of_5000_digits_is_one_line(
+    reader: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "train.yaml"
-    path.write_text(r18.TRAINING_DOCS["bigint_hex"])
-    code, err = assert_answered(["check", "--gpu", "H100", str(path)], capsys)
+    """A training config, a --gpu-file and a saved report: each was an internal error."""
+    path = tmp_path / "doc.yaml"
+    big = "0x" + "f" * 5000
+    argv = {"check": ["check", "--gpu", "H100", str(path)],
+            "gpu-file": ["fit", "Qwen2.5-0.5B", "--gpu-file", str(path), "--gpu", "MyCard"],
+            "report": ["report", "show", str(path)]}[reader]  # fmt: skip
+    text = {"check": r18.TRAINING_DOCS["bigint_hex"], "gpu-file": r18.GPU_FILE.format(memory=big),
+            "report": f"schema_version: {big}\n"}[reader]  # fmt: skip
+    path.write_text(text)
+    code, err = assert_answered(argv, capsys)
     assert code == 2 and "integer of more than" in err and str(path) in err, err
 
 
@@ -139,7 +147,7 @@ def test_a_diff_of_thousands_of_changed_inputs_shows_sixty_and_counts_the_rest(
 @pytest.mark.parametrize(
     ("step", "n"),
     [("options", 12), ("contradictions", 10), ("lists", 4), ("commands", 12), ("training", 12),
-     ("folders", 8), ("gguf", 8), ("reports", 8), ("output", 8)],
+     ("folders", 8), ("gguf", 8), ("reports", 8), ("output", 8), ("gpu-file", 6)],
 )  # fmt: skip
 def test_round18_sample(step: str, n: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for argv in r18.sample(list(r18.STEPS[step](tmp_path / step)), n):
