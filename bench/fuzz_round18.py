@@ -103,7 +103,7 @@ def run_environment(tally: Tally, root: Path, limit: float) -> None:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         try:
             done = subprocess.run([*ARGV, *argv], env={**os.environ, **env}, capture_output=True, text=True,
-                                  errors="replace", timeout=60)  # fmt: skip
+                                  errors="replace", timeout=60, cwd=root)  # a relative cache dir lands there
         except subprocess.TimeoutExpired:
             tally.record("environment", [str(env)[:80], *argv], "hang", "")
             continue
