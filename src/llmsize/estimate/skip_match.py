@@ -21,6 +21,7 @@ names each layer ("model.layers.7.self_attn") is read at the group's first layer
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import lru_cache
 
@@ -75,10 +76,72 @@ def matches(pattern: str, path: str) -> bool:
     return pattern in heads or path.endswith("." + pattern)
 
 
-def _at_layer(pattern: str, layer: int) -> bool:
-    """Entries that name a layer ("...layers.7...") are read for that layer only."""
+class _Skip:
+    """A skip list split once by kind of entry: exact entries (most of a real list: one name per layer's
+    module) are looked up in a dict, so a check costs the same for 20 entries as for 200,000; wildcard
+    and regex entries are matched as one regex per layer they name. Repeated entries count once.
+    Before this, each entry was matched against every path of the group with fresh prefix lists: a
+    config.json whose modules_to_not_convert held 200,000 names took 23 s to estimate (issue 15, round 18)."""
+
+    def __init__(self, skip: tuple[str, ...]) -> None:
+        self.entries = frozenset(skip)
+        self.plain: dict[str, list[int | None]] = {}  # entry -> the layers it names (None: every layer)
+        patterns: dict[int | None, list[str]] = {}  # layer -> its wildcard / regex entries
+        for pattern in dict.fromkeys(skip):
+            layer = _layer_of(pattern)
+            if pattern.startswith("re:") or "*" in pattern:
+                patterns.setdefault(layer, []).append(pattern)
+            else:
+                self.plain.setdefault(pattern, []).append(layer)
+        self.other = {layer: _one_regex(found) for layer, found in patterns.items()}
+
+    def other_match(self, paths: tuple[str, ...], layer: int, per_layer: bool) -> bool:
+        """A wildcard or regex entry (of this layer, or of any layer) covers one of the paths."""
+        for at, (glob, regexes) in self.other.items():
+            if per_layer and at is not None and at != layer:
+                continue
+            for path in paths:
+                if glob is not None and any(glob.fullmatch(h) for h in _prefixes(path)):
+                    return True
+                if any(rx.match(path) for rx in regexes):
+                    return True
+        return False
+
+
+def _one_regex(patterns: list[str]) -> tuple[re.Pattern[str] | None, list[re.Pattern[str]]]:
+    """The wildcard entries as one alternation (compiled once: 20,000 of them took 40 s one by one), and
+    the valid `re:` entries, also as one alternation where they combine (a named group twice does not)."""
+    globs = [re.escape(p).replace(r"\*", ".*") for p in patterns if not p.startswith("re:")]
+    glob = re.compile("(?:" + "|".join(globs) + ")") if globs else None
+    regexes = [rx for p in patterns if p.startswith("re:") and (rx := _regex(p[3:])) is not None]
+    # a back-reference counts groups from the start of the whole regex: such an entry stays on its own
+    alone = [rx for rx in regexes if _BACKREF.search(rx.pattern)]
+    joined = [rx for rx in regexes if not _BACKREF.search(rx.pattern)]
+    if len(joined) > 1:
+        with contextlib.suppress(re.error):  # a named group twice, a flag not at the start
+            joined = [re.compile("|".join(f"(?:{rx.pattern})" for rx in joined))]
+    return glob, [*joined, *alone]
+
+
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=")
+
+
+@lru_cache(maxsize=64)
+def _skip(skip: tuple[str, ...]) -> _Skip:
+    return _Skip(skip)
+
+
+def _layer_of(pattern: str) -> int | None:
+    """The layer an entry names ("...layers.7..."), or None for an entry read at every layer."""
     found = re.search(r"layers\.(\d+)\.", pattern)
-    return found is None or int(found.group(1)) == layer
+    return None if found is None else int(found.group(1))
+
+
+def _names(path: str) -> list[str]:
+    """What an exact entry may be to match `path` (see `matches`): a head of it up to a module boundary, or
+    a tail of it after one (`path.endswith("." + entry)`)."""
+    parts = path.split(".")
+    return [*_prefixes(path), *(".".join(parts[i:]) for i in range(1, len(parts)))]
 
 
 @lru_cache(maxsize=65_536)
@@ -91,12 +154,16 @@ def covered(skip: tuple[str, ...], name: str, kind: str, layer: int = 0) -> bool
     (issue 15 round 11: every input answered in under 2 s)."""
     if not skip:
         return False
+    lists = _skip(skip)
+    if name in lists.entries:
+        return True
+    per_layer = kind in _PARENTS  # entries naming another layer do not apply to this one
+
+    def here(at: int | None) -> bool:
+        return not per_layer or at is None or at == layer
+
     paths = group_paths(name, kind, layer)
-    for pattern in skip:
-        if pattern == name:
+    for candidate in {n for p in paths for n in _names(p)}:
+        if any(here(at) for at in lists.plain.get(candidate, ())):
             return True
-        if not _at_layer(pattern, layer) and kind in _PARENTS:
-            continue
-        if any(matches(pattern, p) for p in paths):
-            return True
-    return False
+    return lists.other_match(paths, layer, per_layer)

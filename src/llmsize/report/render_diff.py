@@ -45,6 +45,18 @@ def render_diff(diff: ReportDiff, fmt: str, console: Console | None = None) -> N
     (console.file if console is not None else sys.stdout).write(text)
 
 
+# Rows a human table shows before it says how many more differ: two real reports differ in a few dozen
+# fields and GPU rows at most, while a saved report edited to hold 10,000 workload keys took 2.5 s to lay
+# out as a 10,000-row table (issue 15, round 18). --format json/yaml still lists every change.
+_MAX_ROWS = 60
+
+
+def _more(hidden: int, what: str) -> Any:
+    from rich.text import Text
+
+    return Text(f"… and {hidden:,} more {what} (--format json lists every one)")
+
+
 def _console() -> Console:
     from llmsize.report.plain import rich_console
 
@@ -108,10 +120,12 @@ def _human(diff: ReportDiff, console: Console) -> None:
         for col in ("", "field", "A", "B"):
             # fold, not "…": a provenance path or URL cut at 80 columns lost the part that differs
             table.add_column(col, overflow="fold")
-        for group, c in inputs:
+        for group, c in inputs[:_MAX_ROWS]:
             a, b = (Text(short_hub_links(_value(side))) for side in (c.a, c.b))
             table.add_row(group, c.field, a, b)
         console.print(table)
+        if len(inputs) > _MAX_ROWS:
+            console.print(_more(len(inputs) - _MAX_ROWS, "inputs that differ"))
     else:
         console.print(Text("Same model and workload."))
     console.print(_bytes_table("Memory (estimate)", diff.memory, diff))
@@ -121,7 +135,7 @@ def _human(diff: ReportDiff, console: Console) -> None:
         table = Table(title="Fits", title_justify="left")
         for col in ("gpu", "count", "A", "B", "headroom A GiB", "headroom B GiB"):
             table.add_column(col)
-        for f in diff.fits:
+        for f in diff.fits[:_MAX_ROWS]:
             marker = "" if f.a == f.b else " *"
             table.add_row(
                 f.gpu,
@@ -132,3 +146,5 @@ def _human(diff: ReportDiff, console: Console) -> None:
                 _gib(f.b_headroom_bytes) if f.b_headroom_bytes is not None else "—",
             )
         console.print(table)
+        if len(diff.fits) > _MAX_ROWS:
+            console.print(_more(len(diff.fits) - _MAX_ROWS, "GPU rows"))

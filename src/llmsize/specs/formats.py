@@ -129,14 +129,29 @@ def dtype_from_config(config: Mapping[str, Any]) -> tuple[DtypeName, list[str]]:
     return _TORCH_DTYPES[name], []
 
 
+# Wildcard ("*") and regex ("re:") entries of one skip list: estimate/skip_match.py compiles them into
+# one regex, which takes about 1 s at 100,000 of them. A real list has a few hundred at most (ModelOpt's
+# exclude_modules names a pattern per layer: 61 for DeepSeek-R1); more is a damaged or hostile file.
+_MAX_SKIP_PATTERNS = 10_000
+
+
 def _modules(value: Any) -> tuple[str, ...]:
+    """The entries of a skipped-module list, each once (a list of 200,000 copies of one name is one)."""
     if value is None:
         return ()
     if isinstance(value, str):
         return (value,)
-    if isinstance(value, list | tuple):
-        return tuple(str(v) for v in value)
-    raise ConfigError(f"quantization_config lists its skipped modules as {value!r}, not a list")
+    if not isinstance(value, list | tuple):
+        raise ConfigError(f"quantization_config lists its skipped modules as {value!r}, not a list")
+    entries = tuple(dict.fromkeys(str(v) for v in value))
+    patterns = sum(1 for e in entries if e.startswith("re:") or "*" in e)
+    if patterns > _MAX_SKIP_PATTERNS:
+        raise ConfigError(
+            f"quantization_config lists {patterns:,} wildcard or regex modules to skip; a checkpoint's "
+            f"list holds a few hundred at most",
+            hint="check that config.json is the model's own, not a damaged copy",
+        )
+    return entries
 
 
 def _num(q: Mapping[str, Any], *keys: str, default: float | None = None) -> float | None:
@@ -278,10 +293,8 @@ _SKIP_KEYS = ("modules_to_not_convert", "ignored_layers", "exclude_modules", "ig
 
 
 def _skipped(q: Mapping[str, Any]) -> tuple[str, ...]:
-    out: list[str] = []
-    for key in _SKIP_KEYS:
-        out.extend(m for m in _modules(q.get(key)) if m not in out)
-    return tuple(out)
+    """Every key's entries, each once (a dict, not a list: `m not in out` over 100,000 names hung)."""
+    return _modules([m for key in _SKIP_KEYS for m in _modules(q.get(key))])
 
 
 def _fp8_block(q: Mapping[str, Any]) -> int:
