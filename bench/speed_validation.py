@@ -2388,6 +2388,7 @@ def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
         splits = tuple(decode_splits(resolve(row["model"]), inputs.batch))
     return inputs.model_copy(update={"prefill_logits_every_token": every, "prefill_expert_loop": cuda,
                                      "prefill_quantized_loop": cuda and loops_experts(row_build(version)),
+                                     "prefill_before_wmma_mmq": cuda and loops_experts(row_build(version)),
                                      "prefill_host_helper": cuda and host_helper(row_build(version)),
                                      "decode_host_splits": splits})
 

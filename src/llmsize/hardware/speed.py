@@ -297,6 +297,9 @@ class SpeedInputs(Record):
     prefill_quantized_loop: bool = Field(
         default=False, description="quantized experts loop too at ubatches of 64+ tokens on RDNA (llama.cpp "
         "HIP builds before PR #17576: estimate/engines/llama_cpp_mmid_host.py)")
+    prefill_before_wmma_mmq: bool = Field(
+        default=False, description="a quantized prompt mat-mul on RDNA 3.5 runs no WMMA MMQ (llama.cpp HIP "
+        "builds before PR #17576: estimate/engines/llama_cpp_rdna35.py)")
     routed_active_params: int = Field(
         default=0, ge=0, description="MoE: routed-expert parameters one token runs (part of active_params)")
     moe_projections: int = Field(
@@ -429,7 +432,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         compute_fraction=(eff.compute if eff.compute is not None
                           else f32_weights.sgemm_share(_prefill_share(prof, gpu, quantized)) if sgemm
                           else _prefill_share(prof, gpu, quantized, inputs.bf16_weights,
-                                              inputs.prefill_quantized_loop)),
+                                              inputs.prefill_before_wmma_mmq)),
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
         launch_per_layer_s=0.0 if prof.graphs else launch,
         graph_max_context=prof.graph_max_context if prof.graphs else 0,

@@ -27,7 +27,7 @@ from llmsize.estimate.engines.llama_cpp_hip_graphs import RDNA35_KEY as RDNA35_K
 # PR #18666, Radeon 8060S, llama 8B Q5_0, -ub 512, pp2048 (the run this share reproduces).
 STRIX_HALO_LLAMA8B_Q5_0_PP2048_TPS = 1124.53
 RDNA35_MMQ_SHARE = 0.275
-# The keys of that share. Builds before PR #17576 (SpeedInputs.prefill_quantized_loop, set from
+# The keys of that share. Builds before PR #17576 (SpeedInputs.prefill_before_wmma_mmq, set from
 # llama_cpp_mmid_host.GROUPED_MMQ_BUILD) did not run WMMA MMQ there, and BF16 weights never do (no MMQ
 # for BF16: ggml_cuda_mul_mat sends them to MMF or the hipBLAS GEMM): both keep the device class's share.
 WMMA_MMQ_KEYS = frozenset({RDNA35_KEY})
