@@ -2379,6 +2379,29 @@ FINDINGS = (
     "8x H100 (tt#356) read in 0.9.2 and left at -50%: awq_marlin's MoE runs fused_marlin_moe on the packed "
     "int4, MLA's kv_b_proj is dequantized once at load (absorbed path), FlashMLA, piecewise CUDA graphs; the "
     "quantizers' V0 (full-graph) run is as slow, so no per-step mechanism was found to price.",
+    "llama.cpp HIP prefill on Strix Halo (issue 11, amdprefill pass). The quantized ROCm rows of 2026 builds "
+    "(kyuz0 toolboxes, build 9187/9193, ROCm 7.2.3) sat at a median of -26.6% (15 rows, worst -46%) while "
+    "the same models under Vulkan were closer, and every dense model got the same prompt rate whatever its "
+    "quant: HIP was priced with the 'amd-lpddr' share, which the kyuz0 Vulkan fit rows set (RADV FP16 "
+    "cooperative matrices). HIP runs another kernel there: since PR #17576 ('HIP: enable WMMA-MMQ INT "
+    "kernels for RDNA 3', 2025-12) common.cuh amd_wmma_available is true on RDNA3/3.5 and mmq.cu "
+    "ggml_cuda_should_use_mmq keeps quantized prompt mat-muls on MMQ (q8_1 activations, int8 WMMA, "
+    "V_WMMA_I32_16X16X16_IU8 at the FP16 rate: 59.4 TOPS on 40 CUs x 512 x 2.9 GHz). Priced on a published "
+    "table, not a held-out row: PR #18666's Radeon 8060S 'llama 8B Q5_0 | 512 | pp2048 | 1124.53' (master "
+    "column) gives RDNA 3.5's WMMA MMQ share 0.275 of the int8 peak (15.7 TOPS of mat-muls, 0.264; the "
+    "Vulkan share gave 932 t/s), estimate/engines/llama_cpp_rdna35.py; the PR's ub 1024 row (1167.65) "
+    "checks within 10% (tests/golden/test_speed_rdna35.py). Not for builds before PR #17576 (dequantize + "
+    "rocBLAS; the TheRock July-2025 rows keep -0.7..-19%) nor BF16 weights (MMF / hipBLAS GEMM). Quantized "
+    "HIP rows of the post-#17576 builds: median -26.6% -> -15.7%, worst -46.1% -> -37.5% (gpt-oss-120b: "
+    "MXFP4 experts, see the gpt-oss note above); Llama-2-7B Q4_0 (May 2026) -33% -> -20%. llama.cpp "
+    "held-out median 10.4% -> 10.2%, worst unchanged; Vulkan, Ollama and the R9700 rows unchanged. Left "
+    "open: the BF16 dense rows (-37/-48%: the hipBLAS(Lt) BF16 GEMM; lhl's mamf-finder reaches 36.9 of "
+    "59.4 TFLOPS with hipBLASLt on this chip, llm-tracker.info Strix-Halo, but whether the toolbox set "
+    "ROCBLAS_USE_HIPBLASLT is not recorded), the BF16 MoE rows that are too fast (+19/+56%), the Vulkan "
+    "2026 rows (-17.6% median: newer builds than the fit rows' 7423), and the RX 7900 XTX ROCm rows "
+    "(-22%): the same WMMA MMQ kernels, but the one RDNA3 table of PR #17576 in text (PRO W7900, IQ4_NL "
+    "ub 512: 2243.64 t/s, 0.26 of its 122.6 TOPS) is below the GDDR share already, so RDNA3 gets no share "
+    "of its own until a published RX 7900 XTX kernel rate that is not a held-out row is found.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -2482,6 +2505,7 @@ def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
         splits = tuple(a + b for a, b in zip(decode_splits(spec, inputs.batch), splits, strict=True))
     return inputs.model_copy(update={"prefill_logits_every_token": every, "prefill_expert_loop": cuda,
                                      "prefill_quantized_loop": cuda and loops_experts(row_build(version)),
+                                     "prefill_before_wmma_mmq": cuda and loops_experts(row_build(version)),
                                      "prefill_host_helper": cuda and host_helper(row_build(version)),
                                      "decode_host_splits": splits})
 

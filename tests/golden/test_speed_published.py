@@ -32,7 +32,8 @@ def _inputs(model: str, gpu: str, engine: str, prompt: int, gen: int, quant: str
     # Qwen's tables ran vLLM 0.6.3's V0 engine and transformers 4.46: their own speed profiles
     # ("vllm-0.6", "transformers-4"), the engines' memory rules.
     memory = {"sglang": "vllm", "sglang-0.4": "vllm", "vllm-0.6": "vllm", "transformers-4": "transformers",
-              "transformers-4.46": "transformers", "llama.cpp-hip-nographs": "llama.cpp"}
+              "transformers-4.46": "transformers", "llama.cpp-hip-nographs": "llama.cpp",
+              "llama.cpp-vulkan": "llama.cpp"}
     memory_engine = "llama.cpp" if engine.startswith("llama.cpp-fusions") else memory.get(engine, engine)
     data = {"engine": memory_engine, "context": prompt + max(gen, 1),
             "prompt_tokens": prompt, "batch": batch}
@@ -42,6 +43,8 @@ def _inputs(model: str, gpu: str, engine: str, prompt: int, gen: int, quant: str
         data["quant"] = quant
     if dtype:
         data["dtype"] = dtype
+    if engine == "llama.cpp-vulkan":
+        data["backend"] = "vulkan"
     wl = Workload.model_validate(data)
     return speed_inputs(spec, wl, estimate(spec, wl), Layout(), engine=engine), get_gpu(gpu)
 
@@ -125,7 +128,7 @@ METAL_M2_ULTRA = "https://github.com/ggml-org/llama.cpp/pull/10238"
 def test_strix_halo_pp512_moe_runs_slower_than_its_flops(model: str, quant: str, published: float,
                                                         source: str) -> None:
     """llama-bench pp512 on a Radeon 8060S (Vulkan): MoE models reach a third of the dense FLOP rate."""
-    inputs, gpu = _inputs(model, "Ryzen-AI-Max-395-128GB", "llama.cpp", 512, 0, quant=quant)
+    inputs, gpu = _inputs(model, "Ryzen-AI-Max-395-128GB", "llama.cpp-vulkan", 512, 0, quant=quant)
     seconds, _ = prefill_seconds(inputs, gpu, resolve_constants(inputs, gpu))
     assert 512 / seconds == pytest.approx(published, rel=0.25), source
 

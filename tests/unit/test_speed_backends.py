@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from llmsize.estimate.engines import llama_cpp_rdna35 as rdna35
 from llmsize.estimate.engines.llama_cpp import HIP_LAUNCH_S, HIP_NO_GRAPHS_SPEED, SPEED
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import routed_weight_share
@@ -50,9 +51,12 @@ def test_engines_without_a_quantized_path_keep_one_table() -> None:
 
 
 def test_strix_halo_vulkan_has_its_own_share() -> None:
-    assert (
-        prefill_compute("llama.cpp", get_gpu("Ryzen-AI-Max-395-128GB")) == SPEED.prefill_compute["amd-lpddr"]
-    )
+    # HIP builds from PR #17576 run WMMA MMQ at its own share (llama_cpp_rdna35.py); older ones and the
+    # BF16 weights keep the Strix Halo class share that its Vulkan rows set.
+    strix = get_gpu("Ryzen-AI-Max-395-128GB")
+    assert prefill_compute("llama.cpp", strix) == rdna35.RDNA35_MMQ_SHARE
+    older = prefill_compute("llama.cpp", strix, without=rdna35.WMMA_MMQ_KEYS)
+    assert older == SPEED.prefill_compute["amd-lpddr"]
 
 
 def test_hip_without_graphs_launches_every_kernel_from_the_cpu() -> None:

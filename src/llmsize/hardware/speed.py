@@ -23,6 +23,7 @@ import math
 from llmsize.estimate.engines import llama_cpp_f32_weights as f32_weights
 from llmsize.estimate.engines import llama_cpp_mmid_host as mmid_host
 from llmsize.estimate.engines import llama_cpp_mmq_tiles as mmq_tiles
+from llmsize.estimate.engines import llama_cpp_rdna35 as rdna35
 from llmsize.estimate.engines import llama_cpp_sycl_mmid as sycl_mmid
 from llmsize.estimate.engines import llama_cpp_vulkan_bf16 as vulkan_bf16
 from llmsize.estimate.engines import transformers_batched_mm as batched_mm
@@ -297,6 +298,9 @@ class SpeedInputs(Record):
     prefill_quantized_loop: bool = Field(
         default=False, description="quantized experts loop too at ubatches of 64+ tokens on RDNA (llama.cpp "
         "HIP builds before PR #17576: estimate/engines/llama_cpp_mmid_host.py)")
+    prefill_before_wmma_mmq: bool = Field(
+        default=False, description="a quantized prompt mat-mul on RDNA 3.5 runs no WMMA MMQ (llama.cpp HIP "
+        "builds before PR #17576: estimate/engines/llama_cpp_rdna35.py)")
     routed_active_params: int = Field(
         default=0, ge=0, description="MoE: routed-expert parameters one token runs (part of active_params)")
     moe_projections: int = Field(
@@ -428,7 +432,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
             prof, gpu, inputs.batch, kernel_bandwidth("16bit", gpu))),
         compute_fraction=(eff.compute if eff.compute is not None
                           else f32_weights.sgemm_share(_prefill_share(prof, gpu, quantized)) if sgemm
-                          else _prefill_share(prof, gpu, quantized, inputs.bf16_weights)),
+                          else _prefill_share(prof, gpu, quantized, inputs.bf16_weights,
+                                              inputs.prefill_before_wmma_mmq)),
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
         launch_per_layer_s=0.0 if prof.graphs else launch,
         graph_max_context=prof.graph_max_context if prof.graphs else 0,
@@ -529,9 +534,12 @@ def _batch_constants(prof: EngineSpeedProfile, gpu: GpuSpec) -> dict[str, float]
                                                              gpu.bandwidth_bytes_per_s)}
 
 
-def _prefill_share(prof: EngineSpeedProfile, gpu: GpuSpec, quantized: bool, bf16: bool = False) -> float:
-    """The engine's prefill share of peak; llama.cpp's Vulkan profiles key theirs by mat-mul path."""
-    share = prefill_compute(prof.engine, gpu, quantized=quantized)
+def _prefill_share(prof: EngineSpeedProfile, gpu: GpuSpec, quantized: bool, bf16: bool = False,
+                   before_wmma_mmq: bool = False) -> float:
+    """The engine's prefill share of peak; llama.cpp's Vulkan profiles key theirs by mat-mul path. RDNA
+    3.5's WMMA MMQ share: quantized weights, HIP builds from PR #17576 (engines/llama_cpp_rdna35.py)."""
+    without = rdna35.WMMA_MMQ_KEYS if before_wmma_mmq or bf16 else frozenset()
+    share = prefill_compute(prof.engine, gpu, quantized=quantized, without=without)
     if prof.vulkan_matrix_cores is None:
         return share
     request = vulkan_request(prof.vulkan_matrix_cores)

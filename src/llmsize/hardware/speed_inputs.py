@@ -84,6 +84,8 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         prefill_logits_every_token=engine_for(wl).prefill_logits_every_token(),
         prefill_expert_loop=engine_for(wl).prefill_expert_loop(),
         prefill_quantized_loop=engine_for(wl).prefill_quantized_loop(),
+        # The same builds (PR #17576) gave RDNA3 / 3.5 WMMA MMQ for dense mat-muls too (llama_cpp_rdna35.py).
+        prefill_before_wmma_mmq=engine_for(wl).prefill_quantized_loop(),
         prefill_host_helper=engine_for(wl).prefill_host_helper(),
         attention_flops_prefill=_prefill_attention_flops(spec, wl, _attention_tp(wl, layout)),
         mla_absorbed_prefill=engine_for(wl).prefill_mla_absorbed(spec),

@@ -259,14 +259,18 @@ def expert_gemm_rate(chunk_tokens: int, pick_share: float, half_tokens: float) -
     return min(1.0, rate)
 
 
-def prefill_compute(engine: str, gpu: GpuSpec, quantized: bool = True) -> float:
+def prefill_compute(engine: str, gpu: GpuSpec, quantized: bool = True,
+                    without: frozenset[str] = frozenset()) -> float:
     """Achieved / peak FLOP/s of `engine`'s prefill on `gpu`'s device class (a vendor-architecture-class
     key first, then a vendor-architecture one, then the vendor's class, then the class),
-    for quantized or 16-bit weights where the engine runs different kernels for them."""
+    for quantized or 16-bit weights where the engine runs different kernels for them; keys in `without`
+    are kernels the run's build did not have yet (llama.cpp RDNA 3.5 WMMA MMQ before PR #17576)."""
     prof = engine_profile(engine)
     table = prof.prefill_compute
     if not quantized and prof.prefill_compute_16bit:
         table = prof.prefill_compute_16bit
+    if without:
+        table = {k: v for k, v in table.items() if k not in without}
     cls = device_class(gpu)
     if f"{gpu.vendor}-{gpu.architecture}-{cls}" in table:  # one architecture's cards of one memory class
         return table[f"{gpu.vendor}-{gpu.architecture}-{cls}"]  # (llama.cpp cuBLAS on Ampere HBM parts)

@@ -22,6 +22,7 @@ from llmsize.estimate.engines import (
     llama_cpp_mmq_tiles,
     llama_cpp_nodes,
     llama_cpp_rdna4,
+    llama_cpp_rdna35,
     llama_cpp_volta_prefill,
 )
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
@@ -53,7 +54,9 @@ SPEED = EngineSpeedProfile(
                      # CDNA3's MFMA MMQ, its measured kernel rate (llama_cpp_hip.py)
                      llama_cpp_hip.CDNA3_KEY: llama_cpp_hip.CDNA3_MMQ_SHARE,
                      # RDNA4's WMMA MMQ (PR #17156), its rate on an R9700 (llama_cpp_rdna4.py)
-                     llama_cpp_rdna4.RDNA4_KEY: llama_cpp_rdna4.RDNA4_MMQ_SHARE}
+                     llama_cpp_rdna4.RDNA4_KEY: llama_cpp_rdna4.RDNA4_MMQ_SHARE,
+                     # RDNA 3.5's WMMA MMQ (PR #17576), its rate on a Radeon 8060S (llama_cpp_rdna35.py)
+                     llama_cpp_rdna35.RDNA35_KEY: llama_cpp_rdna35.RDNA35_MMQ_SHARE}
     | llama_cpp_volta_prefill.quantized_share(_SHARE_16BIT),
     prefill_compute_16bit=_SHARE_16BIT,
     # Volta has no int8 MMA: a quantized ubatch of 64 tokens or more dequantizes and runs cuBLAS FP16, at
