@@ -46,9 +46,8 @@ def walk_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chunk: int
         return 0.0
     experts, used, moe_layers = routing
     expert_ffn = _expert_rows(inputs, used, moe_layers)
-    full, rest = divmod(tokens, chunk)
     reads = sum(n * workgroup_id_reads(t, experts, used, inputs.hidden_size, expert_ffn, moe_layers)
-                for t, n in ((chunk, full), (rest, 1)) if t and n)
+                for t, n in mmid_host.ubatches(tokens, chunk))
     return reads * c.mmid_walk_s_per_read
 
 
