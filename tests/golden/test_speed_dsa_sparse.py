@@ -4,6 +4,11 @@ https://github.com/sgl-project/sglang/issues/15025 ('nightly performance data co
 table 'deepseek-ai/DeepSeek-V3.2 [8-gpu-b200] (DP8)', 4096-token prompts): ITL 19.18 ms at batch 1,
 19.88 ms at batch 8, 25.30 ms at batch 16.
 Rows heldout-dsa-sglang-b200-dsv32-dp8-* in bench/speed_tables.yaml.
+
+These tests check the published ratios between batch sizes (what DP attention and the second sequence a
+rank add), not the absolute step: the model's ITL is 11.5 ms at batch 1, -40% of the published 19.18 ms,
+an open gap that bench/speed_validation.py FINDINGS (dsv32speed) records ("the steps run ~1.7x the
+model at short context").
 """
 
 from __future__ import annotations

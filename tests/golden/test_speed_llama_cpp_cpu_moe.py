@@ -58,6 +58,9 @@ def test_gpt_oss_20b_n_cpu_moe_12_matches_llmfit_775() -> None:
 
 
 def test_qwen3_30b_a3b_n_cpu_moe_36_matches_llmfit_755() -> None:
+    # 25%, not the 15% above: the model reads ~29.3 t/s here, -20% (FINDINGS "llama.cpp --n-cpu-moe decode",
+    # -18.8% on its held-out row): the per-thread rate is a Zen 4 desktop's, this run's host a Cascade Lake
+    # i9-10900X, and no per-CPU rate is modelled. A known gap, not a fit.
     assert _tps("Qwen3-30B-A3B-Instruct-2507", 36, "Q4_K_M", threads=10) == pytest.approx(36.7, rel=0.25)
 
 

@@ -59,6 +59,9 @@ def test_arc_pro_b70_qwen3_6_35b_a3b_pp512_before_the_counting_sort() -> None:
     # PR #22078, comment of 2026-04-18 (sniperwhg): "build: 45cac7ca7 (8833), GGML_SYCL_F16=ON", Arc B70,
     # "qwen35moe 35B.A3B Q5_K - Medium | 24.76 GiB | 34.66 B | SYCL | 99 | pp512 | 557.9".
     _, pp512, _ = _run("Qwen3.6-35B-A3B", "UD-Q5_K_XL", "Arc-Pro-B70", "b8833")
+    # 25%: the model reads ~675 t/s, +21%, a known gap recorded in bench/speed_validation.py FINDINGS (the
+    # SYCL MUL_MAT_ID entry); the B60-priced scan is a lower bound (the host sync and submissions of each
+    # expert are not priced), so a prediction faster than measured is the expected side.
     assert pp512 == pytest.approx(557.9, rel=0.25), PR_22078
 
 

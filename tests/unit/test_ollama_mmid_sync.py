@@ -9,7 +9,7 @@ from llmsize.estimate.core import estimate
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
-from llmsize.hardware.speed import SpeedInputs, prefill_seconds, resolve_constants
+from llmsize.hardware.speed import SpeedInputs, estimate_speed, prefill_seconds, resolve_constants
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.resolve import resolve
 
@@ -49,6 +49,16 @@ def test_metal_and_later_releases_pay_nothing() -> None:
         inputs.model_copy(update={"prefill_moe_host_s": 0.0}), gpu, c, 1896)
     # PR #15525 (device-side helper) reached Ollama with a later vendoring; llama-server from v0.30.
     assert _inputs("qwen3-coder:latest", "0.13.0")[1].prefill_moe_host_s == 0.0
+
+
+def test_metal_notes_claim_no_host_scans_it_does_not_pay() -> None:
+    # The scans sit between ggml-cuda's round trips (llama_cpp_mmid_host.py); Metal runs its own MUL_MAT_ID,
+    # so prefill_seconds adds neither there. The speed notes said "290.5 ms of host scans ..." on an M3 Max
+    # all the same (review15).
+    _, inputs = _inputs("qwen3-coder:latest", "0.11.8")
+    scans = [n for n in estimate_speed(inputs, get_gpu("M2-Ultra-192GB")).notes if "host scans" in n]
+    assert scans == []
+    assert any("host scans" in n for n in estimate_speed(inputs, get_gpu("RTX-4090")).notes)
 
 
 def test_go_engine_gpt_oss_fuses_gate_and_up() -> None:

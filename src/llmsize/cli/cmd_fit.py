@@ -169,8 +169,10 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
     if machine is not None:
         doc["machine"] = machine_document(machine)
     shown = result.best_result or (result.options[0] if len(result.options) == 1 else None)
+    from llmsize.hardware.gpus import LOCAL_CPU_ID
+
     host_line = (host_ram_line(_host_of(shown.row) if shown else None, machine)
-                 if gpu.id != "local-cpu" else None)
+                 if gpu.id != LOCAL_CPU_ID else None)
     from llmsize.cli.written import say_written, stdout_shows
 
     if save[0] is not None:

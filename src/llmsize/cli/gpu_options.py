@@ -311,6 +311,7 @@ def local_engine(gpu: GpuSpec, machine: Machine | None, engine: object, mode: ob
     round 8: `fit gpt-oss:20b --gpu M3-Max` planned llama.cpp where `--gpu RTX-4090` planned Ollama).
     """
     from llmsize.estimate.workload import Engine
+    from llmsize.hardware.gpus import LOCAL_CPU_ID
 
     if engine is not None or str(getattr(mode, "value", mode) or "inference") != "inference":
         return engine  # training: transformers (MPS) trains where llama.cpp cannot (round 7: --mode lora)
@@ -323,7 +324,7 @@ def local_engine(gpu: GpuSpec, machine: Machine | None, engine: object, mode: ob
         return Engine.LLAMA_CPP
     if machine is None:
         return engine
-    if gpu.id == "local-cpu" or gpu.vendor == "apple":
+    if gpu.id == LOCAL_CPU_ID or gpu.vendor == "apple":
         note("  note: no CUDA/ROCm GPU here: planning for llama.cpp (GGUF); --engine changes it")
         return Engine.LLAMA_CPP
     return engine

@@ -231,8 +231,8 @@ Unsloth2024Opt = Annotated[
     bool,
     Option(
         "--unsloth-2024",
-        help="Unsloth of 2024 (before March 2025): matmul_lora's output-sized LoRA temporary, and every "
-        "checkpointed block input offloaded with no GPU buffer.",
+        help="Unsloth of 2024 (before March 2025): matmul_lora's output-sized LoRA temporary, per-layer RoPE "
+        "caches, and every checkpointed block input offloaded with no GPU buffer.",
         rich_help_panel=_TRAIN,
     ),
 ]

@@ -283,8 +283,9 @@ class Workload(Record):
     unsloth_2024: bool = Field(
         default=False,
         description="Unsloth of 2024 (before unsloth 4f16602, March 2025): matmul_lora adds the LoRA term "
-        "through an output-sized temporary, and the offloaded checkpoint sends every block input to the "
-        "host with no GPU buffer (estimate/unsloth_kernels.py)",
+        "through an output-sized temporary (estimate/unsloth_kernels.py), every layer keeps its own RoPE "
+        "cos/sin caches (estimate/unsloth_2024.py), and the offloaded checkpoint sends every block input to "
+        "the host with no GPU buffer (activations/candidates.py)",
     )
     fp8_training: Fp8Recipe | None = Field(
         default=None,

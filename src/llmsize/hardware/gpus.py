@@ -206,6 +206,12 @@ class Price(Record):
         return self
 
 
+# The id of the memory-only device `--gpu local` plans on when this machine has no GPU
+# (hardware/local_gpu.py): its "GPU memory" is the system RAM, one of it (render_plan, cmd_fit and
+# gpu_options word and count it so).
+LOCAL_CPU_ID = "local-cpu"
+
+
 class GpuSpec(Record):
     """One accelerator as a single device that software sees (a MI250X GCD, not the module)."""
 

@@ -14,7 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from llmsize.hardware.detect import DetectedGpu, Machine
-from llmsize.hardware.gpus import GpuCatalog, GpuSpec, MemorySpec, Throughput, normalize_gpu_name
+from llmsize.hardware.gpus import (
+    LOCAL_CPU_ID,
+    GpuCatalog,
+    GpuSpec,
+    MemorySpec,
+    Throughput,
+    normalize_gpu_name,
+)
 from llmsize.units import GIB
 
 
@@ -89,7 +96,7 @@ def local_gpus(machine: Machine, catalog: GpuCatalog) -> LocalGpus:
         elif machine.ram_available_bytes and machine.ram_total_bytes:
             notes.append(f"CPU only: planning with the RAM available now, {total / GIB:,.1f} of "
                          f"{machine.ram_total_bytes / GIB:,.1f} GiB")
-        spec = _memory_only_spec("local-cpu", "CPU (system RAM)", "other", max(total, 1), False)
+        spec = _memory_only_spec(LOCAL_CPU_ID, "CPU (system RAM)", "other", max(total, 1), False)
         return LocalGpus(spec, 1, machine, tuple(notes))
     by_vendor: dict[str, list[DetectedGpu]] = {}
     for gpu in machine.gpus:

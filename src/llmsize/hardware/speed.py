@@ -29,13 +29,13 @@ from llmsize.estimate.engines import llama_cpp_vulkan_bf16 as vulkan_bf16
 from llmsize.estimate.engines import transformers_batched_mm as batched_mm
 from llmsize.estimate.engines import transformers_moe_loop as moe_loop
 from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds, sequence_layer_seconds
-from llmsize.estimate.engines.llama_cpp_vulkan_mmid import seconds_per_read, workgroup_id_reads
+from llmsize.estimate.engines.llama_cpp_vulkan_mmid import seconds_per_read
 from llmsize.estimate.engines.ollama_mmid_sync import prompt_host_seconds
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers_cache_copies import cache_step_traffic
 from llmsize.estimate.engines.vllm_paged_gqa import paged_kv_read_factor
 from llmsize.estimate.engines.vllm_wide_heads import wide_head_note
-from llmsize.hardware import host_split
+from llmsize.hardware import host_split, mmid_prompt
 from llmsize.hardware.allreduce import allreduce_latency_s
 from llmsize.hardware.attention_flops import (  # re-exported: their former home
     attention_flops_decode as attention_flops_decode,
@@ -895,13 +895,13 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     elif inputs.host_weight_bytes and c.host_bandwidth_bytes_per_s:
         comm_s += chunks * inputs.host_weight_bytes / c.host_bandwidth_bytes_per_s
     seconds = max(compute_s, memory_s) + chunks * per_chunk + comm_s + _score_seconds(inputs, gpu, c, prompt)
-    seconds += _mmid_walk_seconds(inputs, c, tokens, chunk)
-    seconds += _expert_loop_seconds(inputs, c, tokens, chunk)
-    seconds += _sycl_scan_seconds(inputs, c, tokens, chunk)
+    seconds += mmid_prompt.walk_seconds(inputs, c, tokens, chunk)
+    seconds += mmid_prompt.expert_loop_seconds(inputs, c, tokens, chunk)
+    seconds += mmid_prompt.sycl_scan_seconds(inputs, c, tokens, chunk)
     if gpu.vendor != "apple":  # ggml-cuda's MMQ (CUDA and HIP builds); Metal has its own MUL_MAT_ID
         seconds += prompt_host_seconds(inputs.prefill_moe_host_s, inputs.layer_parts.get("moe_ffn", 0),
                                        tokens, chunk)
-        seconds += _ollama_scan_seconds(inputs, tokens, chunk)
+        seconds += mmid_prompt.ollama_scan_seconds(inputs, tokens, chunk)
     seconds += prompt_dequant_seconds(inputs, gpu, c, tokens, chunk)  # llama.cpp CUDA before PR #8075
     seconds += tower_seconds(inputs, gpu, c)  # images / video: the encoder runs before the decoder
     # Gated DeltaNet layers pass their chunk intermediates through memory, kernel after kernel, between
@@ -918,65 +918,6 @@ def tower_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants) -> float
     dtype = "bf16" if inputs.compute_dtype == "fp8" else inputs.compute_dtype
     return encoder_seconds(inputs.encoder_flops, inputs.encoder_tp, inputs.batch, gpu.flops_for(dtype),
                            prefill_compute(c.engine, gpu, quantized=False))
-
-
-
-def _mmid_walk_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chunk: int) -> float:
-    """Seconds the expert GEMMs' workgroups spend walking the routing ids, ubatch by ubatch (llama.cpp
-    Vulkan builds before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py); 0 elsewhere."""
-    moe_layers = inputs.layer_parts.get("moe_ffn", 0)
-    if not c.mmid_walk_s_per_read or not inputs.expert_pick_share or not moe_layers:
-        return 0.0
-    used = inputs.experts_per_token
-    experts = round(used / inputs.expert_pick_share)
-    expert_ffn = round(inputs.routed_active_params / max(1, moe_layers * used * 3 * inputs.hidden_size))
-    full, rest = divmod(tokens, chunk)
-    reads = sum(n * workgroup_id_reads(t, experts, used, inputs.hidden_size, expert_ffn, moe_layers)
-                for t, n in ((chunk, full), (rest, 1)) if t and n)
-    return reads * c.mmid_walk_s_per_read
-
-
-def _sycl_scan_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chunk: int) -> float:
-    """Seconds every expert of a MUL_MAT_ID spends scanning the ubatch's routed pairs (llama.cpp SYCL builds
-    before PR #23142: estimate/engines/llama_cpp_sycl_mmid.py); 0 elsewhere."""
-    moe_layers = inputs.layer_parts.get("moe_ffn", 0)
-    if not c.sycl_mmid_s_per_pair or not inputs.expert_pick_share or not moe_layers:
-        return 0.0
-    used = inputs.experts_per_token
-    experts = round(used / inputs.expert_pick_share)
-    shape = (experts, used, moe_layers, inputs.moe_projections)
-    return sycl_mmid.prompt_visits(tokens, chunk, shape) * c.sycl_mmid_s_per_pair
-
-
-def _expert_loop_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chunk: int) -> float:
-    """MUL_MAT_ID dispatches ggml-cuda runs expert by expert (estimate/engines/llama_cpp_mmid_host.py)."""
-    moe_layers = inputs.layer_parts.get("moe_ffn", 0)
-    if not (c.mmid_expert_dispatch_s or c.mmid_round_trip_s) or not inputs.expert_pick_share:
-        return 0.0
-    if not moe_layers:
-        return 0.0
-    used = inputs.experts_per_token
-    rows = round(inputs.routed_active_params / max(1, moe_layers * used * 3 * inputs.hidden_size))
-    shape = (round(used / inputs.expert_pick_share), used, moe_layers, rows, inputs.hidden_size)
-    flags = (c.mmid_quantized_loop, inputs.bf16_weights, inputs.prefill_host_helper)
-    # Where the engine prices every call's round trips itself (Ollama's copies: ollama_mmid_sync.py), only the
-    # loop's dispatches are added here (_ollama_scan_seconds adds those calls' host scans).
-    round_trip_s = 0.0 if inputs.prefill_moe_host_s else c.mmid_round_trip_s
-    scan_s = mmid_host.HOST_SCAN_S_PER_ID if round_trip_s else 0.0  # the host scan sits between the syncs
-    return mmid_host.loop_seconds(tokens, chunk, shape, flags, c.mmid_expert_dispatch_s, round_trip_s, scan_s)
-
-
-def _ollama_scan_seconds(inputs: SpeedInputs, tokens: int, chunk: int) -> float:
-    """The host scans of the MUL_MAT_IDs whose round trips the engine prices itself (Ollama v0.6.8-v0.12.3's
-    copies: ollama_mmid_sync.py counts the calls of a MoE layer in those seconds, two round trips each):
-    llama_cpp_mmid_host.scan_seconds."""
-    moe_layers = inputs.layer_parts.get("moe_ffn", 0)
-    if not inputs.prefill_moe_host_s or not inputs.expert_pick_share or not moe_layers:
-        return 0.0
-    calls = round(inputs.prefill_moe_host_s / mmid_host.CALL_ROUND_TRIP_SECONDS)
-    used = inputs.experts_per_token
-    experts = round(used / inputs.expert_pick_share)
-    return mmid_host.scan_seconds(tokens, chunk, experts, used, moe_layers * calls)
 
 
 def _score_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, prompt: int) -> float:
@@ -1046,12 +987,14 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append(f"prompt: {inputs.prefill_moe_host_s * 1e3:.2f} ms a MoE layer per ubatch of host round "
                      "trips (expert grouping on the CPU, estimate/engines/ollama_mmid_sync.py)")
     tokens = inputs.batch * inputs.prompt_tokens
-    loop_s = _expert_loop_seconds(inputs, c, tokens, c.prefill_chunk_tokens or tokens)
+    loop_s = mmid_prompt.expert_loop_seconds(inputs, c, tokens, c.prefill_chunk_tokens or tokens)
     if loop_s:
         notes.append(f"prompt: {loop_s * 1e3:.1f} ms of routed-expert mat-muls grouped on the host (syncs, a "
                      "host scan of the ids, and a per-expert loop where the grouped kernels refuse them; "
                      "llama_cpp_mmid_host.py)")
-    scan_s = _ollama_scan_seconds(inputs, tokens, c.prefill_chunk_tokens or tokens)
+    # ggml-cuda's host scans, as prefill_seconds adds them: none on Metal (its own MUL_MAT_ID)
+    scan_s = (mmid_prompt.ollama_scan_seconds(inputs, tokens, c.prefill_chunk_tokens or tokens)
+              if gpu.vendor != "apple" else 0.0)
     if scan_s:
         notes.append(f"prompt: {scan_s * 1e3:.1f} ms of host scans grouping the routed tokens by expert "
                      "between those round trips (llama_cpp_mmid_host.py)")

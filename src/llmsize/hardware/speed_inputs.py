@@ -24,7 +24,7 @@ from llmsize.hardware.attention_flops import (
 from llmsize.hardware.encoder_time import media_speed_workload
 from llmsize.hardware.head_params import head_params, outside_params
 from llmsize.hardware.layout import Layout
-from llmsize.hardware.read_bytes import GGUF_ENGINES, read_byte_shares
+from llmsize.hardware.read_bytes import read_byte_shares
 from llmsize.hardware.read_share import read_fraction, routed_active_params, routed_weight_share
 from llmsize.hardware.speed import SpeedInputs
 from llmsize.specs.models import ModelSpec, QuantMethod
@@ -60,9 +60,9 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
     wl, encoder_flops, encoder_attention, encoder_tp = media_speed_workload(spec, wl)
     layout = layout or Layout(wl.tp, wl.pp, max(1, wl.num_gpus // max(1, wl.tp * wl.pp)))
     groups = max(1, spec.num_attention_heads // max(1, spec.num_kv_heads)) if not spec.is_mla else 1
-    # A safetensors checkpoint's towers are loaded but never run for text (vLLM --language-model-only
-    # leaves them out, a GGUF text file has none): hardware/read_share.py.
-    towers = wl.engine not in GGUF_ENGINES and not wl.language_model_only
+    # A safetensors checkpoint's towers are loaded but never run for text (the engine's loads_towers:
+    # vLLM --language-model-only leaves them out, a GGUF text file has none): hardware/read_share.py.
+    towers = engine_for(wl).loads_towers(wl)
     read_share = read_fraction(spec, wl.batch, towers_loaded=towers)
     routed_share = routed_weight_share(spec)
     # MoE: routed experts, routers and the dense path are stored in different types (hardware/read_bytes.py).

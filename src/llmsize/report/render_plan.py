@@ -16,7 +16,7 @@ from llmsize.estimate.workload import Workload
 from llmsize.hardware.budget import ChatBudget
 from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.fit_models import CompareRow, FitRow, ModelFit
-from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.gpus import LOCAL_CPU_ID, GpuSpec
 from llmsize.report.table_fit import print_fitted
 from llmsize.units import GIB
 
@@ -216,7 +216,7 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
     table = Table(title_justify="left")
     # CPU only: the RAM is the device, one of it: "weights/GPU", "per GPU" and a GPUs column of 1s read as if
     # a GPU had been found (issue 15, newcomer round 14)
-    ram = gpu.id == "local-cpu"
+    ram = gpu.id == LOCAL_CPU_ID
     per = "" if ram else "/GPU"
     count = () if ram else (("GPUs", "right"),)
     for name, justify in (("precision", "left"), (f"weights{per} GiB", "right"), (f"peak{per} GiB", "right"),
@@ -249,7 +249,7 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
                  else f" (closest: {closest.option.label})")
         con.print(f"[bold red]Nothing fits[/bold red] {escape(gpu.id)}"
                   + (f"{escape(label)}: {escape(why)}" if why else "."))
-        several = gpu.id != "local-cpu" and not gpu.memory.unified and shared is None  # one RAM: no 2nd GPU
+        several = gpu.id != LOCAL_CPU_ID and not gpu.memory.unified and shared is None  # one RAM: no 2nd GPU
         if several and fit.options and all(r.row.count == 1 for r in fit.options):  # what next (issue 15)
             hints.append("  on several of them: --num-gpus auto (the fewest that fit) or --num-gpus N")
         # not on unified memory: its "CPU RAM" is the pool that just came up short (issue 15, round 7)
@@ -305,7 +305,7 @@ def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
                   f"concurrent sequences of {wl.context:,} tokens")
     elif row.max_batch is not None:
         _say(con, f"  largest batch at {wl.context:,} tokens: {row.max_batch:,}")
-    if row.gpu_layers is not None and row.total_layers and row.gpu != "local-cpu":
+    if row.gpu_layers is not None and row.total_layers and row.gpu != LOCAL_CPU_ID:
         # a CPU-only machine has no GPU to hold layers: "all 36 layers fit on the GPU" (issue 15, round 8)
         _say(con, f"  {_layers_line(row, wl)}")
     if row.usd_per_hour is not None:

@@ -530,9 +530,6 @@ def _sizeless_signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
     return {sig: tuple(b) for sig, b in found.items()}
 
 
-# A name part that glues letters to digits ("H1R" in "Falcon-H1R-7B") is a release the parser could not
-# read as a version; the name then states a version, just not one llmsize knows, and must not land on the
-# family's version-less entry (falcon-7b, a 2023 Falcon) as if it stated none.
 _CITED_URL_RE = re.compile(r"https?://[^\s,;()'\"]+")
 
 
@@ -545,6 +542,9 @@ def _cite(source: str) -> str:
     return found.group(0).rstrip(".:") if found else source
 
 
+# A name part that glues letters to digits ("H1R" in "Falcon-H1R-7B") is a release the parser could not
+# read as a version; the name then states a version, just not one llmsize knows, and must not land on the
+# family's version-less entry (falcon-7b, a 2023 Falcon) as if it stated none.
 _UNREAD_VERSION_RE = re.compile(r"[a-z]{1,3}[0-9]{1,3}(?:\.[0-9]{1,3})?[a-z]{1,3}", re.ASCII)
 
 

@@ -385,6 +385,12 @@ class LlamaCpp(BaseEngine):
         """Whether the vision tower is the mmproj file llama-server leaves unloaded (llama_cpp_mmproj.py)."""
         return llama_cpp_mmproj.separate_mmproj(spec, wl, fmt)
 
+    def loads_towers(self, wl: Workload) -> bool:
+        """No: a GGUF text file has no tower (it is the separate mmproj, llama_cpp_mmproj.py), and the
+        weight shares of a decode step are counted on the text model's groups; Ollama's files too."""
+        del wl
+        return False
+
     def mmproj_bytes(self, spec: ModelSpec, wl: Workload, fmt: WeightFormat) -> int:
         """The loaded mmproj file's weights, 0 when none is loaded (llama_cpp_mmproj.py)."""
         return llama_cpp_mmproj.mmproj_bytes(spec, wl, fmt)

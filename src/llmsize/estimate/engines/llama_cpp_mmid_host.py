@@ -149,6 +149,15 @@ def loop_dispatches(tokens: int, experts: int, used: int, moe_layers: int, proje
     return moe_layers * projections * experts_hit(tokens, experts, used) * DISPATCHES_PER_EXPERT
 
 
+def ubatches(tokens: int, chunk: int) -> tuple[tuple[int, int], ...]:
+    """(ubatch tokens, how many such ubatches) of a prompt of `tokens` split by llama.cpp's n_ubatch `chunk`:
+    the full ones and the remainder, empty entries left out."""
+    if tokens <= 0 or chunk <= 0:
+        return ()
+    full, rest = divmod(tokens, chunk)
+    return tuple((size, count) for size, count in ((chunk, full), (rest, 1)) if size and count)
+
+
 def scanned_ids(tokens: int, experts: int, used: int) -> int:
     """Ids one host-grouped MUL_MAT_ID of `tokens` tokens reads: every token's `used` ids for each expert it
     did not pick, up to the match for each one it did (the loops' `break`)."""
@@ -165,9 +174,8 @@ def scan_seconds(tokens: int, chunk: int, experts: int, used: int, calls: int,
     ubatch of one token takes MMVQ and scans nothing."""
     if tokens <= 0 or chunk <= 0 or calls <= 0 or s_per_id <= 0:
         return 0.0
-    full, rest = divmod(tokens, chunk)
     ids = sum(count * scanned_ids(ubatch, experts, used)
-              for ubatch, count in ((chunk, full), (rest, 1)) if ubatch >= 2 and count)
+              for ubatch, count in ubatches(tokens, chunk) if ubatch >= 2)
     return calls * ids * s_per_id
 
 
@@ -181,13 +189,11 @@ def loop_seconds(tokens: int, chunk: int, shape: tuple[int, int, int, int, int],
         return 0.0
     experts, used, moe_layers, expert_rows, hidden = shape
     quantized_loop, float_experts, helper_on_host = flags
-    full, rest = divmod(tokens, chunk)
     seconds = 0.0
-    for ubatch, count in ((chunk, full), (rest, 1)):
-        if ubatch and count:
-            looped = looped_projections(ubatch, quantized_loop, float_experts, expert_rows, hidden)
-            seconds += count * loop_dispatches(ubatch, experts, used, moe_layers, looped) * dispatch_s
-            calls = moe_layers * synced_calls(ubatch, looped, helper_on_host)
-            seconds += count * calls * SYNCS_PER_CALL * round_trip_s
-            seconds += scan_seconds(count * ubatch, ubatch, experts, used, calls, scan_s_per_id)
+    for ubatch, count in ubatches(tokens, chunk):
+        looped = looped_projections(ubatch, quantized_loop, float_experts, expert_rows, hidden)
+        seconds += count * loop_dispatches(ubatch, experts, used, moe_layers, looped) * dispatch_s
+        calls = moe_layers * synced_calls(ubatch, looped, helper_on_host)
+        seconds += count * calls * SYNCS_PER_CALL * round_trip_s
+        seconds += scan_seconds(count * ubatch, ubatch, experts, used, calls, scan_s_per_id)
     return seconds

@@ -30,7 +30,7 @@ fallback loops over n_used ids, not n_as experts.
 
 from __future__ import annotations
 
-from llmsize.estimate.engines.llama_cpp_mmid_host import PROJECTIONS, experts_hit
+from llmsize.estimate.engines.llama_cpp_mmid_host import PROJECTIONS, experts_hit, ubatches
 
 # REFERENCE: release b9291's notes list "SYCL: improve MoE prefill throughput (#23142)"
 # (https://sourceforge.net/projects/llama-cpp.mirror/files/b9291/): builds before it scan.
@@ -67,8 +67,7 @@ def prompt_visits(tokens: int, chunk: int, shape: tuple[int, int, int, int]) -> 
     layers, routed projections a layer)."""
     if tokens <= 0 or chunk <= 0:
         return 0.0
-    full, rest = divmod(tokens, chunk)
-    return full * pair_visits(chunk, *shape) + pair_visits(rest, *shape)
+    return sum(count * pair_visits(size, *shape) for size, count in ubatches(tokens, chunk))
 
 
 def _seconds_per_pair() -> float:
