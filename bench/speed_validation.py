@@ -2342,6 +2342,30 @@ FINDINGS = (
     "EPYC 7343 gpt-oss-120b run (1.4-1.8 t/s with 64 GB for a 63 GB file) pages from disk, so neither was"
     " added. No existing row moves; llama.cpp held-out median/worst 10.4%/271.0% -> 10.4%/271.0% on the "
     "old rows; other engines unchanged.",
+    "Host threads by default (hostdefault). cpumoe's thread cap applied only where --host-threads was "
+    "given, so `fit gpt-oss-20b --gpu RTX-2080 --engine llama.cpp --n-cpu-moe 12` said ~65 t/s (RAM-bound, "
+    "0.8 x 89.6 GB/s) beside the published 36.4. llama.cpp's -t default is common/common.cpp "
+    "postprocess_cpu_params -> cpu_get_num_math -> cpu_get_num_physical_cores (distinct "
+    "/sys/devices/system/cpu/cpuN/topology/thread_siblings; an x86 hybrid CPU's performance cores only); "
+    "Ollama's is the same count (up to v0.12 llm/server.go NewLlamaServer -> discover/types.go "
+    "GetOptimalThreadCount, CoreCount - EfficiencyCoreCount; since it runs llama-server, llm/llama_server.go "
+    "passes -t only for an explicit num_thread). So the default is now the default host's 16 physical "
+    "cores (the Ryzen 7950X behind DEFAULT_HOST_BANDWIDTH_GB_S and host_prompt.py; "
+    "speed_profiles.DEFAULT_HOST_THREADS), and `fit` without --gpu counts this machine's the same way "
+    "(hardware/detect.py physical_cores); --host-threads wins over both; the speed note and the offload "
+    "warning state which. The example now reads ~50 t/s (16 threads; 37 t/s with the run's 10). The cap "
+    "is applied to MoE host experts only (mul_mat_id, where the 3.26 GB/s a thread was measured), not to "
+    "dense host layers: the two published dense partial-offload rows that name their CPU, Ollama's "
+    "Llama-3.1-70B on a Ryzen 9 7900X + RTX 4090 (ollamaspeed-geer-007) and Mistral-Small-24B on a Ryzen 9 "
+    "7900 + RTX 3060 (ollamaspeed-issue-3060-002), both 12 physical cores (now host_threads: 12, Ollama "
+    "0.5.x's default), stream their host layers at ~64-66 GB/s in llmsize's own split, 5.3-5.5 GB/s a "
+    "thread; capping them at 12 x 3.26 GB/s would move them +8.5% -> -37.8% and +6.8% -> -27.3% (with 16 "
+    "default threads -18.7% and -11.8%). No CPU-only row is priced (a CPU-only machine is sized for "
+    "memory only: local_gpu.py speed_known False), and unified-memory hosts keep the device's own rate. "
+    "Rows moved: none (the four heldout14-cpumoe rows already carry host_threads; no MoE partial-offload "
+    "row exists); every engine's held-out median/worst unchanged (all rows 9.8%/271.0% -> 9.8%/271.0%). "
+    "Not done: a per-thread rate for dense mul_mat (the two rows bound it from below only); Zen 4 cores "
+    "still stand for every CPU's.",
     "dsv32speed (issue 11, DeepSeek Sparse Attention on vLLM / SGLang): DeepSeek-V3.2 and GLM-5.1 were "
     "priced as dense MLA: each decode step read the latent and index rows of every cached token, each "
     "prompt scored every causal pair densely, and the lightning indexer's kernels and FLOPs were not "
@@ -2659,9 +2683,10 @@ def predict(case: Case) -> float:
     row, inputs, gpu = case.row, case.inputs, case.gpu
     # host_bandwidth / host_threads: the run's host RAM figure in GB/s and CPU threads (llmsize
     # --host-bandwidth / --host-threads), for --n-cpu-moe rows
-    host = Efficiency(host_bandwidth_gb_s=float(row["host_bandwidth"]),
+    # (unset: llmsize's defaults, DDR5-5600 dual channel and the default host's 16 threads)
+    host = Efficiency(host_bandwidth_gb_s=float(row["host_bandwidth"]) if row.get("host_bandwidth") else None,
                       host_threads=int(row["host_threads"]) if row.get("host_threads") else None) \
-        if row.get("host_bandwidth") else None
+        if row.get("host_bandwidth") or row.get("host_threads") else None
     c = resolve_constants(inputs, gpu, host)
     prompt = max(1, int(row.get("prompt_tokens") or 1))
     gen = int(row.get("gen_tokens") or 0)

@@ -68,7 +68,7 @@ def make_report(
     rows: list[Any] = []
     planned: list[Any] = []  # the GpuSpec of each GPU kind asked
     if gpus:
-        from llmsize.cli.gpu_options import catalog_gpu, is_local, resolve_gpu
+        from llmsize.cli.gpu_options import catalog_gpu, is_local, resolve_gpu, with_local_threads
         from llmsize.hardware.efficiency import Efficiency
         from llmsize.hardware.gpus import load_catalog
         from llmsize.hardware.plan import plan_fit_rows
@@ -77,10 +77,10 @@ def make_report(
         catalog = load_catalog(tuple(gpu_files))
         for name in gpus:
             if is_local(name):  # this machine: its detected GPU kind and count
-                local, count, _ = resolve_gpu(name, tuple(gpu_files), str(num_gpus or 1))
+                local, count, machine = resolve_gpu(name, tuple(gpu_files), str(num_gpus or 1))
                 planned.append(local)
                 rows += plan_fit_rows(spec, workload, [local], count if num_gpus == 1 else num_gpus,
-                                      concurrency=concurrency, efficiency=eff)
+                                      concurrency=concurrency, efficiency=with_local_threads(eff, machine))
             else:
                 count = workload.num_gpus if num_gpus == 1 else num_gpus  # --tp/--pp alone: tp x pp GPUs
                 planned.append(catalog_gpu(catalog, name))

@@ -22,6 +22,7 @@ from llmsize.cli.gpu_options import (
     refuse_fewer_gpus_than_the_layout,
     resolve_gpu,
     speed_settings,
+    with_local_threads,
     with_price,
 )
 from llmsize.cli.option_groups import OptionValues, with_groups
@@ -120,7 +121,7 @@ def fit_cmd(
     count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") != "DEFAULT"
     refuse_fewer_gpus_than_the_layout(count, options, count_given)
     options["engine"] = local_engine(gpu_spec, machine, options["engine"], options.get("mode"), model)
-    eff, levels = asked.efficiency, asked.levels
+    eff, levels = with_local_threads(asked.efficiency, machine), asked.levels
     if levels and all_models:
         raise BadInputError("--concurrency sweeps one model: give a MODEL instead of --all")
     if all_models:

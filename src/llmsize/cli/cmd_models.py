@@ -91,7 +91,7 @@ def models_cmd(
                             hint="e.g. llmsize models --fits --gpu RTX-4090 --context 8k")
     if fits:
         from llmsize.cli.cmd_fit import _fit_all
-        from llmsize.cli.gpu_options import local_engine, resolve_gpu
+        from llmsize.cli.gpu_options import local_engine, resolve_gpu, with_local_threads
         from llmsize.hardware.efficiency import Efficiency
 
         gpu_spec, count, machine = resolve_gpu(gpu, (), "1")
@@ -99,7 +99,7 @@ def models_cmd(
         engine = local_engine(gpu_spec, machine, None)
         if engine is not None:
             options["engine"] = engine
-        _fit_all(gpu_spec, options, count, Efficiency(), fmt.value, check=False)
+        _fit_all(gpu_spec, options, count, with_local_threads(Efficiency(), machine), fmt.value, check=False)
         return
 
     entries = list(catalog.entries())

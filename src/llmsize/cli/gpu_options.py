@@ -68,8 +68,9 @@ HostBandwidthOpt = Annotated[float | None, Option(
          "dual-channel DDR5-5600; DDR4-3200 dual channel is 51.2).", rich_help_panel=_PANEL)]
 HostThreadsOpt = Annotated[int | None, Option(
     "--host-threads", min=1,
-    help="llama.cpp offload: CPU threads (its -t; default there: the physical cores) that multiply the "
-         "weights kept in system RAM; each streams ~3.3 GB/s of quantized weights (default: RAM-bound).",
+    help="llama.cpp/Ollama offload: CPU threads (llama.cpp's -t) that multiply an MoE's experts kept in "
+         "system RAM, each streaming ~3.3 GB/s of quantized weights (default: llama.cpp's, the physical "
+         "cores: 16 for the default Ryzen 7950X host, this machine's own when no --gpu is given).",
     rich_help_panel=_PANEL)]
 ConcurrencyOpt = Annotated[str | None, Option(
     "--concurrency", help="Speed at several concurrency levels, e.g. 1,8,32: one fit row per level "
@@ -299,6 +300,19 @@ def resolve_gpu(name: str | None, gpu_files: Sequence[Path],
     if num_gpus.strip() == "1" and local.count > 1:
         count = local.count
     return local.spec, count, local.machine
+
+
+def with_local_threads(eff: Efficiency, machine: Machine | None) -> Efficiency:
+    """On this machine (no --gpu), llama.cpp's and Ollama's default -t: its own physical cores.
+
+    hardware/detect.py physical_cores counts them as llama.cpp's cpu_get_num_math does; a catalog GPU
+    keeps the default host's (speed_profiles.DEFAULT_HOST_THREADS); --host-threads wins over both.
+    """
+    if machine is None or eff.host_threads is not None or not machine.cpu_cores:
+        return eff
+    note(f"  note: host: {machine.cpu_cores} threads (llama.cpp's -t default, this machine's physical "
+         "cores); --host-threads to change")
+    return eff.model_copy(update={"host_threads": machine.cpu_cores})
 
 
 def local_engine(gpu: GpuSpec, machine: Machine | None, engine: object, mode: object = None,

@@ -10,6 +10,8 @@ Probes, in order:
   has less VRAM (the carve-out) than GTT; amdgpu then serves the GPU from GTT.
 - Apple: ``sysctl hw.memsize machdep.cpu.brand_string iogpu.wired_limit_mb`` and ``vm_stat``.
 - RAM: /proc/meminfo (MemTotal, MemAvailable) on Linux, hw.memsize and vm_stat on macOS.
+- CPU cores: the thread count llama.cpp (and Ollama) run host-resident weights on by default, its
+  physical cores (see `physical_cores`).
 Nothing here runs at import time; tests replace `Probe` with recorded outputs.
 """
 
@@ -57,6 +59,7 @@ class Machine:
     ram_total_bytes: int | None
     ram_available_bytes: int | None
     notes: tuple[str, ...] = ()
+    cpu_cores: int | None = None  # physical cores: llama.cpp's default -t (physical_cores)
 
     def summary(self) -> str:
         """One line: what was detected, total and free now."""
@@ -94,6 +97,7 @@ class Probe:
     glob: Callable[[str], list[str]] = field(default=lambda pattern: _glob(pattern))
     platform: str = sys.platform
     import_module: Callable[[str], Any] | None = None  # None: the real importlib
+    logical_cpus: int | None = None  # None: os.cpu_count()
 
 
 def _run_tool(cmd: list[str]) -> str:
@@ -400,6 +404,63 @@ def _linux_ram(probe: Probe, notes: list[str]) -> tuple[int | None, int | None]:
         return None, None
 
 
+def parse_cpu_list(text: str) -> set[int]:
+    """A kernel CPU list ("0-15,32-47") -> the CPU numbers it names."""
+    cpus: set[int] = set()
+    for part in text.strip().split(","):
+        low, _, high = part.strip().partition("-")
+        if low.isdigit() and (not high or high.isdigit()):
+            cpus.update(range(int(low), int(high or low) + 1))
+    return cpus
+
+
+CPU_TOPOLOGY = "/sys/devices/system/cpu/cpu*/topology/thread_siblings"
+HYBRID_P_CORES = "/sys/devices/cpu_core/cpus"  # only on x86 hybrid CPUs: the performance cores' CPUs
+
+
+def physical_cores(probe: Probe) -> int | None:
+    """The CPU threads llama.cpp uses when -t is not given, counted the way it counts them.
+
+    common/common.cpp cpu_get_num_math -> cpu_get_num_physical_cores: on Linux one per distinct
+    /sys/devices/system/cpu/cpuN/topology/thread_siblings (SMT siblings share one), and on an x86 hybrid
+    CPU only the performance cores (it pins itself to each CPU and skips the efficiency cores; the kernel
+    lists the performance cores' CPUs in /sys/devices/cpu_core/cpus). Ollama's default is the same count
+    (discover/types.go GetOptimalThreadCount: CoreCount - EfficiencyCoreCount). Elsewhere llama.cpp's own
+    fallback: the logical CPUs, halved above 4. None when even that is unknown.
+    """
+    if probe.platform.startswith("linux"):
+        siblings: dict[int, str] = {}
+        for path in probe.glob(CPU_TOPOLOGY):
+            number = path.split("/")[-3].removeprefix("cpu")
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                if number.isdigit():
+                    siblings[int(number)] = probe.read(path).strip()
+        performance: set[int] = set()
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            performance = parse_cpu_list(probe.read(HYBRID_P_CORES))
+        if performance and performance & siblings.keys():
+            siblings = {cpu: mask for cpu, mask in siblings.items() if cpu in performance}
+        if siblings:
+            return len(set(siblings.values()))
+    import os
+
+    logical = os.cpu_count() if probe.logical_cpus is None else probe.logical_cpus
+    if not logical:
+        return None
+    return logical if logical <= 4 else logical // 2
+
+
+def apple_cores(probe: Probe) -> int | None:
+    """macOS: llama.cpp's cpu_get_num_physical_cores reads hw.perflevel0.physicalcpu (the performance
+    cores of Apple silicon), else hw.physicalcpu (an Intel Mac)."""
+    for key in ("hw.perflevel0.physicalcpu", "hw.physicalcpu"):
+        with contextlib.suppress(ProbeError):
+            value = probe.run(["sysctl", "-n", key]).strip()
+            if value.isdigit() and int(value) > 0:
+                return int(value)
+    return None
+
+
 def detect(probe: Probe | None = None) -> Machine:
     """Everything this machine offers; never raises for a missing or broken tool (see Machine.notes)."""
     probe = probe or Probe()
@@ -407,7 +468,7 @@ def detect(probe: Probe | None = None) -> Machine:
     if probe.platform == "darwin":
         no_apple: tuple[list[DetectedGpu], int | None, int | None] = ([], None, None)
         apple = _guarded("sysctl", lambda: _apple(probe, notes), no_apple, notes)
-        return Machine(tuple(apple[0]), apple[1], apple[2], tuple(notes))
+        return Machine(tuple(apple[0]), apple[1], apple[2], tuple(notes), apple_cores(probe))
     linux = probe.platform.startswith("linux")
     ram: tuple[int | None, int | None] = (None, None)
     if linux:
@@ -420,7 +481,8 @@ def detect(probe: Probe | None = None) -> Machine:
         notes.append(
             "no GPU found (tried NVML, nvidia-smi, rocm-smi, /sys/class/drm); sizing against system RAM"
         )
-    return Machine(tuple(gpus), ram[0], ram[1], tuple(notes))
+    cores = _guarded("CPU cores", lambda: physical_cores(probe), None, notes)
+    return Machine(tuple(gpus), ram[0], ram[1], tuple(notes), cores)
 
 
 T = TypeVar("T")

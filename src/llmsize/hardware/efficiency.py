@@ -24,7 +24,8 @@ class Efficiency(Record):
         default=None, gt=0, description="host RAM bandwidth (GB/s) for llama.cpp layers kept in system RAM")
     host_threads: int | None = Field(
         default=None, ge=1, description="CPU threads llama.cpp multiplies host-resident weights on (its -t; "
-        "llama.cpp's default is the physical cores); None: the host RAM alone bounds them")
+        "llama.cpp's default is the physical cores); None: the default host's, "
+        "speed_profiles.DEFAULT_HOST_THREADS")
 
     def describe(self) -> str:
         parts = [f"bandwidth {self.bandwidth:.0%}" if self.bandwidth is not None else "",

@@ -472,7 +472,7 @@ class Planner:
             if with_speed and wl.mode is Mode.INFERENCE and gpu.speed_known:
                 speed = self.speed(gpu, layout, self.estimate(auto), auto)
             warnings = (*warnings, _auto_offload_note(eng, auto.gpu_layers, self.spec.num_layers,
-                                                      gpu, self.efficiency, speed))
+                                                      gpu, self.efficiency, speed, self.spec.is_moe))
         if not fits and wl.gpu_layers is None and layers is not None and layers < self.spec.num_layers:
             # The split the engine runs by itself (Ollama) or the --gpu-layers it is told to try
             # (llama.cpp): its host RAM holds the CPU layers, their K/V and the host buffers.
@@ -481,10 +481,10 @@ class Planner:
         if wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers:
             on_cpu = self.spec.num_layers - wl.gpu_layers
             warnings = (*warnings, f"{on_cpu} of {self.spec.num_layers} layers run from CPU RAM: "
-                        + _host_speed_note(gpu, self.efficiency))
+                        + _host_speed_note(gpu, self.efficiency, self.spec.is_moe))
         elif wl.n_cpu_moe and self.spec.is_moe:
             on_cpu = min(wl.n_cpu_moe, self.spec.num_layers)
-            note = _host_speed_note(gpu, self.efficiency)
+            note = _host_speed_note(gpu, self.efficiency, experts=True)
             warnings = (*warnings, f"the experts of {on_cpu} of {self.spec.num_layers} layers run from CPU "
                         f"RAM (only the picked ones are read per token): {note}")
         row = fit(est, gpu, layout.count, engine=wl.engine,

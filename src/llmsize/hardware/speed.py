@@ -62,6 +62,7 @@ from llmsize.hardware.qk_norm_tp import qk_norm_collective_calls
 from llmsize.hardware.speed_profiles import (
     ALLREDUCE_LATENCY_S,
     DEFAULT_HOST_BANDWIDTH_GB_S,
+    DEFAULT_HOST_THREADS,
     DEFAULT_PCIE_ONE_WAY_GB_S,
     HOST_BANDWIDTH_FRACTION,
     HOST_THREAD_BYTES_PER_S,
@@ -628,20 +629,32 @@ def _host_rates(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency) -> dict[str,
     peak_gb_s = eff.host_bandwidth_gb_s or DEFAULT_HOST_BANDWIDTH_GB_S
     one_way = gpu.pcie_gb_s / 2 if gpu.pcie_gb_s else DEFAULT_PCIE_ONE_WAY_GB_S
     host = peak_gb_s * 1e9 * HOST_BANDWIDTH_FRACTION
-    if eff.host_threads:  # the CPU threads' own vec_dot rate can be the slower one (speed_profiles)
-        host = min(host, eff.host_threads * HOST_THREAD_BYTES_PER_S)
+    if inputs.experts_per_token:
+        # host experts run ggml-cpu's mul_mat_id, whose threads' rate can be the slower one; llama.cpp's -t
+        # default is the physical cores, the default 7950X host's unless the user or detection says
+        # (speed_profiles.HOST_THREAD_BYTES_PER_S, DEFAULT_HOST_THREADS)
+        host = min(host, _host_threads(eff) * HOST_THREAD_BYTES_PER_S)
     return {"host_bandwidth_bytes_per_s": host,
             "upload_bytes_per_s": 0.0 if gpu.memory.unified else one_way * 1e9 * PCIE_FRACTION}
 
 
-def _host_note(c: SpeedConstants, gpu: GpuSpec, eff: Efficiency) -> str:
+def _host_threads(eff: Efficiency) -> int:
+    """The CPU threads llama.cpp / Ollama multiply host-resident weights on (speed_profiles)."""
+    return eff.host_threads or DEFAULT_HOST_THREADS
+
+
+def _host_note(inputs: SpeedInputs, c: SpeedConstants, gpu: GpuSpec, eff: Efficiency) -> str:
     achieved = f"{c.host_bandwidth_bytes_per_s / 1e9:.0f} GB/s achieved"
     if gpu.memory.unified and eff.host_bandwidth_gb_s is None:
         return f"layers on the CPU read unified memory at the device's own bandwidth ({achieved})"
     figure = eff.host_bandwidth_gb_s or DEFAULT_HOST_BANDWIDTH_GB_S
     source = "" if eff.host_bandwidth_gb_s else ": default dual-channel DDR5-5600, set --host-bandwidth"
-    threads = f"; {eff.host_threads} CPU threads at {HOST_THREAD_BYTES_PER_S / 1e9:.1f} GB/s each" \
-        if eff.host_threads else ""
+    threads = ""
+    if inputs.experts_per_token:  # the threads' rate bounds the experts' mul_mat_id only (_host_rates)
+        threads = (f"; {eff.host_threads} CPU threads" if eff.host_threads else
+                   f"; host: {DEFAULT_HOST_THREADS} threads (llama.cpp's -t default, the physical cores of "
+                   "the default Ryzen 7950X host; --host-threads to change)")
+        threads += f" at {HOST_THREAD_BYTES_PER_S / 1e9:.1f} GB/s each on the experts"
     return f"layers in host RAM decode at {achieved} (host figure {figure:g} GB/s{source}{threads})"
 
 
@@ -974,7 +987,7 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     if c.engine.endswith("-eager"):  # estimate/engines/speed_eager.py
         notes.append("no CUDA graphs (--enforce-eager): the CPU launches every layer's kernels each step")
     if c.host_bandwidth_bytes_per_s:
-        notes.append(_host_note(c, gpu, eff))
+        notes.append(_host_note(inputs, c, gpu, eff))
     if inputs.host_prompt_flops and inputs.host_weight_bytes and c.upload_bytes_per_s:
         notes.append(host_prompt_note(inputs.host_prompt_flops))
     if inputs.sampling_s:

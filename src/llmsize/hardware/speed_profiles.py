@@ -139,16 +139,30 @@ DEFAULT_HOST_BANDWIDTH_GB_S = 89.6
 # both with 3600 MT/s dual-channel memory (57.6 GB/s): 46-49 GB/s
 # (https://github.com/ggml-org/llama.cpp/issues/4716).
 HOST_BANDWIDTH_FRACTION = 0.8
-# REFERENCE: what one llama.cpp CPU thread streams through its quantized mat-vec (ggml-cpu.c
-# ggml_compute_forward_mul_mat / _mul_mat_id: the token quantized to the vec_dot type, then each thread's
-# 64-row chunks of vec_dot). A Ryzen 7950X with 16 threads, CPU only, mainline llama.cpp of 2025-12-19:
-# gpt-oss-20B MXFP4 tg128 21.49 t/s and Qwen3-30B-A3B Q4_K_M tg128 27.20 t/s
+# REFERENCE: what one llama.cpp CPU thread streams through its quantized mat-vec over MoE experts
+# (ggml-cpu.c ggml_compute_forward_mul_mat_id: the token quantized to the vec_dot type, then each picked
+# expert's small matrix in 64-row chunks over the threads). A Ryzen 7950X with 16 threads, CPU only,
+# mainline llama.cpp of 2025-12-19: gpt-oss-20B MXFP4 tg128 21.49 t/s and Qwen3-30B-A3B Q4_K_M tg128 27.20 t/s
 # (https://github.com/ikawrakow/ik_llama.cpp/issues/1075): 2.57 and 1.92 GB of weights a token (llmsize's
 # active weight bytes of the two GGUFs), 55.3 and 52.2 GB/s, 3.46 and 3.26 GB/s a thread; the lower one is
 # kept. Below the DIMMs on that desktop (the Mixtral Q8_0 figure above reaches 46-49 GB/s on DDR4-3600,
-# and DDR5 is faster), so on these weight types the threads, not the RAM, set the pace. Applied only
-# where the user gives the thread count (--host-threads); Zen 4 cores stand for every CPU's.
+# and DDR5 is faster), so on these experts the threads, not the RAM, set the pace. Zen 4 cores stand for
+# every CPU's. Dense host layers (one large mul_mat each) are not capped by it: Ollama's partial offload of
+# Llama-3.1-70B on a 12-core Ryzen 9 7900X + RTX 4090 (3.10 t/s, geerlingguy/ai-benchmarks#11) and of
+# Mistral-Small-24B on a 12-core Ryzen 9 7900 + RTX 3060 (10.63 t/s, ggml-org/llama.cpp#12237) stream their
+# ~19 and ~3.5 GB of host layers at ~64-66 GB/s, 5.3-5.5 GB/s a thread, in llmsize's own split of the
+# step (speed._host_rates applies it to MoE experts only).
 HOST_THREAD_BYTES_PER_S = 27.20 * 1.92e9 / 16
+# REFERENCE: the thread count llama.cpp multiplies host-resident weights on when -t is not given:
+# common/common.cpp postprocess_cpu_params sets n_threads = cpu_get_num_math(), which is
+# cpu_get_num_physical_cores() (Linux: one per distinct /sys/devices/system/cpu/cpuN/topology/thread_siblings;
+# macOS: hw.perflevel0.physicalcpu) less an x86 hybrid CPU's efficiency cores. Ollama passes the same
+# count: up to v0.12 llm/server.go NewLlamaServer gives its runner GetOptimalThreadCount() (discover/types.go:
+# CoreCount - EfficiencyCoreCount, physical cores), and since it runs llama-server it passes no -t unless
+# num_thread is set (llm/llama_server.go), leaving llama.cpp's default. The default host these figures stand
+# for is the 16-core Ryzen 7950X (DEFAULT_HOST_BANDWIDTH_GB_S, host_prompt.py), so 16 threads; a detected
+# machine uses its own physical cores (hardware/detect.py physical_cores); --host-threads overrides both.
+DEFAULT_HOST_THREADS = 16
 # REFERENCE: for a prompt, ggml's scheduler copies the weights of host-resident layers to the GPU and
 # runs the matmuls there whenever a batch has >= 32 tokens (ggml/src/ggml-cuda/ggml-cuda.cu,
 # ggml_backend_cuda_device_offload_op, min_batch_size = 32): each ubatch moves those weights over
