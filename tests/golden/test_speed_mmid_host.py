@@ -93,7 +93,9 @@ def test_experts_hit_grows_with_the_tokens(a: int, b: int) -> None:
 
 def test_builds_before_pr_15525_wait_on_two_host_round_trips_per_routed_call() -> None:
     # PR #15525 (2025-08-23) moved the expert grouping to the device. Before it each of a MoE layer's 3
-    # MUL_MAT_IDs copied the ids to the host and back with a sync each: 2 x 31.35 us (kekzl/imp#1654).
+    # MUL_MAT_IDs copied the ids to the host and back with a sync each, one grouping round trip each: what
+    # PR #15525's -ub 2 row (158.03 -> 180.94 t/s) saved per call over 256 ubatches x 26 layers x 3 calls,
+    # less that call's 738-id scan, halved.
     old = _inputs("Qwen3-30B-A3B", "Q4_K_M", "b6200")
     assert old.prefill_host_helper
     assert not _inputs("Qwen3-30B-A3B", "Q4_K_M", "b6300").prefill_host_helper
@@ -104,7 +106,9 @@ def test_builds_before_pr_15525_wait_on_two_host_round_trips_per_routed_call() -
     # Between the syncs the host scans 512 x (128 x 8 - 28) ids a call at ggml-org/llama.cpp#34's 0.49 ns
     # an element (8.69 ms / 137 runs / 128,256 candidates): test_speed_mmid_host_scan.py.
     scan = 512 * (128 * 8 - 8 * 7 // 2) * 8.69e-3 / 137 / 128_256
-    assert synced - grouped == pytest.approx(48 * 3 * (2 * 31.35e-6 + scan), rel=1e-6)  # one 512-token ubatch
+    round_trip = ((512 / 158.03 - 512 / 180.94) / (256 * 26 * 3) - 738 * 8.69e-3 / 137 / 128_256) / 2
+    # One 512-token ubatch:
+    assert synced - grouped == pytest.approx(48 * 3 * (2 * round_trip + scan), rel=1e-6)
     # Metal has its own MUL_MAT_ID: no round trip on Apple silicon.
     apple = get_gpu("M2-Ultra-192GB")
     assert prefill_seconds(old, apple, resolve_constants(old, apple), 512)[0] == pytest.approx(

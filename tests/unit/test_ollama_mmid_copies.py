@@ -2,7 +2,7 @@
 (estimate/engines/ollama_mmid_copies.py; read in ollama/ollama's tags, ml/backend/ggml/ggml/src/ggml-cuda).
 
 The prices are llama_cpp_mmid_host.py's (the gfx1151 direct-dispatch floor, shisa-ai/hipEngine, 2.0087 us)
-and ollama_mmid_sync.py's (kekzl/imp#1654: a pinned D2H + cudaStreamSynchronize, 31.35 us); these tests
+and ollama_mmid_sync.py's (a grouping round trip from PR #15525's -ub 2 row, ~10.1 us); these tests
 check which releases pay them and that no round trip is counted twice. No test is timed."""
 
 from __future__ import annotations
@@ -18,7 +18,11 @@ from llmsize.hardware.plan import Layout, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, prefill_seconds, resolve_constants
 from llmsize.specs.resolve import resolve
 
-ROUND_TRIP_S = 31.35e-6  # kekzl/imp#1654
+# PR #15525's -ub 2 row (RTX 3090, deepseek2 16B Q4_0 pp512, 158.03 -> 180.94 t/s): the time saved per
+# MUL_MAT_ID (256 ubatches x 26 MoE layers x 3 calls), less that call's host scan (2 x (64 x 6 - 15) ids at
+# ggml-org/llama.cpp#34's 8.69 ms / 137 / 128,256), over its two syncs: one grouping round trip.
+ROUND_TRIP_S = ((512 / 158.03 - 512 / 180.94) / (256 * 26 * 3)
+                - 2 * (64 * 6 - 15) * 8.69e-3 / 137 / 128_256) / 2
 STRIX = "Ryzen-AI-Max-395-128GB"  # gfx1151, RDNA 3.5
 QWEN3_MOE_LAYERS = 48
 # Each synced call's host scan of a 512-token ubatch: 512 x (128 x 8 - 28) ids at ggml-org/llama.cpp#34's

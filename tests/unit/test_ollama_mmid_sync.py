@@ -13,8 +13,11 @@ from llmsize.hardware.speed import SpeedInputs, estimate_speed, prefill_seconds,
 from llmsize.specs.models import ModelSpec
 from llmsize.specs.resolve import resolve
 
-# kekzl/imp#1654: pinned 4-byte D2H + cudaStreamSynchronize, median 31.35 us.
-ROUND_TRIP_S = 31.35e-6
+# PR #15525's -ub 2 row (RTX 3090, deepseek2 16B Q4_0 pp512, 158.03 -> 180.94 t/s): the time saved per
+# MUL_MAT_ID (256 ubatches x 26 MoE layers x 3 calls), less that call's host scan (2 x (64 x 6 - 15) ids at
+# ggml-org/llama.cpp#34's 8.69 ms / 137 / 128,256), over its two syncs: one grouping round trip.
+ROUND_TRIP_S = ((512 / 158.03 - 512 / 180.94) / (256 * 26 * 3)
+                - 2 * (64 * 6 - 15) * 8.69e-3 / 137 / 128_256) / 2
 # ggml-org/llama.cpp#34: one host-scanned element, 8.69 ms / 137 runs / 128,256 candidates
 # (llama_cpp_mmid_host.py).
 SCAN_S = 8.69e-3 / 137 / 128_256

@@ -491,7 +491,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                                 if inputs.prefill_expert_loop and inputs.expert_pick_share else 0.0),
         mmid_quantized_loop=(inputs.prefill_quantized_loop and gpu.vendor == "amd"
                              and gpu.architecture in mmid_host.QUANTIZED_LOOP_ARCHITECTURES),
-        mmid_round_trip_s=(mmid_host.ROUND_TRIP_SECONDS if inputs.prefill_expert_loop
+        mmid_round_trip_s=(mmid_host.GROUPING_ROUND_TRIP_SECONDS if inputs.prefill_expert_loop
                            and inputs.expert_pick_share and gpu.vendor != "apple" else 0.0),
         prefill_dequant_above_tokens=(prof.prefill_dequant_above_tokens
                                       or int(class_value(prof.prefill_dequant_above_by_arch, gpu, 0))),
@@ -863,12 +863,13 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     attn = ((inputs.attention_flops_prefill * growth - wide) * _attention_scale(inputs, gpu, c, matmul_rate)
             + wide * _attention_scale(inputs, gpu, c, matmul_rate, wide=True))
     # Routed-expert GEMMs see only their share of each chunk's tokens; they run slower per FLOP.
-    # On ggml-cuda's MMQ each expert pays whole tiles of the ubatch's width (llama_cpp_mmq_tiles.py).
+    # On ggml-cuda's MMQ each expert pays whole tiles of the ubatch's width, a narrow tile most of a wide
+    # one's time (its weight side; llama_cpp_mmq_tiles.py COLUMN_SHARE).
     # Builds before PR #15525 (host-grouped ids; Ollama's vendored copies too) size it to tokens x k.
     width = mmq_tiles.width_columns(min(chunk, tokens), inputs.experts_per_token,
                                     inputs.prefill_host_helper or inputs.prefill_moe_host_s > 0)
     rate = (mmq_tiles.expert_tile_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_tile_max_cols,
-                                       width)
+                                       width, mmq_tiles.COLUMN_SHARE)
             if c.expert_tile_max_cols
             else expert_gemm_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_half_tokens))
     routed = min(inputs.routed_active_params, inputs.active_params)

@@ -41,10 +41,11 @@ Host round trips. The fallback copies the ids to the host and synchronises, then
 back (two cudaStreamSynchronize a call); so did the grouped MMQ kernel's own ids branch on every GPU
 until PR #15525 moved that helper to device code (2025-08-23, "This eliminates the need for
 synchronization"; mmq.cu ggml_cuda_mul_mat_q before it: D2H, sync, a CPU loop over experts x tokens x k,
-H2D, sync), for any ubatch of two tokens or more (one token takes MMVQ). Each round trip is priced at a
-published pinned 4-byte D2H + cudaStreamSynchronize, 31.35 us (kekzl/imp#1654, the figure
-estimate/engines/ollama_mmid_sync.py prices Ollama's vendored copy of that code with). On CUDA and HIP;
-Metal and Vulkan have their own MUL_MAT_ID.
+H2D, sync), for any ubatch of two tokens or more (one token takes MMVQ). Each round trip is priced at
+what PR #15525's own -ub 2 row saved by removing them, 10.1 us (ggml_cuda_mmid_sync.py; it was the
+isolated pinned 4-byte D2H + cudaStreamSynchronize median of kekzl/imp#1654, 31.35 us, whose min is
+9.19 us), the figure estimate/engines/ollama_mmid_sync.py prices Ollama's vendored copy of that code with.
+On CUDA and HIP; Metal and Vulkan have their own MUL_MAT_ID.
 
 The host scan between the two round trips. Both host groupings (mmq.cu ggml_cuda_mul_mat_q's ids branch
 before PR #15525, and ggml-cuda.cu ggml_cuda_mul_mat_id's fallback) build the expert order with the same
@@ -65,16 +66,19 @@ longer: a lower bound again. Nothing fitted.
 from __future__ import annotations
 
 from llmsize.estimate.engines.llama_cpp_hip_graphs import RDNA35_KEY
-from llmsize.estimate.engines.ollama_mmid_sync import ROUND_TRIP_S, SYNCS_PER_CALL
+from llmsize.estimate.engines.ollama_mmid_sync import GROUPING_ROUND_TRIP, ROUND_TRIP_S, SYNCS_PER_CALL
 from llmsize.estimate.engines.ollama_sampling import TOP_K_PASS_S
 
 # REFERENCE: PR #15525 ("CUDA: MoE helper in device code, better tile sizes", merged 2025-08-23): placed
 # between b5920 (PR #14800, 2025-07-21) and b6310 (PR #15631, 2025-08-28) by date, as llama_cpp_fusion.py
 # places its PRs. Approximate.
 DEVICE_HELPER_BUILD = 6260
-# Re-exported for the speed model: one published host round trip and the round trips of one synced call.
+# Re-exported for the speed model: one published isolated host round trip (the single hand-offs of
+# host_split.py and others), one round trip of the expert grouping (PR #15525's -ub 2 row:
+# ggml_cuda_mmid_sync.py) and the round trips of one grouped call.
 ROUND_TRIP_SECONDS = ROUND_TRIP_S
-CALL_ROUND_TRIP_SECONDS = SYNCS_PER_CALL * ROUND_TRIP_S
+GROUPING_ROUND_TRIP_SECONDS = GROUPING_ROUND_TRIP
+CALL_ROUND_TRIP_SECONDS = SYNCS_PER_CALL * GROUPING_ROUND_TRIP
 # REFERENCE: ggml-org/llama.cpp#34 (comment of 2024-12-15): "sampling time = 8.69 ms / 137 runs" for a
 # top-k pass over 128,256 candidates on an i5-13400F, 0.49 ns a candidate (ollama_sampling.TOP_K_PASS_S):
 # one host-scanned id of the expert grouping (module docstring).

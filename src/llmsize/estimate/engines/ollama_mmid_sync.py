@@ -18,20 +18,23 @@ Calls per MoE layer: llama.cpp's build_moe_ffn (the llama runner, e.g. qwen3moe 
 gate, up and down: 3; Ollama's Go engine runs gpt-oss with a fused gate_up tensor (model/models/gptoss
 MLPBlock.GateUp; convert/convert_gptoss.go writes ffn_gate_up_exps): 2.
 
-Priced: each round trip at a published pinned 4-byte D2H + cudaStreamSynchronize, 31.35 us median
-(kekzl/imp#1654, RTX 5090, 2000 iterations; the same figure prices torch.where's read-back in
-transformers_moe_loop.py). A lower bound: the copies here are pageable and larger (16-33 KB), and the CPU
-loop between them (O(experts x tokens x top-k), 524,288 entries a call for Qwen3-30B-A3B at 512 tokens)
-has no published timing, so it is not priced. Nothing fitted.
+Priced: each round trip at what PR #15525's own -ub 2 row saved by removing them, 10.1 us
+(ggml_cuda_mmid_sync.py: the same code path, measured in llama.cpp on an RTX 3090; the isolated pinned
+4-byte D2H + cudaStreamSynchronize of kekzl/imp#1654, median 31.35 us, min 9.19 us, priced it before and
+still prices torch.where's read-back in transformers_moe_loop.py). The CPU loop between the two syncs is
+priced by llama_cpp_mmid_host.scan_seconds (hardware/speed.py). Nothing fitted.
 """
 
 from __future__ import annotations
 
+from llmsize.estimate.engines.ggml_cuda_mmid_sync import GROUPING_ROUND_TRIP_S
 from llmsize.estimate.engines.ollama_mmid_copies import helper_on_host
 
 # REFERENCE: https://github.com/kekzl/imp/issues/1654 (pinned 4-byte D2H + cudaStreamSynchronize, median
-# 31.35 us over 2000 iterations).
+# 31.35 us over 2000 iterations): an isolated round trip, the price of the single ones elsewhere.
 ROUND_TRIP_S = 31.35e-6
+# REFERENCE: PR #15525's -ub 2 row (ggml_cuda_mmid_sync.py): one round trip of the expert grouping.
+GROUPING_ROUND_TRIP = GROUPING_ROUND_TRIP_S
 # REFERENCE: llama.cpp e54d41be ggml/src/ggml-cuda/mmq.cu ggml_cuda_mul_mat_q (ids branch): two syncs a call.
 SYNCS_PER_CALL = 2
 # REFERENCE: llama.cpp src/llama-graph.cpp build_moe_ffn: gate, up and down MUL_MAT_IDs.
@@ -45,7 +48,7 @@ def moe_layer_host_seconds(release: tuple[int, int, int] | None, model_type: str
     if not helper_on_host(release):
         return 0.0
     calls = CALLS_PER_MOE_LAYER - 1 if model_type in FUSED_GATE_UP_MODEL_TYPES else CALLS_PER_MOE_LAYER
-    return calls * SYNCS_PER_CALL * ROUND_TRIP_S
+    return calls * SYNCS_PER_CALL * GROUPING_ROUND_TRIP
 
 
 def prompt_host_seconds(per_moe_layer_s: float, moe_layers: int, tokens: int, chunk: int) -> float:
