@@ -38,6 +38,7 @@ from llmsize.estimate.engines.llama_cpp_logits import head_on_every_prompt_token
 from llmsize.estimate.engines.llama_cpp_mmid_host import host_helper, loops_experts
 from llmsize.estimate.engines.llama_cpp_sycl import sycl_build_engine
 from llmsize.estimate.engines.llama_cpp_sycl_ssm_host import decode_splits, scans_on_host
+from llmsize.estimate.engines.llama_cpp_vulkan_amd_tiles import runs_large_tile
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.rocm_decode_backend import sglang_decode, speed_profile, vllm_decode
 from llmsize.estimate.engines.server_releases import release as release_of
@@ -2460,6 +2461,39 @@ FINDINGS = (
     "excess is elsewhere (the deepseek2 column's 1.7-1.9x factor; Ollama's MoE prompt on the vendored "
     "e54d41be). llama.cpp held-out median 10.39% -> 10.32%, worst 271.0% -> 271.0%; Ollama 11.11% -> "
     "11.11%, worst 114.4% -> 114.4%; other engines unchanged.",
+    "llama.cpp Vulkan prefill on Strix Halo by build (issue 11, strixvk pass). The 25 held-out Vulkan "
+    "prompt rows sat at a median of -17.6% (worst gpt-oss-120b -53%), the 2026 builds (9187/9193) slow on"
+    " every quantized model, dense and MoE, Q4_K / Q8_0 / MXFP4 alike, while the BF16 rows (the scalar "
+    "path, bf16: 0) scatter -25..+21%: the share was fitted on build-7423 rows. kyuz0's own history of "
+    "the same files (same machine, Llama-2-7B Q4_0 pp512, -fa 1) places the step: 957 (b6486), 1,096 "
+    "(b6735), 1,135 (b7423), 1,126 (b7670, 2026-01-09), 1,356 (b7938, 2026-02-04), 1,314-1,338 "
+    "(b8577-b9187). Between b7670 and b7938 every dense model gained (gemma-3-12B Q8_0 1.25x, "
+    "Llama-3.3-70B Q8_0 1.13x, Devstral-2-123B Q4_K 1.15x) and the MoE models did not (0.91-1.02x). The "
+    "mechanism: PR #18749 ('Vulkan: Optimize Matmul parameters for AMD GPUs with Coopmat support', "
+    "2026-01, tuned on a Radeon 8060S) turned on the large mat-mul tile for AMD in ggml-vulkan.cpp "
+    "ggml_vk_get_device (mul_mat_l = coopmat_support and not the AMD proprietary driver, where every AMD "
+    "type was false before) and retuned the AMD coopmat warptiles, while mul_mat_id_l stays false (0cc4m "
+    "on issue #23106: the large tile regressed MUL_MAT_ID), so a prompt's dense MUL_MAT runs the large "
+    "tile and its routed experts do not; MMQ (integer dot) is built only in ggml_vk_load_shaders' scalar "
+    "branch, so quantized prompts on KHR_coopmat were not switched to it. Priced on that published pair, "
+    "no table row: the dense weight mat-muls of builds from PR #18749 run 1.207x the pre-PR "
+    "'coopmat-amd-lpddr' share (the speed-up at which the model's Llama-2-7B Q4_0 pp512 rises by 1355.55 "
+    "/ 1126.16; estimate/engines/llama_cpp_vulkan_amd_tiles.py, "
+    "tests/golden/test_speed_vulkan_amd_tiles.py); the discrete 'coopmat-amd-gddr' share was fitted on a "
+    "b9174 row (after the PR) and is not multiplied. PR #18749's own table (Llama 8B pp512 +36% Q4_0, "
+    "+50% Q4_K_S, +76% Q8_0) starts from a machine state 0.65x kyuz0's b7423 rate and is not used. Strix "
+    "Halo Vulkan prefill held-out (25 rows): median -17.6% -> -7.6%; Llama-2-7B Q4_0 -22.8% -> -7.1%, "
+    "gemma-4-31B Q4_K / Q8_0 -25.6 / -17.6% -> -10.4 / -0.7%, Qwen3.5-4B (b10827) -15.2% -> +1.9%, "
+    "Nemotron-3-Super -11.5% -> -7.6%, MoE rows 0.4-4.3 points closer; worse: Qwen3.6-27B Q8_0 (dense "
+    "Gated DeltaNet hybrid) -1.7% -> +18.4%, strix-halo-002 +9.4% -> +12.0%, and PR #18749's own "
+    "after-runs (vulkan-8060s-18749, the author's slower machine) +5/+16/+24% -> +26/+39/+48%. No fit row"
+    " moves (all build 7423); R9700, RX 7900 XTX, RX 9070 XT, Intel and Ollama rows unchanged. llama.cpp "
+    "held-out median 10.17% -> 10.15%, worst unchanged. Left: the MoE 2026 rows stay -15..-28% and "
+    "gpt-oss-120b -53% (kyuz0's MoE prompts gained 1.21-1.25x from b7938 to b9187 in steps no single PR "
+    "found here explains; MXFP4 experts stage cheaper than k-quants, as noted before), and the b8743 -> "
+    "b9187 jump of the large dense models (gemma-4-31B 1.23-1.71x, Ministral-14B BF16 1.55x) came with a "
+    "new system image (kyuz0 system_info.json: kernel 6.19.12, May 2026), not a llama.cpp change found "
+    "here.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -2561,7 +2595,12 @@ def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
     splits = cpu_moe_splits(spec, row.get("n_cpu_moe"), inputs.batch)
     if re.search(r"\bSYCL\b", version) and scans_on_host(row_build(version)):
         splits = tuple(a + b for a, b in zip(decode_splits(spec, inputs.batch), splits, strict=True))
+    # Vulkan builds before PR #18749 ran AMD coopmat MUL_MAT without the large tile
+    # (llama_cpp_vulkan_amd_tiles.py)
+    vulkan = re.search(r"vulkan", version, re.IGNORECASE) is not None
+    before_tile = vulkan and not runs_large_tile(row_build(version))
     return inputs.model_copy(update={"prefill_logits_every_token": every, "prefill_expert_loop": cuda,
+                                     "prefill_before_amd_large_tile": before_tile,
                                      "prefill_quantized_loop": cuda and loops_experts(row_build(version)),
                                      "prefill_before_wmma_mmq": cuda and loops_experts(row_build(version)),
                                      "prefill_host_helper": cuda and host_helper(row_build(version)),

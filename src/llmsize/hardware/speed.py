@@ -25,6 +25,7 @@ from llmsize.estimate.engines import llama_cpp_mmid_host as mmid_host
 from llmsize.estimate.engines import llama_cpp_mmq_tiles as mmq_tiles
 from llmsize.estimate.engines import llama_cpp_rdna35 as rdna35
 from llmsize.estimate.engines import llama_cpp_sycl_mmid as sycl_mmid
+from llmsize.estimate.engines import llama_cpp_vulkan_amd_tiles as amd_tiles
 from llmsize.estimate.engines import llama_cpp_vulkan_bf16 as vulkan_bf16
 from llmsize.estimate.engines import transformers_batched_mm as batched_mm
 from llmsize.estimate.engines import transformers_moe_loop as moe_loop
@@ -79,7 +80,13 @@ from llmsize.hardware.speed_profiles import (
     prefill_compute,
 )
 from llmsize.hardware.speed_wave import wave_mean_ttft_s
-from llmsize.hardware.vulkan_paths import vulkan_note, vulkan_prefill_share, vulkan_request, vulkan_speedup
+from llmsize.hardware.vulkan_paths import (
+    vulkan_note,
+    vulkan_prefill_share,
+    vulkan_request,
+    vulkan_share_key,
+    vulkan_speedup,
+)
 from llmsize.records import ConfigDict, Field, Record
 
 
@@ -135,6 +142,10 @@ class SpeedConstants(Record):
         default=1.0, description="prefill: peak matrix rate / the catalog's figure where the engine reaches "
         "matrix units beside the shaders (Apple M5 Neural Accelerators; hardware/matrix_units.py), or the "
         "llama.cpp Vulkan path's FP16-accumulate peak over that figure (hardware/vulkan_paths.py)")
+    dense_matmul_speedup: float = Field(
+        default=1.0, description="prefill: the dense (MUL_MAT) weight mat-muls' rate over the share, where "
+        "the engine runs them on a faster tile than the share was fitted on (llama.cpp Vulkan's large AMD "
+        "coopmat tile since PR #18749: estimate/engines/llama_cpp_vulkan_amd_tiles.py)")
     moe_stream_fraction: float = Field(
         default=0.0, description="decode: achieved / datasheet bandwidth of the routed experts in a "
         "fused-MoE grid (0: they stream like the other weights; hardware/moe_stream.py)")
@@ -302,6 +313,9 @@ class SpeedInputs(Record):
     prefill_before_wmma_mmq: bool = Field(
         default=False, description="a quantized prompt mat-mul on RDNA 3.5 runs no WMMA MMQ (llama.cpp HIP "
         "builds before PR #17576: estimate/engines/llama_cpp_rdna35.py)")
+    prefill_before_amd_large_tile: bool = Field(
+        default=False, description="a prompt's MUL_MAT on AMD Vulkan coopmat runs no large tile (llama.cpp "
+        "builds before PR #18749: estimate/engines/llama_cpp_vulkan_amd_tiles.py)")
     routed_active_params: int = Field(
         default=0, ge=0, description="MoE: routed-expert parameters one token runs (part of active_params)")
     moe_projections: int = Field(
@@ -466,6 +480,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                         else vulkan_speedup(gpu, vulkan_request(prof.vulkan_matrix_cores),
                                             inputs.bf16_weights)),
         bf16_mmid_fp32_flops=_bf16_mmid_flops(inputs, prof, gpu),
+        dense_matmul_speedup=(1.0 if eff.compute is not None or sgemm
+                              else _dense_matmul_speedup(inputs, prof, gpu)),
         moe_stream_fraction=(fused_moe_stream_fraction(inputs.kernel, gpu) if prof.fused_moe
                              and inputs.expert_pick_share and eff.bandwidth is None else 0.0),
         moe_call_extra_s=prof.moe_call_extra_s if inputs.expert_pick_share else 0.0,
@@ -545,6 +561,16 @@ def _prefill_share(prof: EngineSpeedProfile, gpu: GpuSpec, quantized: bool, bf16
         return share
     request = vulkan_request(prof.vulkan_matrix_cores)
     return vulkan_prefill_share(prof.prefill_compute, gpu, request, device_class(gpu), share, bf16)
+
+
+def _dense_matmul_speedup(inputs: SpeedInputs, prof: EngineSpeedProfile, gpu: GpuSpec) -> float:
+    """llama.cpp Vulkan on AMD coopmat: the large MUL_MAT tile of builds from PR #18749 over a share fitted
+    on builds before it (estimate/engines/llama_cpp_vulkan_amd_tiles.py); 1 elsewhere."""
+    if prof.vulkan_matrix_cores is None:
+        return 1.0
+    key = vulkan_share_key(prof.prefill_compute, gpu, vulkan_request(prof.vulkan_matrix_cores),
+                           device_class(gpu), inputs.bf16_weights)
+    return amd_tiles.dense_speedup(key, inputs.prefill_before_amd_large_tile)
 
 
 def _bf16_mmid_flops(inputs: SpeedInputs, prof: EngineSpeedProfile, gpu: GpuSpec) -> float:
@@ -879,7 +905,8 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     rows = prompt if inputs.prefill_logits_every_token else 1
     dense = matmul_param_tokens(inputs.active_params - routed, inputs.outside_params, inputs.head_params,
                                 prompt, rows)
-    dense_flops = inputs.batch * (2 * dense + attn)
+    # The dense weight mat-muls may run a faster tile than the routed ones (c.dense_matmul_speedup).
+    dense_flops = inputs.batch * (2 * dense / c.dense_matmul_speedup + attn)
     routed_flops = inputs.batch * 2 * routed * prompt / rate
     compute_s = (dense_flops + routed_flops) / (inputs.tp * flops)
     if c.moe_prefill_device:  # the fused-MoE call's own measured rate at the chunk's tokens (moe_prefill.py)

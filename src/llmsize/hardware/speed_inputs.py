@@ -87,6 +87,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         # The same builds (PR #17576) gave RDNA3 / 3.5 WMMA MMQ for dense mat-muls too (llama_cpp_rdna35.py).
         prefill_before_wmma_mmq=engine_for(wl).prefill_quantized_loop(),
         prefill_host_helper=engine_for(wl).prefill_host_helper(),
+        prefill_before_amd_large_tile=engine_for(wl).prefill_before_amd_large_tile(),
         attention_flops_prefill=_prefill_attention_flops(spec, wl, _attention_tp(wl, layout)),
         mla_absorbed_prefill=engine_for(wl).prefill_mla_absorbed(spec),
         attention_flops_prefill_wide=attention_flops_prefill_wide(spec, wl.prefill_tokens),

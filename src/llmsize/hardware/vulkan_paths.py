@@ -108,12 +108,17 @@ def vulkan_prefill_share(
 ) -> float:
     """The profile's share of the path's peak: by path, vendor and device class, then path and class,
     then path and architecture, then path ('coopmat2-gddr', 'coopmat-amd-lpddr', 'coopmat-xe2', 'scalar')."""
+    key = vulkan_share_key(table, gpu, request, class_name, bf16)
+    return default if key is None else table[key]
+
+
+def vulkan_share_key(
+    table: dict[str, float], gpu: GpuSpec, request: VulkanRequest, class_name: str, bf16: bool = False,
+) -> str | None:
+    """The key of `table` that vulkan_prefill_share reads for `gpu` (None: the default share)."""
     path = vulkan_path(gpu, request, bf16)
     keys = (f"{path}-{gpu.vendor}-{class_name}", f"{path}-{class_name}", f"{path}-{gpu.architecture}", path)
-    for key in keys:
-        if key in table:
-            return table[key]
-    return default
+    return next((key for key in keys if key in table), None)
 
 
 def vulkan_request(value: str) -> VulkanRequest:

@@ -64,6 +64,7 @@ from llmsize.estimate.engines import (
     llama_cpp_scores,
     llama_cpp_sycl,
     llama_cpp_sycl_ssm_host,
+    llama_cpp_vulkan_amd_tiles,
     llama_cpp_vulkan_mmid,
     server_releases,
 )
@@ -251,6 +252,12 @@ class LlamaCpp(BaseEngine):
     def prefill_quantized_loop(self) -> bool:
         """HIP builds before PR #17576 loop quantized experts too on RDNA (llama_cpp_mmid_host.py)."""
         return self.prefill_expert_loop() and llama_cpp_mmid_host.loops_experts(self.build())
+
+    def prefill_before_amd_large_tile(self) -> bool:
+        """Vulkan builds before PR #18749 ran AMD coopmat MUL_MAT on the medium tile
+        (llama_cpp_vulkan_amd_tiles.py)."""
+        return (self.engine is Engine.LLAMA_CPP and str(self.wl.backend) == "vulkan"
+                and not llama_cpp_vulkan_amd_tiles.runs_large_tile(self.build()))
 
     def prefill_host_helper(self) -> bool:
         """Builds before PR #15525 grouped each MUL_MAT_ID's tokens on the host (llama_cpp_mmid_host.py)."""

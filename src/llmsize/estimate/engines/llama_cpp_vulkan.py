@@ -33,8 +33,10 @@ VULKAN_SCALAR_ENGINE = "llama.cpp-vulkan-scalar"
 # NV_coopmat2 pp512 row (ggml-org/llama.cpp PR #13506), 'coopmat' on the RTX 5090 KHR_coopmat pp2048
 # rows (PR #17186), 'coopmat-amd-gddr' on the RX 9070 XT Llama-3.1-8B pp512 row (llama.cpp b9174, RADV;
 # VulkanForge benchmark wiki); 'coopmat-amd-lpddr' is Strix Halo's RADV share of its WMMA FP16 peak
-# (kyuz0 fit rows, the CUDA profile's 'amd-lpddr' on the same peak). The scalar shaders (mul_mm.comp,
-# the same tiling without matrix units) have no fit row and take the 'coopmat' share, except on Intel Xe2,
+# (kyuz0 fit rows of build 7423, before PR #18749's large AMD MUL_MAT tile, which
+# llama_cpp_vulkan_amd_tiles.py adds on the dense mat-muls of later builds; the CUDA profile's 'amd-lpddr'
+# on the same peak). The scalar shaders (mul_mm.comp, the same tiling without matrix units) have no fit row
+# and take the 'coopmat' share, except on Intel Xe2,
 # whose shares come from PR #14001's Lunar Lake runs (llama_cpp_vulkan_intel.py).
 # Rescaled on those rows when the head moved to the logit rows (hardware/head_params.py).
 VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
