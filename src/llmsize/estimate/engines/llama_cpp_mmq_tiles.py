@@ -140,14 +140,19 @@ def expert_tile_rate(chunk: int, share: float, mmq_x_max: int = MMQ_X_MAX_MMA, w
     its tokens x experts used: width_columns), the dense one mmq_x_for(chunk); the dense one fills
     ceil(chunk / mmq_x) tiles with the chunk's tokens, each expert only its share of them. An expert's tile
     costs tile_cost(mmq_x, column_share): the speed model passes COLUMN_SHARE, so a narrow tile costs most
-    of a full one. The dense GEMM is the reference the engine's rate was measured on, full tiles.
+    of a full one. The dense GEMM is the reference the engine's rate was measured on; its tiles pay the same
+    weight side, so the split matters only where the expert width differs from the dense one (PR #26977's
+    narrower routed tiles), and a small ubatch whose dense and expert tiles are both narrow keeps its rate
+    (PR #19057's -ub 64 / 128 rows, tests/golden/test_llama_cpp_mla_golden.py).
     """
     if chunk <= 0 or share <= 0:
         return 1.0
     share = min(1.0, share)
     dense_x = mmq_x_for(chunk, mmq_x_max)
     expert_x = mmq_x_for(width_cols or chunk, mmq_x_max)
-    dense_fill = chunk / padded_columns(chunk, dense_x)
+    # The dense reference runs its own tiles under the same rule: at equal widths the weight side cancels.
+    dense_tiles = padded_columns(chunk, dense_x) / dense_x
+    dense_fill = chunk / (dense_tiles * tile_cost(dense_x, mmq_x_max, column_share))
     expert_tiles = expected_padded_columns(chunk, share, expert_x) / expert_x
     expert_fill = chunk * share / (expert_tiles * tile_cost(expert_x, mmq_x_max, column_share))
     return min(1.0, expert_fill / dense_fill)
