@@ -68,7 +68,7 @@ def plan_cmd(
     (--format json: the estimate document of the chosen layout, with its fit row in `gpus` and the
     launch command in `command`)
     """
-    from llmsize.hardware.plan import plan_fit_rows
+    from llmsize.hardware.cpu_moe_plan import plan_run
     from llmsize.preflight.emit import downloaded_quant, launch_command, launch_notes, serving_engine
     from llmsize.specs.resolve import resolve
 
@@ -105,7 +105,8 @@ def plan_cmd(
 
     if not context_given(ctx):  # the context the engine takes on this GPU, as fit and estimate --gpu size
         wl = engine_default_context(spec, wl, gpu_spec, count)
-    row = plan_fit_rows(spec, wl, [gpu_spec], count)[0]
+    planned = plan_run(spec, wl, gpu_spec, count)  # one GPU with experts in RAM first, as `fit` offers
+    wl, row = planned.workload, planned.row
     if not row.fits:
         # "does not fit RTX-4090" read as one card when --num-gpus 2 had been sized (newcomer round 10)
         where = gpu_spec.id if row.count == 1 else f"{row.count} x {gpu_spec.id}"
@@ -113,6 +114,8 @@ def plan_cmd(
     line = launch_command(spec, wl, row, wl.engine.value, model)
     notes = launch_notes(spec, wl, wl.engine.value, model)
     count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") not in ("DEFAULT", "")
+    if wl.n_cpu_moe:
+        notes = (*notes, cpu_moe_note(wl, row, planned.all_on_gpus, gpu_spec.id))
     if int(row.count or 1) > 1 and not count_given:
         # `plan Qwen3.5-27B --gpu RTX-4090 --engine vllm` printed `--pipeline-parallel-size 3` and nothing
         # else: the reader with one card learnt only from a flag that the plan needs three (issue 15, round 3)
@@ -147,6 +150,18 @@ def plan_cmd(
         from llmsize.report.export import document_text
 
         sys.stdout.write(document_text(doc, fmt.value))
+
+
+def cpu_moe_note(wl: Any, row: Any, others: Any, gpu: str) -> str:
+    """What the one-GPU command leaves in CPU RAM, its speed, and the all-on-GPU layout beside it (the
+    numbers of `fit`'s hint for the same inputs: hardware/cpu_moe_plan.py)."""
+    rate = f" (~{row.decode_tokens_per_s:.0f} tokens/s)" if row.decode_tokens_per_s else ""
+    note = (f"the experts of {wl.n_cpu_moe} of {row.total_layers} layers stay in CPU RAM{rate}, as "
+            "llama-server's default --fit would place them; the rest runs on one GPU")
+    if others is None:
+        return note
+    speed = f", ~{others.decode_tokens_per_s:.0f} tokens/s" if others.decode_tokens_per_s else ""
+    return note + (f"; every expert on GPUs takes {others.count} x {gpu} (--num-gpus {others.count}{speed})")
 
 
 def plan_document(model: str, spec: Any, wl: Any, row: Any, line: str) -> dict[str, Any]:

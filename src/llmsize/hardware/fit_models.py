@@ -172,3 +172,6 @@ class CompareRow(Record):
     weights_bytes: int
     params: int
     row: FitRow
+    # the context this row was sized at, where it is the engine's own default for this GPU and the GPUs
+    # compared get different ones (Ollama's NumCtx by VRAM); None where every row has the workload's
+    context: int | None = None

@@ -90,7 +90,9 @@ def compare_document(rows: Sequence[CompareRow], recommendation: Sequence[str], 
     return {
         **_header("compare"),
         "workload": _workload_doc(wl, num_gpus),
+        # `context` where each GPU was sized at its engine's own default (Ollama's NumCtx by VRAM)
         "rows": [{"model": r.model, "weight_format": r.weight_format, "weights_bytes": r.weights_bytes,
+                  **({"context": r.context} if r.context is not None else {}),
                   **r.row.model_dump(mode="json")} for r in rows],
         "recommendation": list(recommendation),
         "efficiency": efficiency.model_dump(mode="json"),
@@ -447,7 +449,11 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     # row that llama.cpp decodes 4.9x faster (issue 15, round 8); such rows are marked and named below
     others = sorted({r.row.engine for r in rows if many_models and r.row.engine
                      and r.row.engine != str(wl.engine)})
-    _say(con, f"  {workload_line(wl)}" + (" (* rows: see below)" if others else ""))
+    per_context = any(r.context is not None for r in rows)  # each GPU at the engine's own default
+    line = workload_line(wl)
+    if per_context:
+        line = line.replace(f"context {wl.context:,}", "context: each GPU's own default")
+    _say(con, f"  {line}" + (" (* rows: see below)" if others else ""))
     table = Table()
     if many_models:
         # folds before a number is hidden, but no wider than the longest name (short names were padded
@@ -466,6 +472,8 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
         columns += [("total tok/s", "right")]
     if priced:
         columns += [("$/hour", "right"), *((("$/M out tok", "right"),) if speeds else ())]
+    if per_context:
+        columns[1:1] = [("context", "right")]
     if one_gpu:
         columns = columns[1:]
     for name, justify in columns:
@@ -478,6 +486,8 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
         if sweep:
             cells[1:1] = [str(row.concurrency)]
             cells.append(f"{row.aggregate_tokens_per_s:,.0f}" if row.aggregate_tokens_per_s else "-")
+        if per_context:
+            cells[1:1] = [_tokens(r.context or wl.context)]
         if priced:
             per_token = [_money(row.usd_per_million_output_tokens)] if speeds else []
             cells += [_money(row.usd_per_hour), *per_token]
@@ -490,6 +500,12 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     print_fitted(table, con)
     if others:
         _say(con, f"  * runs on {' / '.join(others)} (the engine for those weights), not {wl.engine}")
+    if per_context:
+        from llmsize.estimate.engines.registry import engine_for
+
+        rule = engine_for(wl).default_context_rule()
+        _say(con, f"  context: what {wl.engine} takes by itself on each GPU, at most the model's window"
+             + (f"; {rule}" if rule else "") + "; --context N compares all at N")
     if sweep:
         _sweep_lines(con, [r.row for r in rows], [r.model for r in rows] if many_models else None)
     for line in recommendation:

@@ -1,0 +1,56 @@
+"""The layout `plan` writes a command for: one GPU with experts in CPU RAM before several GPUs.
+
+`plan gpt-oss-120b --gpu RTX-4090 --engine llama.cpp` printed a 3-GPU pipeline while `fit` for the same
+inputs answered "fits with the experts of 23 of 36 layers in CPU RAM: --n-cpu-moe 23" (issue 15,
+newcomer round 15): the user with one card was told to buy two more. llama-server's default `--fit`
+keeps every layer on the one GPU and moves experts to CPU RAM until the rest fits ("CUDA0 (NVIDIA
+GeForce RTX 4090): 48 layers (34 overflowing)": ggml-org/llama.cpp tools/fit-params/README.md), the
+tensors `--n-cpu-moe N` names (common/arg.cpp, `llm_ffn_exps_block_regex`), so a one-GPU run is what
+that engine does by itself. The count and its speed are the fit row's own (planner._with_cpu_moe), so
+`plan` and `fit` cannot differ. Engine-neutral: it applies wherever the engine reads `n_cpu_moe`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from llmsize.estimate.workload import Workload
+from llmsize.hardware.fit_models import FitRow
+from llmsize.hardware.gpus import GpuSpec
+from llmsize.hardware.plan import plan_fit_rows
+from llmsize.specs.models import ModelSpec
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """The workload and fit row the command is written for; `all_on_gpus` is the fewest-GPU layout with
+    every expert on a GPU, when the plan keeps experts in CPU RAM instead (None otherwise)."""
+
+    workload: Workload
+    row: FitRow
+    all_on_gpus: FitRow | None = None
+
+
+def plan_run(spec: ModelSpec, wl: Workload, gpu: GpuSpec, count: int | None) -> PlannedRun:
+    """The run for `count` GPUs (None = auto, the fewest that fit): where one GPU holds the model only
+    with some experts in CPU RAM, that one-GPU run (auto counts it as fitting on one), else the layout
+    the planner chooses."""
+    from llmsize.estimate.engines.registry import engine_for
+
+    splits = (spec.is_moe and not wl.mode.trains and wl.n_cpu_moe is None and wl.gpu_layers is None
+              and "n_cpu_moe" in engine_for(wl).reads_options and not gpu.memory.unified)
+    if count in (None, 1) and splits:
+        one = plan_fit_rows(spec, wl, [gpu], 1)[0]
+        if not one.fits and one.cpu_moe_layers is not None:
+            split = Workload.model_validate({**wl.model_dump(), "n_cpu_moe": one.cpu_moe_layers})
+            row = plan_fit_rows(spec, split, [gpu], 1)[0]
+            if row.fits:
+                others = plan_fit_rows(spec, wl, [gpu], None)[0]  # every expert on GPUs: the fewest
+                return PlannedRun(split, row, others if others.fits else None)
+        if count == 1:
+            return PlannedRun(wl, one)
+    return _whole(spec, wl, gpu, count)
+
+
+def _whole(spec: ModelSpec, wl: Workload, gpu: GpuSpec, count: int | None) -> PlannedRun:
+    return PlannedRun(wl, plan_fit_rows(spec, wl, [gpu], count)[0])
