@@ -68,7 +68,8 @@ def test_nothing_fits_names_only_settings_made() -> None:
     assert "--gpu-layers N" in unset and "--n-cpu-moe N keeps the experts" in unset
     assert "lower --gpu-layers (now 30" in _reason(*OSS, "--gpu-layers", "30")
     assert "raise --n-cpu-moe (now 5" in _reason(*OSS, "--n-cpu-moe", "5")
-    dense = _reason("Llama-3.3-70B-Instruct", "--quant", "Q4_K_M", "--gpu", "RTX-4090", "--engine", "llama.cpp")
+    dense = _reason("Llama-3.3-70B-Instruct", "--quant", "Q4_K_M", "--gpu", "RTX-4090",
+                    "--engine", "llama.cpp")
     assert "--n-cpu-moe" not in dense and "lower" not in dense
 
 
@@ -92,8 +93,8 @@ def test_compare_under_ollama_sizes_each_gpu_at_its_own_context() -> None:
         assert est["workload"]["context"] == r["context"]
         if r["count"] == 1:
             assert est["gpus"][0]["per_gpu_bytes"] == r["per_gpu_bytes"]
-    text = runner.invoke(app, ["compare", "gpt-oss:20b", "--gpus", "RTX-3090,H100-SXM-80GB", "--engine", "ollama"],
-                         env={"COLUMNS": "200"}).stdout
+    args = ["compare", "gpt-oss:20b", "--gpus", "RTX-3090,H100-SXM-80GB", "--engine", "ollama"]
+    text = runner.invoke(app, args, env={"COLUMNS": "200"}).stdout
     assert "context 4,096" not in text and "each GPU's own default" in text and "32,768" in text
 
 

@@ -591,8 +591,9 @@ class LlamaCpp(BaseEngine):
                                           f.duplicated_weights_bytes if f is not None else 0)
         reason = None
         if need > total_bytes:
-            reason = (f"needs {format_gib(need)} of device memory where the GPU offers {format_gib(total_bytes)}; "
-                      + self._offload_advice(wl, moe=est.active_params < est.params))
+            advice = self._offload_advice(wl, moe=est.active_params < est.params)
+            reason = (f"needs {format_gib(need)} of device memory where the GPU offers "
+                      f"{format_gib(total_bytes)}; {advice}")
         lines = f.lines if f is not None else ()
         return Budget(
             usable_bytes=total_bytes,
