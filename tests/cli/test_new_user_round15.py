@@ -39,6 +39,15 @@ def test_plan_on_one_card_keeps_experts_in_ram_as_fit_says(count: tuple[str, ...
     assert k > 1 and several["gpus"][0]["fits"] and "--n-cpu-moe" not in several["command"]
 
 
+def test_plan_num_gpus_auto_is_fits_auto() -> None:
+    # fit's hint "on several of them: --num-gpus auto (the fewest that fit)": the same words to plan give
+    # the same layout, every expert on a GPU
+    fit = _json("fit", *OSS, "--num-gpus", "auto")["options"][0]
+    plan = _json("plan", *OSS, "--num-gpus", "auto")
+    assert fit["fits"] and fit["count"] > 1
+    assert plan["gpus"][0]["count"] == fit["count"] and "--n-cpu-moe" not in plan["command"]
+
+
 def test_checking_the_planned_command_gives_the_same_fit() -> None:
     command = _json("plan", *OSS)["command"].split()
     result = runner.invoke(app, ["check", "--gpu", "RTX-4090", "--", *command])

@@ -57,6 +57,9 @@ def plan_cmd(
 ) -> None:
     """Print the launch command for the layout `fit` chooses (exit 3 when nothing fits).
 
+    Without --num-gpus, a MoE that one llama.cpp GPU holds only with some experts in CPU RAM is planned
+    on one GPU with --n-cpu-moe N (fit's hint); --num-gpus auto plans the fewest GPUs holding it all.
+
     Examples:
 
       llmsize plan Qwen2.5-72B-Instruct --gpu H100 --engine vllm --context 32k
@@ -105,7 +108,10 @@ def plan_cmd(
 
     if not context_given(ctx):  # the context the engine takes on this GPU, as fit and estimate --gpu size
         wl = engine_default_context(spec, wl, gpu_spec, count)
-    planned = plan_run(spec, wl, gpu_spec, count)  # one GPU with experts in RAM first, as `fit` offers
+    count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") not in ("DEFAULT", "")
+    # without --num-gpus, one GPU with experts in CPU RAM before several GPUs, as `fit` offers it first;
+    # an explicit --num-gpus auto is fit's "--num-gpus auto": the fewest GPUs holding every weight
+    planned = plan_run(spec, wl, gpu_spec, count, one_gpu_first=not count_given)
     wl, row = planned.workload, planned.row
     if not row.fits:
         # "does not fit RTX-4090" read as one card when --num-gpus 2 had been sized (newcomer round 10)
@@ -113,7 +119,6 @@ def plan_cmd(
         raise NothingFitsError(f"{spec.name} does not fit {where}: {row.reason}")
     line = launch_command(spec, wl, row, wl.engine.value, model)
     notes = launch_notes(spec, wl, wl.engine.value, model)
-    count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") not in ("DEFAULT", "")
     if wl.n_cpu_moe:
         notes = (*notes, cpu_moe_note(wl, row, planned.all_on_gpus, gpu_spec.id))
     if int(row.count or 1) > 1 and not count_given:
@@ -155,8 +160,9 @@ def plan_cmd(
 def cpu_moe_note(wl: Any, row: Any, others: Any, gpu: str) -> str:
     """What the one-GPU command leaves in CPU RAM, its speed, and the all-on-GPU layout beside it (the
     numbers of `fit`'s hint for the same inputs: hardware/cpu_moe_plan.py)."""
-    rate = f" (~{row.decode_tokens_per_s:.0f} tokens/s)" if row.decode_tokens_per_s else ""
-    note = (f"the experts of {wl.n_cpu_moe} of {row.total_layers} layers stay in CPU RAM{rate}, as "
+    rate = f", ~{row.decode_tokens_per_s:.0f} tokens/s" if row.decode_tokens_per_s else ""
+    ram = f" ({row.host_bytes / 2**30:.1f} GiB of host RAM in all{rate})" if row.host_bytes else ""
+    note = (f"the experts of {wl.n_cpu_moe} of {row.total_layers} layers stay in CPU RAM{ram}, as "
             "llama-server's default --fit would place them; the rest runs on one GPU")
     if others is None:
         return note

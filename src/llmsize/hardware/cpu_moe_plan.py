@@ -31,15 +31,17 @@ class PlannedRun:
     all_on_gpus: FitRow | None = None
 
 
-def plan_run(spec: ModelSpec, wl: Workload, gpu: GpuSpec, count: int | None) -> PlannedRun:
-    """The run for `count` GPUs (None = auto, the fewest that fit): where one GPU holds the model only
-    with some experts in CPU RAM, that one-GPU run (auto counts it as fitting on one), else the layout
-    the planner chooses."""
+def plan_run(spec: ModelSpec, wl: Workload, gpu: GpuSpec, count: int | None, *,
+             one_gpu_first: bool = True) -> PlannedRun:
+    """The run for `count` GPUs (None = auto, the fewest that fit with every weight on a GPU, as `fit
+    --num-gpus auto` answers): where one GPU holds the model only with some experts in CPU RAM, that
+    one-GPU run for `count` 1, or for None with `one_gpu_first` (plan without --num-gpus), else the
+    layout the planner chooses."""
     from llmsize.estimate.engines.registry import engine_for
 
     splits = (spec.is_moe and not wl.mode.trains and wl.n_cpu_moe is None and wl.gpu_layers is None
               and "n_cpu_moe" in engine_for(wl).reads_options and not gpu.memory.unified)
-    if count in (None, 1) and splits:
+    if splits and (count == 1 or (count is None and one_gpu_first)):
         one = plan_fit_rows(spec, wl, [gpu], 1)[0]
         if not one.fits and one.cpu_moe_layers is not None:
             split = Workload.model_validate({**wl.model_dump(), "n_cpu_moe": one.cpu_moe_layers})
