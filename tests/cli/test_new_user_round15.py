@@ -48,6 +48,22 @@ def test_plan_num_gpus_auto_is_fits_auto() -> None:
     assert plan["gpus"][0]["count"] == fit["count"] and "--n-cpu-moe" not in plan["command"]
 
 
+# `plan gpt-oss:120b --gpu RTX-4090` (Ollama) said "this plan runs on 3 x RTX-4090" and `--num-gpus 1`
+# exited 3, while `fit` for the same inputs says Ollama runs it on the one card with 12 of 36 layers there
+# (num_gpu unset: Ollama keeps what fits on the GPU, estimate/engines/ollama.py auto_gpu_layers).
+@pytest.mark.parametrize("count", [(), ("--num-gpus", "1")])
+def test_ollama_plan_on_one_card_is_its_own_split(count: tuple[str, ...]) -> None:
+    row = _json("fit", "gpt-oss:120b", "--gpu", "RTX-4090")["options"][0]
+    assert not row["fits"] and row["decode_tokens_per_s"] > 0
+    doc = _json("plan", "gpt-oss:120b", "--gpu", "RTX-4090", *count)
+    planned = doc["gpus"][0]
+    assert planned["count"] == 1 and planned["gpu_layers"] == row["gpu_layers"]
+    assert planned["decode_tokens_per_s"] == pytest.approx(row["decode_tokens_per_s"])
+    note = " ".join(doc["command_notes"])
+    assert f"keeps {row['gpu_layers']} of 36 layers on one GPU by itself" in note
+    assert "OLLAMA_CONTEXT_LENGTH=32768" in doc["command"]  # a 24 GiB card's NumCtx (server/routes.go)
+
+
 def test_checking_the_planned_command_gives_the_same_fit() -> None:
     command = _json("plan", *OSS)["command"].split()
     result = runner.invoke(app, ["check", "--gpu", "RTX-4090", "--", *command])

@@ -1,4 +1,4 @@
-"""The layout `plan` writes a command for: one GPU with experts in CPU RAM before several GPUs.
+"""The layout `plan` writes a command for: one GPU with part of the model in CPU RAM before several GPUs.
 
 `plan gpt-oss-120b --gpu RTX-4090 --engine llama.cpp` printed a 3-GPU pipeline while `fit` for the same
 inputs answered "fits with the experts of 23 of 36 layers in CPU RAM: --n-cpu-moe 23" (issue 15,
@@ -8,6 +8,11 @@ GeForce RTX 4090): 48 layers (34 overflowing)": ggml-org/llama.cpp tools/fit-par
 tensors `--n-cpu-moe N` names (common/arg.cpp, `llm_ffn_exps_block_regex`), so a one-GPU run is what
 that engine does by itself. The count and its speed are the fit row's own (planner._with_cpu_moe), so
 `plan` and `fit` cannot differ. Engine-neutral: it applies wherever the engine reads `n_cpu_moe`.
+
+Likewise an engine that splits layers by itself (Ollama with num_gpu unset keeps what fits on the GPU:
+estimate/engines/ollama.py `auto_gpu_layers`): `fit gpt-oss:120b --gpu RTX-4090` said it runs at ~30
+tokens/s with 12 of 36 layers on the card, while `plan` printed "this plan runs on 3 x RTX-4090" and
+`plan --num-gpus 1` exited 3 "does not fit".
 """
 
 from __future__ import annotations
@@ -29,6 +34,13 @@ class PlannedRun:
     workload: Workload
     row: FitRow
     all_on_gpus: FitRow | None = None
+    engine_split: bool = False  # the engine runs `row` with only some layers on the GPU, by itself
+
+
+def engine_splits(row: FitRow) -> bool:
+    """Whether the engine runs a row that does not fit with some layers in CPU RAM by itself: the fit
+    row then carries the split's speed (hardware/fit.py shows a speed only for a fit or such a split)."""
+    return not row.fits and row.decode_tokens_per_s is not None and bool(row.gpu_layers)  # not 0 of 61
 
 
 def plan_run(spec: ModelSpec, wl: Workload, gpu: GpuSpec, count: int | None, *,
@@ -49,6 +61,13 @@ def plan_run(spec: ModelSpec, wl: Workload, gpu: GpuSpec, count: int | None, *,
             if row.fits:
                 others = plan_fit_rows(spec, wl, [gpu], None)[0]  # every expert on GPUs: the fewest
                 return PlannedRun(split, row, others if others.fits else None)
+        if count == 1:
+            return PlannedRun(wl, one)
+    if count == 1 or (count is None and one_gpu_first):
+        one = plan_fit_rows(spec, wl, [gpu], 1)[0]
+        if engine_splits(one):
+            others = plan_fit_rows(spec, wl, [gpu], None)[0]  # every layer on GPUs: the fewest
+            return PlannedRun(wl, one, others if others.fits else None, engine_split=True)
         if count == 1:
             return PlannedRun(wl, one)
     return _whole(spec, wl, gpu, count)
