@@ -127,3 +127,13 @@ def test_compare_with_one_context_keeps_the_plain_header() -> None:
     doc = _json("compare", "gpt-oss:20b", "--gpus", "RTX-3090,H100-SXM-80GB", "--engine", "ollama",
                 "--context", "8192")
     assert all("context" not in r for r in doc["rows"]) and doc["workload"]["context"] == 8192
+
+
+# `estimate gpt-oss-120b --gpu RTX-4090 --engine llama.cpp` said only "--n-cpu-moe N keeps the experts of N
+# layers" where `fit` for the same inputs names N = 23 and its speed: estimate --gpu names the same count.
+def test_estimate_gpu_names_the_count_fit_names() -> None:
+    row = _json("fit", *OSS)["options"][0]
+    text = " ".join(runner.invoke(app, ["estimate", *OSS], env={"COLUMNS": "200"}).stdout.split())
+    n, rate = row["cpu_moe_layers"], row["cpu_moe_decode_tokens_per_s"]
+    said = f"RTX-4090: fits with the experts of {n} of 36 layers in CPU RAM: --n-cpu-moe {n} (~{rate:.0f}"
+    assert said in text

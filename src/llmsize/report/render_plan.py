@@ -260,13 +260,7 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         moe_split = closest.row.cpu_moe_layers if closest is not None else None
         if moe_split is not None and closest is not None:
             # the count itself, first: what llama-server's default --fit runs (planner._with_cpu_moe)
-            rate = closest.row.cpu_moe_decode_tokens_per_s
-            layers = closest.row.total_layers
-            hints.insert(0, f"  fits with the experts of {moe_split} of {layers} layers in CPU "
-                         f"RAM: --n-cpu-moe {moe_split}"
-                         + (f" (~{rate:.0f} tokens/s; `fit ... --n-cpu-moe {moe_split}` sizes it)" if rate
-                            else f" (`fit ... --n-cpu-moe {moe_split}` sizes it)")
-                         + "; llama-server's default --fit moves experts there by itself, keeping 1 GiB free")
+            hints.insert(0, f"  {cpu_moe_hint(closest.row)}")
         elif (shared is None and off_card and 2 * fit.active_params <= fit.params and wl.n_cpu_moe is None
                 and not wl.mode.trains):
             # a sparse MoE reads only its picked experts per token: people run gpt-oss-120b on one 24 GB card
@@ -295,6 +289,16 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if best is not None and best.row.decode_tokens_per_s is not None:
         con.print(_efficiency_line(efficiency))
+
+
+def cpu_moe_hint(row: FitRow) -> str:
+    """The one-GPU run with experts in CPU RAM (planner._with_cpu_moe), in the words fit, estimate --gpu
+    and plan's note share (issue 15, newcomer round 15: estimate --gpu gave no count where fit gave 23)."""
+    n, rate = row.cpu_moe_layers, row.cpu_moe_decode_tokens_per_s
+    return (f"fits with the experts of {n} of {row.total_layers} layers in CPU RAM: --n-cpu-moe {n}"
+            + (f" (~{rate:.0f} tokens/s; `fit ... --n-cpu-moe {n}` sizes it)" if rate
+               else f" (`fit ... --n-cpu-moe {n}` sizes it)")
+            + "; llama-server's default --fit moves experts there by itself, keeping 1 GiB free")
 
 
 def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
@@ -603,6 +607,8 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None,
     for row in rows:
         if row.reason:
             _say(con, f"  {row.gpu}: {row.reason}")
+        if row.cpu_moe_layers is not None:  # the count `fit` names for the same inputs
+            _say(con, f"  {row.gpu}: {cpu_moe_hint(row)}")
     if sweep:
         _sweep_lines(con, rows)
     said = [(row.gpu, w) for row in rows for w in row.warnings if w not in shown_elsewhere]
