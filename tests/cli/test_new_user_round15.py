@@ -31,6 +31,10 @@ def test_plan_on_one_card_keeps_experts_in_ram_as_fit_says(count: tuple[str, ...
     planned = doc["gpus"][0]
     assert planned["count"] == 1 and planned["fits"]
     assert planned["decode_tokens_per_s"] == pytest.approx(row["cpu_moe_decode_tokens_per_s"])
+    # the host RAM of that run: fit's "Host RAM" line sized the --gpu-layers split instead
+    assert planned["host_bytes"] == row["cpu_moe_host_bytes"]
+    text = " ".join(runner.invoke(app, ["fit", *OSS], env={"COLUMNS": "200"}).stdout.split())
+    assert f"Host RAM: {row['cpu_moe_host_bytes'] / 2**30:,.1f} GiB stay in CPU RAM" in text
     # the all-on-GPU layout is named beside it, and planning that many cards gives it
     note = " ".join(doc["command_notes"])
     assert f"the experts of {n} of 36 layers stay in CPU RAM" in note
