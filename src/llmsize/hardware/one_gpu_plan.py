@@ -51,26 +51,28 @@ def plan_run(spec: ModelSpec, wl: Workload, gpu: GpuSpec, count: int | None, *,
     layout the planner chooses."""
     from llmsize.estimate.engines.registry import engine_for
 
-    splits = (spec.is_moe and not wl.mode.trains and wl.n_cpu_moe is None and wl.gpu_layers is None
-              and "n_cpu_moe" in engine_for(wl).reads_options and not gpu.memory.unified)
-    if splits and (count == 1 or (count is None and one_gpu_first)):
-        one = plan_fit_rows(spec, wl, [gpu], 1)[0]
-        if not one.fits and one.cpu_moe_layers is not None:
-            split = Workload.model_validate({**wl.model_dump(), "n_cpu_moe": one.cpu_moe_layers})
-            row = plan_fit_rows(spec, split, [gpu], 1)[0]
-            if row.fits:
-                others = plan_fit_rows(spec, wl, [gpu], None)[0]  # every expert on GPUs: the fewest
-                return PlannedRun(split, row, others if others.fits else None)
-        if count == 1:
-            return PlannedRun(wl, one)
-    if count == 1 or (count is None and one_gpu_first):
-        one = plan_fit_rows(spec, wl, [gpu], 1)[0]
-        if engine_splits(one):
-            others = plan_fit_rows(spec, wl, [gpu], None)[0]  # every layer on GPUs: the fewest
-            return PlannedRun(wl, one, others if others.fits else None, engine_split=True)
-        if count == 1:
-            return PlannedRun(wl, one)
-    return _whole(spec, wl, gpu, count)
+    reads = engine_for(wl).reads_options
+    # only engines that place layers on the CPU at all (--gpu-layers: llama.cpp, Ollama) run one GPU so
+    one_gpu = count == 1 or (count is None and one_gpu_first)
+    if not one_gpu or "gpu_layers" not in reads or wl.gpu_layers is not None or wl.mode.trains:
+        return _whole(spec, wl, gpu, count)
+    one = plan_fit_rows(spec, wl, [gpu], 1)[0]
+    if one.fits:
+        return PlannedRun(wl, one)  # one GPU holds it: the fewest, what auto picks too
+    if one.cpu_moe_layers is not None and wl.n_cpu_moe is None and "n_cpu_moe" in reads:
+        split = Workload.model_validate({**wl.model_dump(), "n_cpu_moe": one.cpu_moe_layers})
+        row = plan_fit_rows(spec, split, [gpu], 1)[0]
+        if row.fits:
+            return PlannedRun(split, row, _all_on_gpus(spec, wl, gpu))
+    if engine_splits(one):
+        return PlannedRun(wl, one, _all_on_gpus(spec, wl, gpu), engine_split=True)
+    return PlannedRun(wl, one) if count == 1 else _whole(spec, wl, gpu, count)
+
+
+def _all_on_gpus(spec: ModelSpec, wl: Workload, gpu: GpuSpec) -> FitRow | None:
+    """The fewest GPUs holding every weight (auto), named beside a one-GPU run; None where none does."""
+    row = plan_fit_rows(spec, wl, [gpu], None)[0]
+    return row if row.fits else None
 
 
 def _whole(spec: ModelSpec, wl: Workload, gpu: GpuSpec, count: int | None) -> PlannedRun:
