@@ -96,6 +96,8 @@ def test_nothing_fits_names_only_settings_made() -> None:
     assert "lower" not in unset and "raise" not in unset
     assert "--gpu-layers N" in unset and "--n-cpu-moe N keeps the experts" in unset
     assert "lower --gpu-layers (now 30" in _reason(*OSS, "--gpu-layers", "30")
+    told = runner.invoke(app, ["fit", *OSS, "--gpu-layers", "30"], env={"COLUMNS": "250"}).stdout
+    assert "--n-cpu-moe N" in told and "--engine llama.cpp" not in told  # already on llama.cpp
     assert "raise --n-cpu-moe (now 5" in _reason(*OSS, "--n-cpu-moe", "5")
     dense = _reason("Llama-3.3-70B-Instruct", "--quant", "Q4_K_M", "--gpu", "RTX-4090",
                     "--engine", "llama.cpp")

@@ -265,7 +265,9 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
                 and not wl.mode.trains):
             # a sparse MoE reads only its picked experts per token: people run gpt-oss-120b on one 24 GB card
             # with the experts in CPU RAM (llama.cpp --n-cpu-moe); fit sizes that run (issue 15, round 6)
-            hints.append("  or keep the experts in CPU RAM: --engine llama.cpp --n-cpu-moe N "
+            # not "--engine llama.cpp" to a user already on it (--gpu-layers given; newcomer round 15)
+            engine = "" if str(wl.engine) == "llama.cpp" else "--engine llama.cpp "
+            hints.append(f"  or keep the experts in CPU RAM: {engine}--n-cpu-moe N "
                          "(N MoE layers; the picked experts are read from RAM each token)")
     else:
         row = best.row
