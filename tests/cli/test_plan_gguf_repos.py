@@ -51,12 +51,14 @@ def test_gpt_oss_120b_plan_is_sized_as_the_mxfp4_file_it_pulls(capsys: pytest.Ca
     assert command.startswith("llama-server -hf ggml-org/gpt-oss-120b-GGUF -c ")
     memory, rows = doc["memory"], doc["gpus"]
     assert isinstance(memory, dict) and isinstance(rows, list)
-    host = int(rows[0]["host_bytes"] or 0)
+    host = int(rows[0]["host_bytes"] or 0)  # one card, the experts of some layers in CPU RAM (round 15)
     assert abs((memory["weights"] + host) / 2**30 - 59.02) < 0.05
-    # the layers are split over several 24 GB cards: the command names the split, one share per GPU
-    gpus = int(rows[0]["pp"])
-    assert gpus > 1
-    assert f"--split-mode layer --tensor-split {','.join(['1'] * gpus)}" in command
+    # split over three 24 GB cards: the command names the split, one share per GPU
+    args = ["plan", "gpt-oss-120b", "--gpu", "RTX-4090", "--engine", "llama.cpp", "--num-gpus", "3"]
+    three = json_doc(args, capsys)
+    gpus = int(three["gpus"][0]["pp"])
+    assert gpus == 3
+    assert f"--split-mode layer --tensor-split {','.join(['1'] * gpus)}" in str(three["command"])
 
 
 def test_a_k_quant_of_gpt_oss_comes_from_a_repo_that_has_one(capsys: pytest.CaptureFixture[str]) -> None:

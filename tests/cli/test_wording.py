@@ -193,7 +193,8 @@ def test_a_dense_model_too_big_for_the_card_is_not_told_about_experts() -> None:
     assert out.index("layers fit on the GPU") < out.index("on several of them")
     moe_args = ["fit", "Qwen3-30B-A3B-GGUF-Q4_K_M", "--gpu", "RTX-4060", "--engine", "llama.cpp"]
     moe = " ".join(_human(moe_args).split())
-    assert "raise --n-cpu-moe" in moe  # a sparse MoE does get the hint
+    # a sparse MoE does get the hint, worded for a user who set no --n-cpu-moe (newcomer round 15)
+    assert "--n-cpu-moe N keeps the experts of N layers in CPU RAM" in moe
 
 
 def test_the_engine_log_legend_points_at_lines_that_are_there() -> None:

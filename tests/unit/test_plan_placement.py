@@ -69,7 +69,9 @@ def test_deepseek_r1_bf16_on_rtx_4090_estimates_each_split_once(
     monkeypatch.setattr(Planner, "budget", counted)
     monkeypatch.setattr(Planner, "choose_layout", choosing)
     with pytest.raises(SystemExit) as ended:
-        main(["plan", "deepseek-r1:671b", "--gpu", "RTX-4090", "--quant", "BF16", "--engine", "ollama"])
+        # --num-gpus auto: the layout search alone (without it plan first sizes Ollama's own one-GPU split)
+        main(["plan", "deepseek-r1:671b", "--gpu", "RTX-4090", "--quant", "BF16", "--engine", "ollama",
+              "--num-gpus", "auto"])
     assert ended.value.code == 3  # nothing fits
     assert "23.99 GiB" in capsys.readouterr().err
     below = [c for c in AUTO_COUNTS if c < 61]

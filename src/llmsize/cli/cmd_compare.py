@@ -120,11 +120,19 @@ def compare_cmd(
     for name in dict.fromkeys(model_names(models)):
         spec = resolve(name, revision=revision, engine=options.get("engine"))
         pairs.append((spec, workload_for(spec, options, count)))
-    if not context_given(ctx):  # the engine's own context on these GPUs, when they all get the same one
+    per_gpu: list[list[Any]] = []
+    if not context_given(ctx):  # the engine's own context on each GPU (Ollama's NumCtx by VRAM)
         per_gpu = [[engine_default_context(spec, wl, g, count) for g in gpu_specs] for spec, wl in pairs]
         if all(len({w.context for w in row}) == 1 for row in per_gpu):
             pairs = [(spec, row[0]) for (spec, _), row in zip(pairs, per_gpu, strict=True)]
-    rows = sort_rows(compare(pairs, gpu_specs, count, efficiency=eff, concurrency=asked.levels), sort)
+            per_gpu = []
+    if per_gpu:
+        # each GPU at the context the engine takes on it: they fell back to 4,096 tokens together, a context
+        # Ollama runs on none of a 24 GiB and an 80 GiB card (issue 15, newcomer round 15)
+        found = per_gpu_context_rows(pairs, per_gpu, gpu_specs, count, eff, asked.levels)
+    else:
+        found = compare(pairs, gpu_specs, count, efficiency=eff, concurrency=asked.levels)
+    rows = sort_rows(found, sort)
     advice = recommend(rows)
     shown_wl = pairs[0][1]
     doc = compare_document(rows, advice, shown_wl, count, eff)
@@ -145,6 +153,28 @@ def compare_cmd(
         sys.stdout.write(compare_page(doc))
     else:
         write_document(doc, fmt.value, rows_key="rows")
+
+
+def per_gpu_context_rows(pairs: list[Any], per_gpu: list[list[Any]], gpu_specs: list[Any], count: int | None,
+                         eff: Any, levels: Any) -> list[Any]:
+    """compare's rows with each GPU at its own workload (`per_gpu[model][gpu]`), in compare's order
+    (models, then GPUs); GPUs that share every model's context are planned together."""
+    from llmsize.hardware.compare import compare
+
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for j in range(len(gpu_specs)):
+        groups.setdefault(tuple(row[j].context for row in per_gpu), []).append(j)
+    placed: dict[tuple[int, int, int], Any] = {}
+    for members in groups.values():
+        subset = [gpu_specs[j] for j in members]
+        for i, ((spec, _), row) in enumerate(zip(pairs, per_gpu, strict=True)):
+            wl = row[members[0]]
+            found = compare([(spec, wl)], subset, count, efficiency=eff, concurrency=levels)
+            per = len(found) // len(members)  # concurrency levels: several rows a GPU
+            for k, j in enumerate(members):
+                for m, r in enumerate(found[k * per:(k + 1) * per]):
+                    placed[(i, j, m)] = r.model_copy(update={"context": wl.context})
+    return [placed[key] for key in sorted(placed)]
 
 
 def model_names(models: list[str]) -> list[str]:

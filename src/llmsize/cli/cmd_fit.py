@@ -208,8 +208,11 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
 
 
 def _host_of(row: Any) -> int | None:
-    """Host RAM the shown row needs: the engine's own partial offload when it runs one (Ollama /
-    llama.cpp fitting the layers by itself), else the all-on-GPU layout's host buffers."""
+    """Host RAM the shown row needs: the --n-cpu-moe run its first hint names (round 15), the engine's
+    own partial offload when it runs one (Ollama / llama.cpp fitting the layers by itself), else the
+    all-on-GPU layout's host buffers."""
+    if row.cpu_moe_host_bytes is not None:
+        return int(row.cpu_moe_host_bytes)
     offload: int | None = row.offload_host_bytes
     return offload if offload is not None else row.host_bytes
 

@@ -57,6 +57,9 @@ def plan_cmd(
 ) -> None:
     """Print the launch command for the layout `fit` chooses (exit 3 when nothing fits).
 
+    Without --num-gpus, a MoE that one llama.cpp GPU holds only with some experts in CPU RAM is planned
+    on one GPU with --n-cpu-moe N (fit's hint); --num-gpus auto plans the fewest GPUs holding it all.
+
     Examples:
 
       llmsize plan Qwen2.5-72B-Instruct --gpu H100 --engine vllm --context 32k
@@ -68,7 +71,7 @@ def plan_cmd(
     (--format json: the estimate document of the chosen layout, with its fit row in `gpus` and the
     launch command in `command`)
     """
-    from llmsize.hardware.plan import plan_fit_rows
+    from llmsize.hardware.one_gpu_plan import plan_run
     from llmsize.preflight.emit import downloaded_quant, launch_command, launch_notes, serving_engine
     from llmsize.specs.resolve import resolve
 
@@ -105,14 +108,19 @@ def plan_cmd(
 
     if not context_given(ctx):  # the context the engine takes on this GPU, as fit and estimate --gpu size
         wl = engine_default_context(spec, wl, gpu_spec, count)
-    row = plan_fit_rows(spec, wl, [gpu_spec], count)[0]
-    if not row.fits:
+    count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") not in ("DEFAULT", "")
+    # without --num-gpus, one GPU with experts in CPU RAM before several GPUs, as `fit` offers it first;
+    # an explicit --num-gpus auto is fit's "--num-gpus auto": the fewest GPUs holding every weight
+    planned = plan_run(spec, wl, gpu_spec, count, one_gpu_first=not count_given)
+    wl, row = planned.workload, planned.row
+    if not row.fits and not planned.engine_split:
         # "does not fit RTX-4090" read as one card when --num-gpus 2 had been sized (newcomer round 10)
         where = gpu_spec.id if row.count == 1 else f"{row.count} x {gpu_spec.id}"
         raise NothingFitsError(f"{spec.name} does not fit {where}: {row.reason}")
     line = launch_command(spec, wl, row, wl.engine.value, model)
     notes = launch_notes(spec, wl, wl.engine.value, model)
-    count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") not in ("DEFAULT", "")
+    if wl.n_cpu_moe or planned.engine_split:
+        notes = (*notes, cpu_moe_note(wl, row, planned.all_on_gpus, gpu_spec.id))
     if int(row.count or 1) > 1 and not count_given:
         # `plan Qwen3.5-27B --gpu RTX-4090 --engine vllm` printed `--pipeline-parallel-size 3` and nothing
         # else: the reader with one card learnt only from a flag that the plan needs three (issue 15, round 3)
@@ -147,6 +155,31 @@ def plan_cmd(
         from llmsize.report.export import document_text
 
         sys.stdout.write(document_text(doc, fmt.value))
+
+
+def cpu_moe_note(wl: Any, row: Any, others: Any, gpu: str) -> str:
+    """What the one-GPU command leaves in CPU RAM, its speed, and the all-on-GPU layout beside it (the
+    numbers of `fit`'s hint for the same inputs: hardware/one_gpu_plan.py)."""
+    rate = f", ~{_rate(row.decode_tokens_per_s)} tokens/s" if row.decode_tokens_per_s else ""
+    ram = f" ({row.host_bytes / 2**30:.1f} GiB of host RAM in all{rate})" if row.host_bytes else ""
+    if wl.n_cpu_moe:
+        note = (f"the experts of {wl.n_cpu_moe} of {row.total_layers} layers stay in CPU RAM{ram}, as "
+                "llama-server's default --fit would place them; the rest runs on one GPU")
+    else:  # the engine's own split (Ollama, num_gpu unset): what `fit` says of the same run
+        host = row.offload_host_bytes
+        ram = f" ({host / 2**30:.1f} GiB of host RAM{rate})" if host else ""
+        rest = int(row.total_layers or 0) - int(row.gpu_layers or 0)
+        note = (f"{row.engine} keeps {row.gpu_layers} of {row.total_layers} layers on one GPU by itself and "
+                f"runs the other {rest} from CPU RAM{ram}")
+    if others is None:
+        return note
+    speed = f", ~{_rate(others.decode_tokens_per_s)} tokens/s" if others.decode_tokens_per_s else ""
+    what = "expert" if wl.n_cpu_moe else "layer"
+    return note + f"; every {what} on GPUs takes {others.count} x {gpu} (--num-gpus {others.count}{speed})"
+
+
+def _rate(tokens_per_s: float) -> str:
+    return f"{tokens_per_s:.0f}" if tokens_per_s >= 10 else f"{tokens_per_s:.1f}"  # not "~0 tokens/s"
 
 
 def plan_document(model: str, spec: Any, wl: Any, row: Any, line: str) -> dict[str, Any]:

@@ -116,6 +116,11 @@ class FitRow(Record):
         "'overflowing' layers); None where none does or it fits")
     cpu_moe_decode_tokens_per_s: float | None = Field(
         default=None, description="decode tokens/s of that --n-cpu-moe run, one sequence")
+    # Added by the newcomer audit (issue 15, round 15): fit's "Host RAM" line sized the --gpu-layers split
+    # while its first hint (and plan's command) was this run
+    cpu_moe_host_bytes: int | None = Field(
+        default=None, description="host RAM of that --n-cpu-moe run (its experts, token embeddings, host "
+        "buffers)")
 
 
 # The results built from FitRows, kept here beside it so that rendering them (and reading the kept
@@ -172,3 +177,6 @@ class CompareRow(Record):
     weights_bytes: int
     params: int
     row: FitRow
+    # the context this row was sized at, where it is the engine's own default for this GPU and the GPUs
+    # compared get different ones (Ollama's NumCtx by VRAM); None where every row has the workload's
+    context: int | None = None

@@ -527,7 +527,8 @@ class Planner:
         tokens = None
         if with_speed and gpu.speed_known:
             tokens = self.speed(gpu, layout, self.estimate(split), split).decode_tokens_per_s
-        return row.model_copy(update={"cpu_moe_layers": n, "cpu_moe_decode_tokens_per_s": tokens})
+        return row.model_copy(update={"cpu_moe_layers": n, "cpu_moe_decode_tokens_per_s": tokens,
+                                      "cpu_moe_host_bytes": _host_bytes(self.estimate(split))})
 
     def choose_layout(self, gpu: GpuSpec, num_gpus: int | None, *, fewest: int = 1) -> tuple[Layout, bool]:
         """(layout, fits): `num_gpus` None = auto, the smallest count that fits, from `fewest` GPUs (a

@@ -94,6 +94,9 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
     every = row.gpu_layers is None or row.gpu_layers >= spec.num_layers  # the fit row's "80 of 80"
     layers = spec.num_layers + 1 if every else row.gpu_layers
     words += ["-ngl", str(layers)]
+    if wl.n_cpu_moe:
+        # the experts of the first N blocks in CPU RAM (common/arg.cpp --n-cpu-moe; hardware/one_gpu_plan.py)
+        words += ["--n-cpu-moe", str(wl.n_cpu_moe)]
     if row.pp > 1:
         # The plan splits the blocks evenly over row.pp GPUs (llama_cpp_placement.stages); llama.cpp's
         # default split follows each device's free memory, so the command states it: -sm layer "split

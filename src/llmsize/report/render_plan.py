@@ -90,7 +90,9 @@ def compare_document(rows: Sequence[CompareRow], recommendation: Sequence[str], 
     return {
         **_header("compare"),
         "workload": _workload_doc(wl, num_gpus),
+        # `context` where each GPU was sized at its engine's own default (Ollama's NumCtx by VRAM)
         "rows": [{"model": r.model, "weight_format": r.weight_format, "weights_bytes": r.weights_bytes,
+                  **({"context": r.context} if r.context is not None else {}),
                   **r.row.model_dump(mode="json")} for r in rows],
         "recommendation": list(recommendation),
         "efficiency": efficiency.model_dump(mode="json"),
@@ -258,18 +260,14 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         moe_split = closest.row.cpu_moe_layers if closest is not None else None
         if moe_split is not None and closest is not None:
             # the count itself, first: what llama-server's default --fit runs (planner._with_cpu_moe)
-            rate = closest.row.cpu_moe_decode_tokens_per_s
-            layers = closest.row.total_layers
-            hints.insert(0, f"  fits with the experts of {moe_split} of {layers} layers in CPU "
-                         f"RAM: --n-cpu-moe {moe_split}"
-                         + (f" (~{rate:.0f} tokens/s; `fit ... --n-cpu-moe {moe_split}` sizes it)" if rate
-                            else f" (`fit ... --n-cpu-moe {moe_split}` sizes it)")
-                         + "; llama-server's default --fit moves experts there by itself, keeping 1 GiB free")
+            hints.insert(0, f"  {cpu_moe_hint(closest.row)}")
         elif (shared is None and off_card and 2 * fit.active_params <= fit.params and wl.n_cpu_moe is None
                 and not wl.mode.trains):
             # a sparse MoE reads only its picked experts per token: people run gpt-oss-120b on one 24 GB card
             # with the experts in CPU RAM (llama.cpp --n-cpu-moe); fit sizes that run (issue 15, round 6)
-            hints.append("  or keep the experts in CPU RAM: --engine llama.cpp --n-cpu-moe N "
+            # not "--engine llama.cpp" to a user already on it (--gpu-layers given; newcomer round 15)
+            engine = "" if str(wl.engine) == "llama.cpp" else "--engine llama.cpp "
+            hints.append(f"  or keep the experts in CPU RAM: {engine}--n-cpu-moe N "
                          "(N MoE layers; the picked experts are read from RAM each token)")
     else:
         row = best.row
@@ -293,6 +291,16 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if best is not None and best.row.decode_tokens_per_s is not None:
         con.print(_efficiency_line(efficiency))
+
+
+def cpu_moe_hint(row: FitRow) -> str:
+    """The one-GPU run with experts in CPU RAM (planner._with_cpu_moe), in the words fit, estimate --gpu
+    and plan's note share (issue 15, newcomer round 15: estimate --gpu gave no count where fit gave 23)."""
+    n, rate = row.cpu_moe_layers, row.cpu_moe_decode_tokens_per_s
+    return (f"fits with the experts of {n} of {row.total_layers} layers in CPU RAM: --n-cpu-moe {n}"
+            + (f" (~{rate:.0f} tokens/s; `fit ... --n-cpu-moe {n}` sizes it)" if rate
+               else f" (`fit ... --n-cpu-moe {n}` sizes it)")
+            + "; llama-server's default --fit moves experts there by itself, keeping 1 GiB free")
 
 
 def _limits(con: Console, row: FitRow, wl: Workload, window: int) -> None:
@@ -447,7 +455,11 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     # row that llama.cpp decodes 4.9x faster (issue 15, round 8); such rows are marked and named below
     others = sorted({r.row.engine for r in rows if many_models and r.row.engine
                      and r.row.engine != str(wl.engine)})
-    _say(con, f"  {workload_line(wl)}" + (" (* rows: see below)" if others else ""))
+    per_context = any(r.context is not None for r in rows)  # each GPU at the engine's own default
+    line = workload_line(wl)
+    if per_context:
+        line = line.replace(f"context {wl.context:,}", "context: each GPU's own default")
+    _say(con, f"  {line}" + (" (* rows: see below)" if others else ""))
     table = Table()
     if many_models:
         # folds before a number is hidden, but no wider than the longest name (short names were padded
@@ -466,6 +478,8 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
         columns += [("total tok/s", "right")]
     if priced:
         columns += [("$/hour", "right"), *((("$/M out tok", "right"),) if speeds else ())]
+    if per_context:
+        columns[1:1] = [("context", "right")]
     if one_gpu:
         columns = columns[1:]
     for name, justify in columns:
@@ -478,6 +492,8 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
         if sweep:
             cells[1:1] = [str(row.concurrency)]
             cells.append(f"{row.aggregate_tokens_per_s:,.0f}" if row.aggregate_tokens_per_s else "-")
+        if per_context:
+            cells[1:1] = [_tokens(r.context or wl.context)]
         if priced:
             per_token = [_money(row.usd_per_million_output_tokens)] if speeds else []
             cells += [_money(row.usd_per_hour), *per_token]
@@ -490,6 +506,12 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
     print_fitted(table, con)
     if others:
         _say(con, f"  * runs on {' / '.join(others)} (the engine for those weights), not {wl.engine}")
+    if per_context:
+        from llmsize.estimate.engines.registry import engine_for
+
+        rule = engine_for(wl).default_context_rule()
+        _say(con, f"  context: what {wl.engine} takes by itself on each GPU, at most the model's window"
+             + (f"; {rule}" if rule else "") + "; --context N compares all at N")
     if sweep:
         _sweep_lines(con, [r.row for r in rows], [r.model for r in rows] if many_models else None)
     for line in recommendation:
@@ -587,6 +609,8 @@ def render_fit_rows(rows: Sequence[FitRow], console: Console | None = None,
     for row in rows:
         if row.reason:
             _say(con, f"  {row.gpu}: {row.reason}")
+        if row.cpu_moe_layers is not None:  # the count `fit` names for the same inputs
+            _say(con, f"  {row.gpu}: {cpu_moe_hint(row)}")
     if sweep:
         _sweep_lines(con, rows)
     said = [(row.gpu, w) for row in rows for w in row.warnings if w not in shown_elsewhere]

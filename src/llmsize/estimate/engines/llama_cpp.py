@@ -604,13 +604,9 @@ class LlamaCpp(BaseEngine):
                                           f.duplicated_weights_bytes if f is not None else 0)
         reason = None
         if need > total_bytes:
-            reason = (
-                f"needs {format_gib(need)} of device memory where the GPU offers {format_gib(total_bytes)}; "
-                "lower --gpu-layers (fewer layers on the GPU)"
-                # only where the engine takes --n-cpu-moe (Ollama does not: ollama.py reads_options)
-                + ("" if est.active_params == est.params or "n_cpu_moe" not in self.reads_options
-                   else " or raise --n-cpu-moe (more experts in RAM)")
-            )
+            advice = self._offload_advice(wl, moe=est.active_params < est.params)
+            reason = (f"needs {format_gib(need)} of device memory where the GPU offers "
+                      f"{format_gib(total_bytes)}; {advice}")
         lines = f.lines if f is not None else ()
         return Budget(
             usable_bytes=total_bytes,
@@ -623,6 +619,18 @@ class LlamaCpp(BaseEngine):
             state_pool_bytes=wl.batch * f.state_slot_bytes if f is not None and f.state_slot_bytes else None,
             lines=lines,
         )
+
+    def _offload_advice(self, wl: Workload, moe: bool) -> str:
+        """What to change, worded for what the user set: "lower --gpu-layers" read as an instruction to
+        someone who had set no --gpu-layers at all (issue 15, newcomer round 15). --n-cpu-moe only where
+        the engine takes it (Ollama does not: ollama.py reads_options) and the model has experts."""
+        cpu_moe = moe and "n_cpu_moe" in self.reads_options
+        if wl.gpu_layers is not None:
+            return f"lower --gpu-layers (now {wl.gpu_layers}; fewer layers on the GPU)"
+        if cpu_moe and wl.n_cpu_moe is not None:
+            return f"raise --n-cpu-moe (now {wl.n_cpu_moe}; more experts in RAM) or set --gpu-layers N"
+        layers = "--gpu-layers N keeps only N layers on the GPU"
+        return layers + (" or --n-cpu-moe N keeps the experts of N layers in CPU RAM" if cpu_moe else "")
 
     def format_free_need(self, est: Estimate) -> int:
         """The K/V cache on the GPU: no weight format changes it, so no format fits where it alone is

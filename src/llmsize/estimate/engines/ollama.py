@@ -569,6 +569,13 @@ class Ollama(LlamaCpp):
         top = num_layers - 1
         return llama_cpp_placement.largest_fitting(room, lambda n: need_at(n) - outside, top, guess)
 
+    def _offload_advice(self, wl: Workload, moe: bool) -> str:
+        """Ollama takes no --n-cpu-moe (reads_options) and, with num_gpu unset, splits the layers by
+        itself (auto_gpu_layers): "lower --gpu-layers" was advice for a setting the user had not made."""
+        if wl.gpu_layers is not None:
+            return f"lower --gpu-layers (Ollama's num_gpu, now {wl.gpu_layers}; fewer layers on the GPU)"
+        return "with num_gpu unset Ollama keeps what fits on the GPU and runs the other layers from CPU RAM"
+
     def auto_offload_note(self, layers: int, total: int, rate: str) -> str:
         """Ollama's own words for the split (ollama_offload.py): num_gpu is the setting that would change
         it, and `ollama ps` prints the CPU/GPU shares of a loaded model (server/routes.go PsHandler)."""
