@@ -42,7 +42,7 @@ def decode_seconds(splits: tuple[int, int, int], gpu: GpuSpec, host_bytes_per_s:
 def note(splits: tuple[int, int, int], gpu: GpuSpec, host_bytes_per_s: float = 0.0) -> str:
     """One line saying what the CPU splits add to a token."""
     sync_s, link_s, host_s = _parts(splits, gpu, host_bytes_per_s)
-    return (f"decode: {splits[0]} graph splits to the CPU a token (ops the GPU backend refuses) add "
-            f"{(sync_s + link_s + host_s) * 1e3:.2f} ms: {sync_s * 1e3:.2f} ms of host round trips, "
-            f"{link_s * 1e3:.2f} ms over PCIe, {host_s * 1e3:.2f} ms in host memory "
-            "(estimate/engines/llama_cpp_sycl_ssm_host.py)")
+    return (f"decode: {splits[0]} host round trips a token (the graph splits at expert layers kept in CPU "
+            f"RAM, or at ops the GPU backend refuses) add {(sync_s + link_s + host_s) * 1e3:.2f} ms: "
+            f"{sync_s * 1e3:.2f} ms of syncs, {link_s * 1e3:.2f} ms over PCIe, {host_s * 1e3:.2f} ms in host "
+            "memory (estimate/engines/llama_cpp_cpu_moe_splits.py, llama_cpp_sycl_ssm_host.py)")
