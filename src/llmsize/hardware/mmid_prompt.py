@@ -34,8 +34,10 @@ def _routing(inputs: SpeedInputs) -> tuple[int, int, int] | None:
 
 
 def _expert_rows(inputs: SpeedInputs, used: int, moe_layers: int) -> int:
-    """One expert's FFN width, from the routed parameters a token runs (three projections a layer)."""
-    return round(inputs.routed_active_params / max(1, moe_layers * used * 3 * inputs.hidden_size))
+    """One expert's FFN width, from the routed parameters a token runs (moe_projections a layer: three
+    for gated experts, two for up/down ones)."""
+    projections = inputs.moe_projections
+    return round(inputs.routed_active_params / max(1, moe_layers * used * projections * inputs.hidden_size))
 
 
 def walk_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chunk: int) -> float:
@@ -46,7 +48,8 @@ def walk_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chunk: int
         return 0.0
     experts, used, moe_layers = routing
     expert_ffn = _expert_rows(inputs, used, moe_layers)
-    reads = sum(n * workgroup_id_reads(t, experts, used, inputs.hidden_size, expert_ffn, moe_layers)
+    reads = sum(n * workgroup_id_reads(t, experts, used, inputs.hidden_size, expert_ffn, moe_layers,
+                                       inputs.moe_projections)
                 for t, n in mmid_host.ubatches(tokens, chunk))
     return reads * c.mmid_walk_s_per_read
 
@@ -74,7 +77,8 @@ def expert_loop_seconds(inputs: SpeedInputs, c: SpeedConstants, tokens: int, chu
     # loop's dispatches are added here (ollama_scan_seconds adds those calls' host scans).
     round_trip_s = 0.0 if inputs.prefill_moe_host_s else c.mmid_round_trip_s
     scan_s = mmid_host.HOST_SCAN_S_PER_ID if round_trip_s else 0.0  # the host scan sits between the syncs
-    return mmid_host.loop_seconds(tokens, chunk, shape, flags, c.mmid_expert_dispatch_s, round_trip_s, scan_s)
+    return mmid_host.loop_seconds(tokens, chunk, shape, flags, c.mmid_expert_dispatch_s, round_trip_s, scan_s,
+                                  inputs.moe_projections)
 
 
 def ollama_scan_seconds(inputs: SpeedInputs, tokens: int, chunk: int) -> float:

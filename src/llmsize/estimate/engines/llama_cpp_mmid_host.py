@@ -112,12 +112,13 @@ def host_helper(build: int | None) -> bool:
     return build is not None and build < DEVICE_HELPER_BUILD
 
 
-def synced_calls(tokens: int, looped: int, helper_on_host: bool) -> int:
+def synced_calls(tokens: int, looped: int, helper_on_host: bool, projections: int = PROJECTIONS) -> int:
     """Routed projections of one ubatch a MoE layer that wait on host round trips: the looped ones, and
-    before PR #15525 the grouped ones too (ubatches of two tokens or more)."""
+    before PR #15525 the grouped ones too (ubatches of two tokens or more); `projections`: 3 for gated
+    experts, 2 for up/down ones (Nemotron-H's ReLU^2)."""
     if tokens < 2:
         return 0
-    return looped + (PROJECTIONS - looped if helper_on_host else 0)
+    return looped + (projections - looped if helper_on_host else 0)
 
 
 def experts_hit(tokens: int, experts: int, used: int) -> float:
@@ -139,11 +140,13 @@ def mmf_takes(rows: int, tokens: int) -> bool:
 
 
 def looped_projections(tokens: int, quantized_loop: bool, float_experts: bool, expert_rows: int,
-                       hidden: int) -> int:
-    """Routed projections (gate, up: `expert_rows` rows; down: `hidden` rows) of one ubatch that loop."""
+                       hidden: int, projections: int = PROJECTIONS) -> int:
+    """Routed projections (gate and up, or up alone: `expert_rows` rows; down: `hidden` rows) of one ubatch
+    that loop."""
+    rows = (expert_rows,) * (projections - 1) + (hidden,)
     if float_experts:
-        return sum(not mmf_takes(rows, tokens) for rows in (expert_rows, expert_rows, hidden))
-    return PROJECTIONS if quantized_loop and tokens >= MMQ_DP4A_MAX_BATCH_SIZE else 0
+        return sum(not mmf_takes(r, tokens) for r in rows)
+    return projections if quantized_loop and tokens >= MMQ_DP4A_MAX_BATCH_SIZE else 0
 
 
 def loop_dispatches(tokens: int, experts: int, used: int, moe_layers: int, projections: int) -> float:
@@ -185,7 +188,7 @@ def scan_seconds(tokens: int, chunk: int, experts: int, used: int, calls: int,
 
 def loop_seconds(tokens: int, chunk: int, shape: tuple[int, int, int, int, int],
                  flags: tuple[bool, bool, bool], dispatch_s: float, round_trip_s: float,
-                 scan_s_per_id: float = 0.0) -> float:
+                 scan_s_per_id: float = 0.0, projections: int = PROJECTIONS) -> float:
     """Seconds a prompt of `tokens` in ubatches of `chunk` spends on the per-expert dispatches, the host
     round trips and the host scans between them; `shape` is (experts, used, MoE layers, expert rows,
     hidden), `flags` (quantized experts loop, BF16 experts, the grouping helper runs on the host)."""
@@ -195,9 +198,9 @@ def loop_seconds(tokens: int, chunk: int, shape: tuple[int, int, int, int, int],
     quantized_loop, float_experts, helper_on_host = flags
     seconds = 0.0
     for ubatch, count in ubatches(tokens, chunk):
-        looped = looped_projections(ubatch, quantized_loop, float_experts, expert_rows, hidden)
+        looped = looped_projections(ubatch, quantized_loop, float_experts, expert_rows, hidden, projections)
         seconds += count * loop_dispatches(ubatch, experts, used, moe_layers, looped) * dispatch_s
-        calls = moe_layers * synced_calls(ubatch, looped, helper_on_host)
+        calls = moe_layers * synced_calls(ubatch, looped, helper_on_host, projections)
         seconds += count * calls * SYNCS_PER_CALL * round_trip_s
         seconds += scan_seconds(count * ubatch, ubatch, experts, used, calls, scan_s_per_id)
     return seconds

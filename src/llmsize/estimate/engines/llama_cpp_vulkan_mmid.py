@@ -51,14 +51,14 @@ def walks_ids(build: int | None) -> bool:
 
 
 def workgroup_id_reads(
-    tokens: int, experts: int, used: int, hidden: int, expert_ffn: int, moe_layers: int
+    tokens: int, experts: int, used: int, hidden: int, expert_ffn: int, moe_layers: int, projections: int = 3
 ) -> float:
-    """Ids read by all MUL_MAT_ID workgroups of one ubatch of `tokens`: gate, up (M = expert_ffn rows)
-    and down (M = hidden rows) per routed layer, each n_as x row tiles x column tiles workgroups walking
-    tokens x used ids."""
+    """Ids read by all MUL_MAT_ID workgroups of one ubatch of `tokens`: gate and up, or up alone for
+    ungated experts (`projections` 2: M = expert_ffn rows each) and down (M = hidden rows) per routed
+    layer, each n_as x row tiles x column tiles workgroups walking tokens x used ids."""
     if tokens <= 0 or experts <= 0 or used <= 0 or moe_layers <= 0:
         return 0.0
-    row_tiles = 2 * math.ceil(expert_ffn / TILE) + math.ceil(hidden / TILE)
+    row_tiles = (projections - 1) * math.ceil(expert_ffn / TILE) + math.ceil(hidden / TILE)
     workgroups = experts * row_tiles * math.ceil(tokens / TILE)
     return float(moe_layers * workgroups * tokens * used)
 
