@@ -9,7 +9,8 @@ and optimizer states that exist at that moment). Overhead is added on top, so th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from llmsize.errors import BadInputError, require_type
 from llmsize.estimate import (
@@ -56,13 +57,21 @@ class StagePlan:
     """Everything static on one GPU of one pipeline stage."""
 
     stage: Stage
-    shards: tuple[Shard, ...]
+    # the stage's shards (weights.stage_shards), built when read: an estimate reads them only for its
+    # explanation or a training state, and a GGUF stage's bytes come without them (gguf_stage_sums.py):
+    # the --gpu-layers searches of `fit --all --engine llama.cpp` built ~1,700 such tuples (issue 15)
+    shards_of: Callable[[], tuple[Shard, ...]] = field(compare=False, repr=False)
     static: StaticBytes
     train: training.TrainingBytes
     kv_terms: tuple[kv_cache.KvTerm, ...]
     adapter_params: int
     gathered: int = 0  # ZeRO-3/FSDP all-gather buffers included in static.weights
     host_weights: int = 0  # parameter shards offloaded to host RAM
+
+    @property
+    def shards(self) -> tuple[Shard, ...]:
+        """Every parameter group's share on this stage's GPUs (memoised per spec by stage_shards)."""
+        return self.shards_of()
 
     @property
     def static_total(self) -> int:
@@ -113,7 +122,9 @@ def _layer_gather_bytes(spec: ModelSpec, wl: Workload, whole: Workload, ctx: Con
 def _plan_stage(
     spec: ModelSpec, wl: Workload, ctx: Context, stage: Stage, weights: int, shape: ShapeKey | None = None
 ) -> StagePlan:
-    shards = stage_shards(spec, wl, stage)
+    def shards() -> tuple[Shard, ...]:
+        return stage_shards(spec, wl, stage)
+
     gathered = _gathered_layers(spec, wl, ctx, stage)
     host_weights = 0
     if wl.offload_params is not Offload.NONE:
@@ -145,13 +156,13 @@ def _plan_stage(
     adapter_params = 0
     adapter_elem = frameworks.recipe(wl).adapter_bytes
     if ctx.targets is not None:
-        factors = adapters.lora_factors(spec, shards, ctx.targets, wl.lora_rank)
+        factors = adapters.lora_factors(spec, shards(), ctx.targets, wl.lora_rank)
         adapter_params = sum(f.params for f in factors)
         tensors = training.lora_tensors(factors)
         adapter_dtype = adapters.ADAPTER_DTYPE if adapter_elem == 4 else ctx.compute
         train = training.training_bytes(wl, tensors, adapter_dtype)
     elif wl.mode.trains_all_weights:
-        train = training.training_bytes(wl, training.shard_tensors(spec, shards), ctx.weights.format.dtype)
+        train = training.training_bytes(wl, training.shard_tensors(spec, shards()), ctx.weights.format.dtype)
     else:
         train = training.training_bytes(wl, [], ctx.weights.format.dtype)
     adapter_bytes = adapter_params * adapter_elem

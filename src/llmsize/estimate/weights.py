@@ -19,6 +19,7 @@ from llmsize.estimate import quant_formats as qf
 from llmsize.estimate.encoder_tp import extra_numel, splits
 from llmsize.estimate.engines.llama_cpp_download import repo_gguf_type
 from llmsize.estimate.engines.registry import engine_for
+from llmsize.estimate.gguf_stage_sums import block_run_bytes
 from llmsize.estimate.memo import memo
 from llmsize.estimate.mixer_tp import mixer_shape, split_widths
 from llmsize.estimate.placement import Stage, split_layers
@@ -807,6 +808,13 @@ def stage_weight_bytes(spec: ModelSpec, wl: Workload, fmt: WeightFormat, stage: 
 
 
 def _stage_weight_bytes(spec: ModelSpec, tp: int, fmt: WeightFormat, stage: Stage, enc_tp: int = 1) -> int:
+    if fmt.quant == QuantMethod.GGUF:
+        # a run of GGUF blocks from running totals, its ends sized as below (estimate/gguf_stage_sums.py)
+        blocks = block_run_bytes(spec, tp, fmt, stage, enc_tp)
+        if blocks is not None:
+            ends = _ends_stage(spec, stage)
+            key = ("stage weight bytes", tp, fmt, ends, enc_tp)
+            return blocks + memo(spec, key, lambda: _stage_weight_bytes(spec, tp, fmt, ends, enc_tp))
     # Each placed group sized once per format: stages that hold the same blocks share their groups'
     # bytes (llama.cpp's GPU stage is the whole model less token_embd, and both are summed for every
     # format `fit --all` tries: issue 15). shard_bytes is a pure function of (spec, shard, format).
@@ -820,6 +828,12 @@ def _stage_weight_bytes(spec: ModelSpec, tp: int, fmt: WeightFormat, stage: Stag
     if spec.mtp_in_weights and spec.mtp_layers and stage.head:
         return body + _mtp_bytes(spec, tp, fmt)
     return body
+
+
+def _ends_stage(spec: ModelSpec, stage: Stage) -> Stage:
+    """`stage` without its blocks: the groups it holds outside them (embeddings, head), kept per spec."""
+    return memo(spec, ("ends stage", stage.embedding, stage.head),
+                lambda: Stage(0, (), stage.embedding, stage.head))  # fmt: skip
 
 
 def _mtp_bytes(spec: ModelSpec, tp: int, fmt: WeightFormat) -> int:
