@@ -190,10 +190,13 @@ def round_trips(tally: Tally, limit: float) -> None:
         tally.record("plan->check", back, problem or (None if code == 0 else f"check exit {code}"), err)
 
 
-def run_round(label: str, doc: str | None, steps: dict[str, Callable[[Path], Iterable[list[str]]]]) -> None:
-    """A later round's whole run (rounds 15 and 16): each step's argv cases under `--limit` CPU seconds a
-    run (CPU, not wall time: the machine is shared; the wall clock only catches hangs), then a tally per
-    step; exits 1 on any failure."""
+def run_round(label: str, doc: str | None, steps: dict[str, Callable[[Path], Iterable[list[str]]]],
+              untimed: tuple[str, ...] = (),
+              after: Callable[[Tally, Path, list[str], float], None] | None = None) -> None:
+    """A later round's whole run (rounds 15 to 18): each step's argv cases under `--limit` CPU seconds a
+    run (CPU, not wall time: the machine is shared; the wall clock only catches hangs; argv holding a word
+    of `untimed` is not timed), then `after(tally, tmp, wanted steps, limit)` for the round's own checks in
+    the same temporary folder, then a tally per step; exits 1 on any failure."""
     import os
 
     parser = argparse.ArgumentParser(description=doc)
@@ -213,11 +216,14 @@ def run_round(label: str, doc: str | None, steps: dict[str, Callable[[Path], Ite
             for argv in cases(Path(tmp) / name):
                 cpu = time.process_time()
                 problem, code, out, err = run(argv, 120.0)
-                if problem is None and time.process_time() - cpu > args.limit:
+                timed = not any(word in argv for word in untimed)
+                if problem is None and timed and time.process_time() - cpu > args.limit:
                     problem = "slow"
                 tally.record(name, argv, problem, err)
                 semantic(tally, name, argv, code, out)
             print(f"{name}: done in {time.perf_counter() - start:.0f} s", flush=True)
+        if after is not None:
+            after(tally, Path(tmp), wanted, args.limit)
     print(f"{label}: {sum(tally.runs.values()):,} runs")
     for category, runs in sorted(tally.runs.items()):
         bad = {p: n for (c, p), n in tally.failures.items() if c == category}

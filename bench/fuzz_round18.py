@@ -8,17 +8,15 @@ Every run must end in a result (exit 0 or 3) or one printable line with exit 2 w
 seconds (fuzz_round10.run under an alarm; CPU, not wall time: the machine is shared). Not timed: `measure`
 (it builds and runs the model under torch) and `models --fits` / `fit --all` over the whole catalog (their
 cold time is its own work item, see docs/large-inputs.md).
-Run: python bench/fuzz_round18.py [--steps options,...,environment] [--limit 2] [--options 3000]
+Run: python bench/fuzz_round18.py [--steps options,...,environment] [--limit 2]
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fuzz_round10 import Tally, run, semantic
+from fuzz_round10 import Tally, run_round
 
 import hostile_round18 as r18
 
@@ -122,45 +120,22 @@ def run_environment(tally: Tally, root: Path, limit: float) -> None:
         tally.record("environment", [str({k: v[:40] for k, v in env.items()}), *argv], problem, err)
 
 
+def after_steps(tally: Tally, tmp: Path, wanted: list[str], limit: float) -> None:
+    """Round 18's own checks: nothing overwritten, no YAML tag run, and the environment step."""
+    if not wanted or "output" in wanted:
+        kept = (tmp / "output" / "exists.json").read_text() == "precious\n"
+        tally.record("output", ["(an existing file and the file behind a link)"], None if kept else
+                     "overwritten", "")  # fmt: skip
+    # the documents' `!!python/object/apply:os.system ['touch PWNED']` were data, never run
+    tally.record("training", ["(YAML tags)"], "executed" if Path("PWNED").exists() else None, "")
+    if not wanted or "environment" in wanted:
+        start = time.perf_counter()
+        run_environment(tally, tmp / "environment", limit)
+        print(f"environment: done in {time.perf_counter() - start:.0f} s", flush=True)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--steps", default="", help="run only these steps (comma-separated)")
-    parser.add_argument("--limit", type=float, default=2.0, help="CPU seconds each run may take")
-    args = parser.parse_args()
-    os.environ["HF_HUB_OFFLINE"] = "1"  # names fall back to the bundled catalog
-    tally = Tally()
-    for engine in ("vllm", "sglang", "llama.cpp", "ollama", "transformers"):  # imports, untimed
-        run(["fit", "Qwen2.5-0.5B", "--gpu", "H100", "--engine", engine], 60)
-    wanted = [w.strip() for w in args.steps.split(",") if w.strip()]
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, cases in r18.STEPS.items():
-            if wanted and name not in wanted:
-                continue
-            start = time.perf_counter()
-            for argv in cases(Path(tmp) / name):
-                cpu = time.process_time()
-                problem, code, out, err = run(argv, 120.0)
-                timed = not any(word in argv for word in _UNTIMED)
-                if problem is None and timed and time.process_time() - cpu > args.limit:
-                    problem = "slow"
-                tally.record(name, argv, problem, err)
-                semantic(tally, name, argv, code, out)
-            print(f"{name}: done in {time.perf_counter() - start:.0f} s", flush=True)
-        if not wanted or "output" in wanted:
-            kept = (Path(tmp) / "output" / "exists.json").read_text() == "precious\n"
-            tally.record("output", ["(an existing file and the file behind a link)"], None if kept else
-                         "overwritten", "")  # fmt: skip
-        # the documents' `!!python/object/apply:os.system ['touch PWNED']` were data, never run
-        tally.record("training", ["(YAML tags)"], "executed" if Path("PWNED").exists() else None, "")
-        if not wanted or "environment" in wanted:
-            start = time.perf_counter()
-            run_environment(tally, Path(tmp) / "environment", args.limit)
-            print(f"environment: done in {time.perf_counter() - start:.0f} s", flush=True)
-    print(f"round 18: {sum(tally.runs.values()):,} runs")
-    for category, runs in sorted(tally.runs.items()):
-        bad = {p: n for (c, p), n in tally.failures.items() if c == category}
-        print(f"  {category:14} {runs:7,} runs, {sum(bad.values()):5,} failures {bad or ''}")
-    sys.exit(1 if tally.failures else 0)
+    run_round("round 18", __doc__, r18.STEPS, untimed=_UNTIMED, after=after_steps)
 
 
 if __name__ == "__main__":
