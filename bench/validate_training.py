@@ -4,7 +4,9 @@ Each row is a measurement someone published with its setup; the llmsize command 
 setup is run through the CLI's JSON output, and the error is (llmsize - published) / published.
 `max_memory_allocated`-style figures (torchtune's "peak memory") are compared with
 `total - overhead`; the Unsloth context table gives the card a run just fitted on, compared with
-the whole `total`. `known` says whether every setting that moves memory is stated and modelled.
+the whole `total`. Card-level readings also hold a paged optimizer's states, which bitsandbytes
+prefetches to the GPU at every step (paged_resident.py). `known` says whether every setting that
+moves memory is stated and modelled.
 
 Run: python bench/validate_training.py   (about a minute; no torch needed)
 """
@@ -24,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from llmsize.cli import app  # noqa: E402  (every command registered)
+from llmsize.estimate.paged_resident import driver_view_bytes  # noqa: E402
 
 GIB = 2**30
 TT = "https://github.com/pytorch/torchtune/blob/bd2a0fc7c31430972728494fa01aaeeb0ebf1ba1/README.md"
@@ -703,7 +706,8 @@ for model, label, gb, context, fw in (
                 "per-layer RoPE caches (GemmaFixedRotaryEmbedding), no checkpoint GPU buffer"
                 if unsloth
                 else "transformers 4.42 eager attention with softcapping; its upcast, shifted loss as "
-                "--loss full-shifted"
+                "--loss full-shifted; the final logit softcap runs on the autocast head's bf16 logits "
+                "(/cap, tanh kept for backward, *cap: activations/model.py _head)"
             ),
             held_out=True,
         )
@@ -1092,7 +1096,9 @@ for label, args, published in (
             False,
             "'Single/Dual GPU @ N GB VRAM': the reading is not stated; Llama 3.1's config for Llama 3 (same "
             "shapes); FSDP1 CPUOffload: shards, adapters' states and gradients on the host "
-            "(param_offload.py)",
+            "(param_offload.py)"
+            + ("; the card holds the paged 8-bit AdamW states too (paged_resident.py)" if "paged" in args
+               else ""),
             held_out=True,
         )
     )
@@ -1172,7 +1178,10 @@ def run(row: Row) -> tuple[float, str]:
         raise SystemExit(f"{row.args}: exit {result.exit_code}: {result.output}")
     doc = json.loads(result.stdout)
     mem = doc["memory"]
-    value = mem["total"] - (mem["overhead"] if row.compare == "allocated" else 0)
+    if row.compare == "allocated":
+        value = mem["total"] - mem["overhead"]
+    else:  # the card's view also holds a paged optimizer's states (paged_resident.py)
+        value = driver_view_bytes(mem["total"], int(doc["training"].get("paged_optimizer_bytes", 0)))
     return value / GIB, str(doc.get("peak_phase", ""))
 
 
@@ -1214,8 +1223,10 @@ def main() -> None:
         "its setup, the `llmsize estimate` arguments that model it, and the error",
         "(llmsize - published) / published. torchtune's peaks are allocator figures, compared with",
         "`total - overhead`; Unsloth's context table gives the card a run just fitted on, compared with",
-        "`total`. *known*: every setting that moves memory is stated and modelled; *held out*: collected",
-        "after the rules were written, so no rule or constant was shaped by it.",
+        "`total` plus any paged optimizer states (bitsandbytes prefetches them to the GPU each step, so",
+        "the card holds them: paged_resident.py). *known*: every setting that moves memory is stated and",
+        "modelled; *held out*: collected after the rules were written, so no rule or constant was shaped",
+        "by it.",
         "",
         "| source | setup | llmsize estimate … | published GiB | llmsize GiB | error | known | note |",
         "|---|---|---|---:|---:|---:|:-:|---|",

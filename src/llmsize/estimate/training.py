@@ -218,7 +218,9 @@ def training_bytes(wl: Workload, tensors: list[Tensor], param_dtype: str) -> Tra
         paged, optimizer = optimizer - master, master
         notes.append(
             f"paged optimizer states ({paged:,} B) live in CUDA unified memory outside torch's allocator: "
-            "not in the total (max_memory_allocated); they page to host RAM under pressure"
+            "not in the total (max_memory_allocated); bitsandbytes prefetches them to the GPU at each step, "
+            "so nvidia-smi shows total + paged while the card has room, and they page to host RAM under "
+            "pressure (paged_resident.py)"
         )
         opt_formula += " (states paged, outside the total)"
     off = param_offload.optimizer_offload(wl, master_on)

@@ -108,17 +108,15 @@ def _head(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
     full = d.train and not d.lora
     rows = d.b * d.logits_tokens
     keep = xn if np.all(d.logits_tokens == d.s) else w.op("last positions", rows * h * d.e, [xn], view_of=xn)
-    if d.res and keep.elem == 4 and not _lora_on(d, "lm_head"):
+    autocast = d.res and keep.elem == 4 and not _lora_on(d, "lm_head")
+    if autocast:
         from llmsize.estimate.kbit_upcast import autocast_head
 
         logits = autocast_head(w, d, keep, rows, h, vocab)
-        if keep is not xn:
-            w.drop(keep)
-        return logits
-    logits = (
-        _linear(w, d, keep, "lm_head", h, vocab, rows=rows)
-        if _lora_on(d, "lm_head")
-        else w.op(
+    elif _lora_on(d, "lm_head"):
+        logits = _linear(w, d, keep, "lm_head", h, vocab, rows=rows)
+    else:
+        logits = w.op(
             "logits",
             rows * vocab * d.e,
             [keep],
@@ -126,10 +124,13 @@ def _head(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
             weight_grad=vocab * h * d.e,
             trainable=full,
         )
-    )
     if keep is not xn:
         w.drop(keep)
-    if spec.final_logit_softcapping:
+    # Gemma2ForCausalLM.forward softcaps whatever dtype the head returned, the autocast head's
+    # bf16 logits too (transformers 4.42 modeling_gemma2.py: /cap, tanh, *cap before .float()).
+    # Unsloth's Fast_CrossEntropyLoss (--loss inplace) takes the cap into its Triton kernels
+    # (unsloth/kernels/cross_entropy_loss.py DO_SOFTCAPPING): no softcapped copy of the logits.
+    if spec.final_logit_softcapping and d.loss != "inplace":
         l2 = w.op("logits /cap", rows * vocab * d.e, [logits])
         w.drop(logits)
         l3 = w.op("logits tanh", rows * vocab * d.e, [l2], saves_out=True)
@@ -138,6 +139,8 @@ def _head(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
         w.drop(l3)
     # NemotronHForCausalLM: logits = self.lm_head(hidden_states).float(); torchtune's
     # TransformerDecoder.unembed: output = self.output(h).float() (modules/transformer.py)
+    if autocast:
+        return logits
     if spec.logits_fp32 or d.logits_fp32:
         lf = w.op("logits .float()", rows * vocab * 4, [logits])
         w.drop(logits)
