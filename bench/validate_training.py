@@ -767,7 +767,13 @@ for model, label, mode, context, batch, shard, published, reserved in (
             published,
             "allocated",
             False,
-            ("reserved, not allocated; " if reserved else "")
+            (
+                "reserved, not allocated: train.py resets the peak stats before training and never empties "
+                "the cache after the FSDP wrap, so the reserved peak starts from the wrap's cache "
+                "(reserved_after_model_wrap 3.72 GiB for 7B QLoRA, per the text), not modelled; "
+                if reserved
+                else ""
+            )
             + AAI_NOTE
             + (
                 "; FSDP1 CPUOffload: shards, adapters' states and gradients on the host, train.py builds "
@@ -953,7 +959,11 @@ ROWS.append(
         9.29 * GB,
         "allocated",
         False,
-        TT_OLD_NOTE + "reserved, not allocated; torchao NF4 modelled as bitsandbytes NF4",
+        TT_OLD_NOTE + "reserved, not allocated; torchao NF4 modelled as bitsandbytes NF4; the tutorial's "
+        "init reserve (9.13 GB) carries into training: torchao 0.1 to_nf4 (nf4tensor.py "
+        "quantize_tensor_nearest) builds (value - nf4).abs(), numel x 16 in bf16, for each weight as "
+        "LoRALinear quantizes it on the GPU (2.9 GB for a 11008 x 4096 weight), and the recipe never empties "
+        "the cache; not modelled",
         held_out=True,
     )
 )
