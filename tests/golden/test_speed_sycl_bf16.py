@@ -13,7 +13,7 @@ from llmsize.estimate.engines import llama_cpp_sycl_bf16 as bf16
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
-from llmsize.hardware.speed import decode_step, prefill_seconds, resolve_constants
+from llmsize.hardware.speed import decode_step, estimate_speed, prefill_seconds, resolve_constants
 from llmsize.specs.resolve import resolve
 
 PR_21580 = "https://github.com/ggml-org/llama.cpp/pull/21580"
@@ -80,3 +80,15 @@ def test_quantized_weights_do_not_take_the_fallback() -> None:
     new_pp, new_tg = _run("Qwen3.6-27B", "b9300", quant="UD-Q4_K_XL")
     assert old_pp == pytest.approx(new_pp) and old_tg == pytest.approx(new_tg)
     assert not bf16.runs_fp32_gemm(True, False) and not bf16.runs_fp32_gemm(False, True)
+
+
+def test_the_speed_report_says_which_path_ran() -> None:
+    def notes(version: str) -> tuple[str, ...]:
+        data = {"engine": "llama.cpp", "context": 513, "prompt_tokens": 512, "quant": "BF16",
+                "backend": "sycl", "engine_version": version}
+        spec, wl = resolve("Qwen2.5-1.5B"), Workload.model_validate(data)
+        inputs = speed_inputs(spec, wl, estimate(spec, wl), Layout())
+        return estimate_speed(inputs, get_gpu("Arc-Pro-B70")).notes
+
+    assert bf16.NOTE in notes("b9039")
+    assert bf16.NOTE not in notes("b9300")

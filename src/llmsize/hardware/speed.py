@@ -1081,6 +1081,8 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     vulkan = engine_profile(c.engine).vulkan_matrix_cores
     if vulkan is not None:
         notes.append(vulkan_note(gpu, vulkan_request(vulkan), inputs.bf16_weights))
+    if c.bf16_fp32_gemm:
+        notes.append(sycl_bf16.NOTE)
     if c.matrix_speedup > 1 and vulkan is None:
         notes.append(f"prompt mat-muls run on the GPU cores' matrix units at {c.matrix_speedup:g}x the "
                      "shader FP16 rate (Metal 4 tensor API; builds before llama.cpp PR #16634 do not)")

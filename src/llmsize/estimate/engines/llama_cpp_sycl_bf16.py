@@ -46,6 +46,11 @@ FP32_BYTES = 4.0
 DECODE_TRAFFIC = (BF16_BYTES + FP32_BYTES + FP32_BYTES) / BF16_BYTES
 # A prompt ubatch's conversion pass: read BF16, write FP32 (the GEMM's read overlaps its math).
 CONVERSION_TRAFFIC = (BF16_BYTES + FP32_BYTES) / BF16_BYTES
+# The speed report's line for such a run.
+NOTE = ("llama.cpp SYCL build before PR #21580, priced without oneDNN: BF16 weights have neither a mat-vec "
+        "kernel nor the FP16 GEMM branch, so every mat-mul converts them to FP32 and runs an FP32 GEMM (5x "
+        "the bytes a decode step; prompts at the FP32 rate); a build with oneDNN from PR #22119 on runs BF16 "
+        "through oneDNN's bf16 matmul instead")
 # The dtype whose peak prices the GEMM (GpuSpec.flops_for): oneMKL SGEMM on the vector engines.
 GEMM_DTYPE = "fp32"
 
