@@ -2523,15 +2523,21 @@ FINDINGS = (
     "MoE layer. So the MoE rows are not worse per layer than the dense ones; they are worse in percent "
     "because their bytes are few. A per-layer cost of the MMVQ path (its q8_1 quantize dispatch and "
     "barrier before each mat-vec group, or the subgroup-sized workgroups' launch rate on Xe2) fits the "
-    "shape, but no Xe2 Mesa timing of an MMVQ dispatch against DMMV was found (PR #17374's B570 Mesa "
+    "shape (the June 2025 Windows B580 gemma-2-2b Q4_K_M rows, from before ggml-vulkan's q8_1 MMVQ "
+    "shaders (late 2025), miss by 0.08-0.09 ms a layer, as the B70's Q4_0 row does), but no Xe2 Mesa "
+    "timing of an MMVQ dispatch against DMMV was found (PR #17374's B570 Mesa "
     "test-backend-ops tables hold them; only n >= 8 rows were readable here), so nothing was set. The same "
     "harness's 16K-deep runs (not table rows) also show Vulkan flash-attention decode on Xe2 ~6-18x slower "
     "than its KV bytes (gpt-oss-20b +12.1 ms a token at d16384, Ministral-3-8B +23.8 ms, against 0.7 / 3.8 "
     "ms of KV reads): not these rows (tg128 at depth 0), noted. Other published Intel MoE decodes agree "
     "the gap is Intel's, not the B70's: PR #15355's A770 gpt-oss-20b Vulkan tg128 48.3 t/s (560 GB/s), "
     "PR #19988's Linux-vs-Windows Intel figures (gpt-oss-20b 36 vs 62, llama-3-8b Q4_K_M 32 vs 52, "
-    "llama-2-7b Q4_0 44 vs 56 t/s: Q4_0 loses least on Linux, as here). (3) SYCL MoE decode (gpt-oss "
-    "+212%, gemma-4-26B +92%) and SYCL prompts of gpt-oss / Nemotron (+68% / +98%) were not reached.",
+    "llama-2-7b Q4_0 44 vs 56 t/s: Q4_0 loses least on Linux, as here). (3) Not reached: SYCL MoE decode "
+    "(gpt-oss +212%, gemma-4-26B +92%) and the SYCL prompts of gpt-oss / Nemotron (+68% / +98%; "
+    "Nemotron's is the CPU SSM_SCAN of the syclsplit entry, at a host rate not published). A lead for the "
+    "gemma-4 and UD rows: a file whose head or other multiplied tensor is BF16 takes the same FP32 fallback "
+    "on this build; llmsize's UD stand-ins carry no per-tensor BF16, and the SYCL Qwen3.5-9B UD-Q8_K_XL "
+    "decode (38.83 t/s, faster than its Vulkan run) says its 16-bit tensors did not take it.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

@@ -6,34 +6,37 @@ The path, from ggml-org/llama.cpp's own words:
   neither mat-vec kernel, so one token's mat-vec fell through too: PR #21580 ("SYCL: add BF16 to DMMV
   kernel path", opened 2026-04-07, merged 2026-05-22) says BF16 "falls through to the generic
   ggml_sycl_op_mul_mat_sycl GEMM path, which dequantizes to FP32 and runs a full matrix multiply".
-- In `ggml_sycl_op_mul_mat_sycl` the FP16 branch takes F16 or quantized weights only; PR #22119 (commit
-  225088ea76, 2026-04-22) says of BF16: "the existing f16 path is skipped because bf16 isn't covered, and
-  the f32 fallback dequantizes the entire src0 slab to f32 in a single pool alloc (row_diff*ne00
-  floats)", then runs the FP32 GEMM (oneMKL SGEMM: the vector engines, not the XMX units). Its fix, a
-  bf16 oneDNN matmul, is taken only "when DNNL and GGML_SYCL_HAS_BF16 are both available".
+- In `ggml_sycl_op_mul_mat_sycl` the FP16 branch takes F16 or quantized weights only; PR #22119 ("sycl:
+  Improve mul_mat_id memory efficiency and add BF16 fast path", 2026-04-22) says of BF16: "the existing f16
+  path is skipped because bf16 isn't covered, and the f32 fallback dequantizes the entire src0 slab to f32
+  in a single pool alloc (row_diff*ne00 floats)", then runs the FP32 GEMM (oneMKL's SGEMM in a build without
+  oneDNN: the vector engines, not the XMX units). Its fix, a bf16 oneDNN matmul, is taken only "when DNNL
+  and GGML_SYCL_HAS_BF16 are both available".
 So each BF16 mat-mul reads its weights (2 bytes), writes them as FP32 (4), and the GEMM reads those (4).
 A decode step moves 5x the BF16 bytes (DECODE_TRAFFIC); a prompt ubatch pays the conversion pass (read 2,
 write 4: 3x the bytes, CONVERSION_TRAFFIC; the GEMM's FP32 read runs under its math) and an FP32 GEMM.
 
 Which builds: before PR #21580 for decode, and for prompts every build without oneDNN or before #22119.
-kyuz0's Arc Pro B70 SYCL toolbox (intel-b70-ai-toolboxes toolboxes/Dockerfile.sycl, the b9039 runs)
-installs the DPC++ compiler and oneMKL but no oneDNN package, so its build has no DNNL path. The profile
-that carries this (llama.cpp-sycl-mmid-scan, builds before b9291, in which #21580 and #23142 both landed on
-2026-05-22) prices that build; a build with oneDNN between #22119 and #21580 runs BF16 through oneDNN's
-bf16 matmul instead, which no input here tells apart.
+kyuz0's Arc Pro B70 SYCL toolbox (intel-b70-ai-toolboxes toolboxes/Dockerfile.sycl, the b9039 runs) installs
+the DPC++ compiler and oneMKL but no oneDNN package (the two stored versions, commits e18919b2 and 1f6df15a,
+alike), so its build has no DNNL path; its BF16 decodes, 15-16% of the B70's bandwidth (5.42 t/s for
+Qwen3.5-9B's 16.68 GiB), read as PR #21580's 'before' column does (~14%). The profile that carries this
+(llama.cpp-sycl-mmid-scan, builds before b9291: #21580's merge of 2026-05-22 falls within a few builds of
+it, b9039 being 2026-05-06 at ~16 builds a day) prices that build; a build with oneDNN between #22119 and
+#21580 runs BF16 through oneDNN's bf16 matmul instead, which no input here tells apart.
 
 REFERENCE (the FP32 GEMM's share, and the checks): PR #21580's own table, "Qwen2.5-1.5B, Intel Arc Pro B70
 (Xe2), single GPU", BF16 2.88 GiB: tg128 29.7 -> 123.9 t/s, pp512 2,580 -> 4,887 t/s. The PR adds BF16 to
 DMMV, which `ggml_sycl_mul_mat` takes only for one column (src1->ne[1] == 1): the pp512 ubatch's mat-muls
 (512 columns) run the FP32 fallback in both columns, only its head (one logit row) moves to DMMV. So the
 "after" pp512 is the fallback's prompt path, and the "before" one carries ~93 ms that the PR's code does
-not account for (the head's conversion and FP32 mat-vec, on decode's own figure below, is ~4 ms of it);
+not account for (the head's conversion and FP32 mat-vec, 2.3 GB at the 16-bit share, is ~4.5 ms of it);
 the share is read off the "after" column. Its 1.31 B block weights (1.54 B less the tied 151,936 x 1,536
 table, multiplied once as the head) convert at the speed model's 16-bit GDDR share (6 bytes each: 15.2
 ms), the head streams once for DMMV (0.9 ms), and their 1.365 TFLOP with attention took the remaining
 88.7 ms of the 104.8: 15.4 TFLOP/s, SGEMM_SHARE (0.67) of the B70's 22.94 TFLOPS FP32.
 Decode is checked on the "before" tg128 (the whole model through the fallback): 1.54 B weights x 10
-bytes = 15.4 GB a token, 29.9 ms at the 16-bit share against 33.7 ms published
+bytes = 15.4 GB a token, 29.8 ms at the 16-bit share against 33.7 ms published
 (tests/golden/test_speed_sycl_bf16.py, with kyuz0's b9039 SYCL runs of Qwen3.5-9B and Ministral-3-14B
 BF16, which are not table rows: tg128 5.42 / 3.37, pp512 910.98 / 568.07 t/s).
 """
