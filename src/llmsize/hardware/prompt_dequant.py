@@ -1,4 +1,5 @@
-"""The FP16 weight conversions a prompt pays on llama.cpp CUDA builds before MMQ was the default.
+"""The weight conversions a prompt pays: FP16 on llama.cpp CUDA builds before MMQ was the default, FP32 for
+BF16 weights on llama.cpp SYCL builds that fall back to an FP32 GEMM.
 
 The engine's rule lives in estimate/engines/llama_cpp_cublas_prefill.py; this module only feeds it the
 speed model's inputs (hardware types may not be imported by the estimate layer).
@@ -6,9 +7,11 @@ speed model's inputs (hardware types may not be imported by the estimate layer).
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
-from llmsize.estimate.engines.llama_cpp_cublas_prefill import dequant_pass_seconds
+from llmsize.estimate.engines.llama_cpp_cublas_prefill import converted_share, dequant_pass_seconds
+from llmsize.estimate.engines.llama_cpp_sycl_bf16 import CONVERSION_TRAFFIC
 
 if TYPE_CHECKING:
     from llmsize.hardware.gpus import GpuSpec
@@ -36,3 +39,18 @@ def prompt_dequant_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     return dequant_pass_seconds(
         gpu.vendor, gpu.bandwidth_bytes_per_s, c.prefill_dequant_above_tokens, inputs.weight_bytes_per_gpu,
         params, [chunk] * full + ([rest] if rest else []), c.kv_bandwidth_fraction, gathered)
+
+
+def bf16_fp32_conversion_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, tokens: int,
+                                 chunk: int) -> float:
+    """ggml-sycl's BF16 -> FP32 conversion of every multiplied weight, once per ubatch of `chunk` tokens
+    (0 unless the run takes that fallback: estimate/engines/llama_cpp_sycl_bf16.py). Every mat-mul
+    converts, the head's one logit row included; the gathered tables do not."""
+    if not c.bf16_fp32_gemm or tokens <= 0:
+        return 0.0
+    read_params = max(1, inputs.active_params - inputs.outside_params + inputs.head_params)
+    gathered = max(0, inputs.outside_params - inputs.head_params)
+    share = converted_share(read_params + gathered, gathered)
+    ubatches = math.ceil(tokens / max(1, chunk))
+    bandwidth = gpu.bandwidth_bytes_per_s * c.kv_bandwidth_fraction
+    return ubatches * share * inputs.weight_bytes_per_gpu * CONVERSION_TRAFFIC / bandwidth

@@ -24,6 +24,7 @@ from llmsize.estimate.engines import llama_cpp_f32_weights as f32_weights
 from llmsize.estimate.engines import llama_cpp_mmid_host as mmid_host
 from llmsize.estimate.engines import llama_cpp_mmq_tiles as mmq_tiles
 from llmsize.estimate.engines import llama_cpp_rdna35 as rdna35
+from llmsize.estimate.engines import llama_cpp_sycl_bf16 as sycl_bf16
 from llmsize.estimate.engines import llama_cpp_sycl_mmid as sycl_mmid
 from llmsize.estimate.engines import llama_cpp_vulkan_amd_tiles as amd_tiles
 from llmsize.estimate.engines import llama_cpp_vulkan_bf16 as vulkan_bf16
@@ -58,7 +59,7 @@ from llmsize.hardware.moe_stream import (
     routed_read_bytes,
     weight_read_seconds,
 )
-from llmsize.hardware.prompt_dequant import prompt_dequant_seconds
+from llmsize.hardware.prompt_dequant import bf16_fp32_conversion_seconds, prompt_dequant_seconds
 from llmsize.hardware.qk_norm_tp import qk_norm_collective_calls
 from llmsize.hardware.speed_profiles import (
     ALLREDUCE_LATENCY_S,
@@ -190,6 +191,9 @@ class SpeedConstants(Record):
     mmid_walk_s_per_read: float = Field(
         default=0.0, description="prefill: seconds per id a MUL_MAT_ID workgroup reads walking the routing "
         "(llama.cpp Vulkan before PR #18352: estimate/engines/llama_cpp_vulkan_mmid.py; 0: no walk)")
+    bf16_fp32_gemm: bool = Field(
+        default=False, description="BF16 weights convert to FP32 for an FP32 GEMM in every mat-mul "
+        "(llama.cpp SYCL before PR #21580 without oneDNN: estimate/engines/llama_cpp_sycl_bf16.py)")
     sycl_mmid_s_per_pair: float = Field(
         default=0.0, description="prefill: seconds per (expert, routed pair) visit of a MUL_MAT_ID "
         "(llama.cpp SYCL before PR #23142: estimate/engines/llama_cpp_sycl_mmid.py; 0: no scan)")
@@ -438,6 +442,9 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         inputs.fp32_weights, gpu.vendor, prof.vulkan_matrix_cores is not None)
     if sgemm:  # F32 weights: cuBLAS SGEMM at the TF32 rate (estimate/engines/llama_cpp_f32_weights.py)
         peak_dtype, quantized = f32_weights.F32_GEMM_DTYPE, False
+    bf16_fp32 = sycl_bf16.runs_fp32_gemm(prof.sycl_bf16_fp32_gemm, inputs.bf16_weights)
+    if bf16_fp32:  # BF16 weights through ggml-sycl's FP32 fallback GEMM (llama_cpp_sycl_bf16.py)
+        peak_dtype = sycl_bf16.GEMM_DTYPE
     return SpeedConstants(
         engine=prof.engine,
         kernel=inputs.kernel,
@@ -447,6 +454,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
             prof, gpu, inputs.batch, kernel_bandwidth("16bit", gpu))),
         compute_fraction=(eff.compute if eff.compute is not None
                           else f32_weights.sgemm_share(_prefill_share(prof, gpu, quantized)) if sgemm
+                          else sycl_bf16.SGEMM_SHARE if bf16_fp32
                           else _prefill_share(prof, gpu, quantized, inputs.bf16_weights,
                                               inputs.prefill_before_wmma_mmq)),
         step_fixed_s=eff.step_overhead_s if eff.step_overhead_s is not None else prof.step_fixed_s,
@@ -501,6 +509,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         **_batch_constants(prof, gpu),
         mmid_walk_s_per_read=(seconds_per_read(gpu.fp32_flops or 0.0)
                               if prof.vulkan_mmid_walk and inputs.expert_pick_share else 0.0),
+        bf16_fp32_gemm=bf16_fp32,
         sycl_mmid_s_per_pair=(sycl_mmid.seconds_per_pair(gpu.fp32_flops or 0.0)
                               if prof.sycl_mmid_scan and inputs.expert_pick_share else 0.0),
         mmid_expert_dispatch_s=(class_value(mmid_host.DIRECT_DISPATCH_BY_ARCH, gpu, 0.0)
@@ -823,6 +832,8 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     weights_s += inputs.pp * batched_mm.gather_bytes(
         inputs.routed_weight_bytes_per_gpu, inputs.expert_pick_share, inputs.batch, c.moe_gather_traffic
     ) / (bandwidth * c.kv_bandwidth_fraction)
+    # ggml-sycl's BF16 fallback writes the weights as FP32 and its GEMM reads them (llama_cpp_sycl_bf16.py).
+    weights_s *= sycl_bf16.DECODE_TRAFFIC if c.bf16_fp32_gemm else 1.0
     memory_s = weights_s + kv_s
     # BF16 experts on ggml-vulkan's scalar mat-mat MUL_MAT_ID multiply 32-column tiles for each token
     # (estimate/engines/llama_cpp_vulkan_bf16.py): FP32 work after the reads.
@@ -944,6 +955,7 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                                        tokens, chunk)
         seconds += mmid_prompt.ollama_scan_seconds(inputs, tokens, chunk)
     seconds += prompt_dequant_seconds(inputs, gpu, c, tokens, chunk)  # llama.cpp CUDA before PR #8075
+    seconds += bf16_fp32_conversion_seconds(inputs, gpu, c, tokens, chunk)  # llama.cpp SYCL, BF16 weights
     seconds += tower_seconds(inputs, gpu, c)  # images / video: the encoder runs before the decoder
     # Gated DeltaNet layers pass their chunk intermediates through memory, kernel after kernel, between
     # the mat-muls (estimate/engines/fla_chunk_prefill.py); each pipeline stage holds its share of them.
@@ -1069,6 +1081,8 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     vulkan = engine_profile(c.engine).vulkan_matrix_cores
     if vulkan is not None:
         notes.append(vulkan_note(gpu, vulkan_request(vulkan), inputs.bf16_weights))
+    if c.bf16_fp32_gemm:
+        notes.append(sycl_bf16.NOTE)
     if c.matrix_speedup > 1 and vulkan is None:
         notes.append(f"prompt mat-muls run on the GPU cores' matrix units at {c.matrix_speedup:g}x the "
                      "shader FP16 rate (Metal 4 tensor API; builds before llama.cpp PR #16634 do not)")

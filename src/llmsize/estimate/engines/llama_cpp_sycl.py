@@ -79,13 +79,17 @@ SYCL_SPEED = LLAMA_CPP_SPEED.model_copy(
     }
 )
 # Builds before PR #23142 (b9291): a prompt's MUL_MAT_ID scans every routed pair once per expert
-# (llama_cpp_sycl_mmid.py).
+# (llama_cpp_sycl_mmid.py); BF16 weights run the FP32 fallback GEMM (llama_cpp_sycl_bf16.py).
 SYCL_SCAN_SPEED = SYCL_SPEED.model_copy(
     update={
         "engine": SCAN_ENGINE,
         "sycl_mmid_scan": True,
-        "version": SYCL_SPEED.version + "; builds before PR #23142 (MUL_MAT_ID scans the routing per expert)",
-        "sources": (*SYCL_SPEED.sources, "https://github.com/ggml-org/llama.cpp/pull/23142"),
+        # Merged the same day as #23142: BF16 mat-vecs still take the FP32 GEMM (llama_cpp_sycl_bf16.py).
+        "sycl_bf16_fp32_gemm": True,
+        "version": SYCL_SPEED.version + "; builds before PR #23142 (MUL_MAT_ID scans the routing per expert)"
+                   " and PR #21580 (BF16 through an FP32 GEMM)",
+        "sources": (*SYCL_SPEED.sources, "https://github.com/ggml-org/llama.cpp/pull/23142",
+                    "https://github.com/ggml-org/llama.cpp/pull/21580"),
     }
 )
 SYCL_PROFILES: dict[str, EngineSpeedProfile] = {SYCL_ENGINE: SYCL_SPEED, SCAN_ENGINE: SYCL_SCAN_SPEED}

@@ -166,6 +166,10 @@ class EngineSpeedProfile(Record):
     sycl_mmid_scan: bool = Field(
         default=False, description="llama.cpp SYCL builds before PR #23142: every expert of a prompt's "
         "MUL_MAT_ID scans all routed pairs (estimate/engines/llama_cpp_sycl_mmid.py)")
+    sycl_bf16_fp32_gemm: bool = Field(
+        default=False, description="llama.cpp SYCL builds before PR #21580 without oneDNN: BF16 weights "
+        "convert to FP32 for an FP32 GEMM in every mat-mul, decode included (estimate/engines/"
+        "llama_cpp_sycl_bf16.py)")
     prefill_dequant_above_tokens: int = Field(
         default=0, ge=0, description="llama.cpp CUDA builds before PR #8075: a quantized prompt mat-mul of "
         "more than this many tokens converts its weights to FP16 before cuBLAS, each ubatch "
