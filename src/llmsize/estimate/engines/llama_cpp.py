@@ -6,7 +6,8 @@ logits per slot, ggml-org/llama.cpp#23861); the other rules were read at b6700 (
 current src/llama-context.cpp. Sources (ggml-org/llama.cpp):
 - context, `src/llama-context.cpp` `llama_context::llama_context`: n_ctx (here --batch x --context:
   the slots share one unified cache) is padded to 256 cells (`GGML_PAD(n_ctx, 256)`, the KV size
-  padding of `llama_kv_cache`); n_ubatch (default 512) and n_batch (default 2048, common/common.h)
+  padding of `llama_kv_cache`; older builds by era, llama_cpp_cell_pad.py);
+  n_ubatch (default 512) and n_batch (default 2048, common/common.h)
   with n_ubatch <= n_batch.
 - cache, `src/llama-kv-cache.cpp`: K and V of every offloaded layer for every cell, in the chosen
   ggml types (f16 default; q8_0 = 34 bytes per 32 values, q4_0 = 18 per 32, ggml-common.h); the

@@ -44,6 +44,7 @@ from llmsize.estimate.engines import (
     ollama_estimator_graph,
     ollama_fattn_host,
     ollama_gdn,
+    ollama_mla_cache,
     ollama_op_offload,
     ollama_recurrent,
     ollama_sampling,
@@ -91,6 +92,7 @@ from llmsize.units import GIB
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from fractions import Fraction
 
     from llmsize.estimate.phases import Peak
     from llmsize.estimate.placement import Stage
@@ -595,6 +597,13 @@ class Ollama(LlamaCpp):
         kernels cannot run (Gemma 4's head size 512 before v0.20.4, ollama_fattn_host.py)."""
         device, host, out = super().buffers(spec, head_on_device, pipeline, outputs, offload)
         return device, max(host, ollama_fattn_host.host_fattn_bytes(self, spec)), out
+
+    def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
+        """GLM-4.7-Flash before v0.15.0 cached every head's K and V, not the MLA latent
+        (ollama_mla_cache.py)."""
+        if ollama_mla_cache.caches_expanded_heads(self.release(), spec.model_type):
+            return ollama_mla_cache.expanded_layer_bytes(spec, element)
+        return super().layer_kv_bytes(spec, element, tp)
 
     def estimate_graph_bytes(self, spec: ModelSpec) -> int | None:
         """The graph llm/memory.go reserves for an architecture GraphSize has no case for (before v0.30;
