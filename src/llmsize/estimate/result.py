@@ -133,7 +133,8 @@ class EngineFigures(Record):
     )
     estimate_graph_bytes: int | None = Field(
         default=None, ge=0, description="Ollama before v0.30: the compute graph its own estimator "
-        "(llm/memory.go) reserves for an architecture fs/ggml GraphSize has no case for (memory.graph.full)"
+        "(llm/memory.go) reserves for an architecture fs/ggml GraphSize has no case for, or for gpt-oss by "
+        "GraphSize's own case (memory.graph.partial; .full alike but for gpt-oss before v0.11.3)"
     )
     derived_max_len: int | None = Field(
         default=None, gt=0, description="vLLM/SGLang: the longest context the engine starts with unless its "

@@ -6,7 +6,8 @@ logits per slot, ggml-org/llama.cpp#23861); the other rules were read at b6700 (
 current src/llama-context.cpp. Sources (ggml-org/llama.cpp):
 - context, `src/llama-context.cpp` `llama_context::llama_context`: n_ctx (here --batch x --context:
   the slots share one unified cache) is padded to 256 cells (`GGML_PAD(n_ctx, 256)`, the KV size
-  padding of `llama_kv_cache`); n_ubatch (default 512) and n_batch (default 2048, common/common.h)
+  padding of `llama_kv_cache`; older builds by era, llama_cpp_cell_pad.py);
+  n_ubatch (default 512) and n_batch (default 2048, common/common.h)
   with n_ubatch <= n_batch.
 - cache, `src/llama-kv-cache.cpp`: K and V of every offloaded layer for every cell, in the chosen
   ggml types (f16 default; q8_0 = 34 bytes per 32 values, q4_0 = 18 per 32, ggml-common.h); the
@@ -48,6 +49,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
 from llmsize.estimate.engines import (
     llama_cpp_buffers,
+    llama_cpp_cell_pad,
     llama_cpp_context,
     llama_cpp_cpu_moe_splits,
     llama_cpp_download,
@@ -271,7 +273,12 @@ class LlamaCpp(BaseEngine):
         return copies_used_experts_only(self.build())
 
     def n_ctx(self) -> int:
-        return int(pad(self.wl.context * self.wl.batch, CELL_PAD))
+        return int(pad(self.wl.context * self.wl.batch, self.cell_pad()))
+
+    def cell_pad(self) -> int:
+        """The cells the KV cache is padded to: 256 today, 32 without flash attention before PR #16812
+        (llama_cpp_cell_pad.py)."""
+        return llama_cpp_cell_pad.cell_pad(self.build(), self.flash_attention())
 
     def build(self) -> int | None:
         """The llama.cpp build asked for (--engine-version b8571); None: the build modelled."""
@@ -405,10 +412,11 @@ class LlamaCpp(BaseEngine):
     def tokens_held(self, window: int | None, tokens: Any, prefill: Any, batch: Any) -> Any:
         """Cells for all sequences at once, allocated for the whole context up front."""
         del prefill
-        cells = pad(tokens * batch, CELL_PAD)
+        cell_pad = self.cell_pad()
+        cells = pad(tokens * batch, cell_pad)
         if window is None:
             return cells
-        return np.minimum(cells, pad(window * batch + self.ubatch(), CELL_PAD))
+        return np.minimum(cells, pad(window * batch + self.ubatch(), cell_pad))
 
     def sequences(self, batch: Any) -> Any:
         del batch

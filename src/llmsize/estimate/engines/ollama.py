@@ -44,6 +44,7 @@ from llmsize.estimate.engines import (
     ollama_estimator_graph,
     ollama_fattn_host,
     ollama_gdn,
+    ollama_mla_cache,
     ollama_op_offload,
     ollama_recurrent,
     ollama_sampling,
@@ -91,6 +92,7 @@ from llmsize.units import GIB
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from fractions import Fraction
 
     from llmsize.estimate.phases import Peak
     from llmsize.estimate.placement import Stage
@@ -596,9 +598,20 @@ class Ollama(LlamaCpp):
         device, host, out = super().buffers(spec, head_on_device, pipeline, outputs, offload)
         return device, max(host, ollama_fattn_host.host_fattn_bytes(self, spec)), out
 
+    def layer_kv_bytes(self, spec: ModelSpec, element: Fraction, tp: int) -> Fraction:
+        """GLM-4.7-Flash before v0.15.0 cached every head's K and V, not the MLA latent
+        (ollama_mla_cache.py)."""
+        if ollama_mla_cache.caches_expanded_heads(self.release(), spec.model_type):
+            return ollama_mla_cache.expanded_layer_bytes(spec, element)
+        return super().layer_kv_bytes(spec, element, tp)
+
     def estimate_graph_bytes(self, spec: ModelSpec) -> int | None:
         """The graph llm/memory.go reserves for an architecture GraphSize has no case for (before v0.30;
-        ollama_estimator_graph.py): memory.graph.partial and .full alike. None where GraphSize has one."""
+        ollama_estimator_graph.py): memory.graph.partial and .full alike; for gpt-oss GraphSize's own case
+        (ollama_offload.own_estimator_gptoss_graph_bytes). None where another case applies."""
+        release = self.release()
+        if spec.model_type == "gpt_oss" and release is not None and self.estimates_own_engine():
+            return self._gptoss_estimate_graph(spec, release)
         if not self.estimates_own_engine() or ollama_estimator_graph.has_graph_case(spec.model_type):
             return None
         cells = self.wl.context * max(1, self.wl.batch)  # NumCtx x numParallel
@@ -622,16 +635,20 @@ class Ollama(LlamaCpp):
         if release is not None and not ollama_estimator_graph.has_graph_case(spec.model_type):
             graph = self.estimate_graph_bytes(spec) or graph  # llm/memory.go's GQA fallback
         if spec.model_type == "gpt_oss" and release is not None:  # GraphSize's own gptoss case
-            parallel = max(1, self.wl.batch)
-            kv_total = (spec.num_layers * self.wl.context * parallel * 2 * spec.head_dim
-                        * spec.num_kv_heads * 2)  # K and V at f16 (no flash-attention cache types)
-            graph = own_estimator_gptoss_graph_bytes(release, self.wl.context, parallel, kv_total,
-                                                     spec.num_attention_heads, spec.num_kv_heads)
+            graph = self._gptoss_estimate_graph(spec, release)
         reserve = MINIMUM_MEMORY_BYTES + projector + graph
         figs = est.engine_figures
         device = figs.device_weights_bytes if figs is not None else est.weights_bytes
         per_layer = (max(0, device - projector) + est.kv_cache_bytes) / max(1, spec.num_layers)
         return int((usable - reserve) // per_layer) if per_layer > 0 else spec.num_layers
+
+    def _gptoss_estimate_graph(self, spec: ModelSpec, release: tuple[int, int, int]) -> int:
+        """GraphSize's gptoss case at this release, over kvTotal: K and V of every layer at f16 (no
+        flash-attention cache types) for NumCtx x numParallel cells."""
+        parallel = max(1, self.wl.batch)
+        kv_total = spec.num_layers * self.wl.context * parallel * 2 * spec.head_dim * spec.num_kv_heads * 2
+        return own_estimator_gptoss_graph_bytes(release, self.wl.context, parallel, kv_total,
+                                                spec.num_attention_heads, spec.num_kv_heads)
 
     def resolve(self, spec: ModelSpec, wl: Workload) -> Workload:
         """The context Ollama allocates: from v0.9.3 a NumCtx above the trained context is lowered to it
