@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from llmsize.estimate.engines import sglang_fp8_act_quant as act_quant
 from llmsize.estimate.engines.sglang import SPEED, SPEED_V04, Sglang
 from llmsize.hardware.speed_profiles import engine_profile
 
@@ -17,7 +18,8 @@ def test_0_5_keeps_the_0_4_kernel_rules_and_changes_only_the_step_constants() ->
     # Same CUDA-graph decode, kernel counts, chunking and prefill shares; the refit touched two constants,
     # and the all-reduce is the measured custom kernel's (hardware/allreduce.py); on CDNA3 the 0.5 series'
     # ROCm images run AITER's block-FP8 fused MoE with its measured call floor and prefill rate
-    # (rocm_aiter_moe.py).
+    # (rocm_aiter_moe.py). Its kernel table adds one kernel per block-FP8 input quantization
+    # (sglang_fp8_act_quant.py); 0.4.6's keeps the shared serving counts.
     differing = {k for k, v in SPEED.model_dump().items() if v != SPEED_V04.model_dump()[k]}
     assert differing == {
         "engine",
@@ -27,9 +29,10 @@ def test_0_5_keeps_the_0_4_kernel_rules_and_changes_only_the_step_constants() ->
         "allreduce_kernel_measured",
         "moe_call_floor_s",
         "moe_prefill_rate",
+        "layer_kernels",
         "sources",
     }
-    assert SPEED.graphs and SPEED.layer_kernels == SPEED_V04.layer_kernels
+    assert SPEED.graphs and SPEED.layer_kernels == {**SPEED_V04.layer_kernels, act_quant.PART: 1}
 
 
 def test_engine_version_0_4_selects_the_0_4_profile() -> None:

@@ -119,7 +119,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         routed_weight_bytes_per_gpu=int(weights * routed_share),
         **_expert_ranks(spec, wl),
         expert_pick_share=spec.num_experts_per_tok / spec.num_experts if spec.num_experts else 0.0,
-        layer_parts=layer_parts(spec),
+        layer_parts={**layer_parts(spec), **engine_for(wl).extra_layer_parts(spec)},
         delta_prefill_bytes_per_token=_delta_prefill_bytes(spec, wl, layout.tp),
         qk_norm_tp_collectives=spec.qk_norm_tp_collectives,
         experts_per_token=spec.num_experts_per_tok if spec.num_experts else 0,

@@ -65,6 +65,7 @@ from llmsize.estimate.engines import (
     sglang_dp_attention,
     sglang_dsv4,
     sglang_fp8,
+    sglang_fp8_act_quant,
     sglang_mxfp4,
     sglang_prefill_admission,
     sglang_startup,
@@ -129,6 +130,8 @@ SPEED = SPEED_V04.model_copy(update={
     "moe_call_floor_s": rocm_aiter_moe.AITER_FP8_MOE_CALL_FLOOR_S,
     # ... and its prefill-sized calls a measured FLOP rate far under the dense share (rocm_aiter_moe.py).
     "moe_prefill_rate": rocm_aiter_moe.AITER_FP8_MOE_PREFILL_RATE,
+    # Block-FP8 linears add an input-quantize kernel each (sglang_fp8_act_quant.py).
+    "layer_kernels": sglang_fp8_act_quant.LAYER_KERNELS,
     "sources": ("https://github.com/sgl-project/sglang/pull/8731",
                 "https://github.com/sgl-project/sglang/pull/32323", rocm_aiter_moe.SOURCE)})
 LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V04.engine: SPEED_V04}
@@ -246,6 +249,10 @@ class Sglang(BaseEngine):
         if old:
             return SPEED_V04.engine
         return rocm_decode_backend.speed_profile(str(self.engine), self._decode_choice(spec))
+
+    def extra_layer_parts(self, spec: ModelSpec) -> dict[str, int]:
+        """Block-FP8 weights: each linear's input-quantize kernel (sglang_fp8_act_quant.py)."""
+        return sglang_fp8_act_quant.extra_parts(spec, self.wl)
 
     def _decode_choice(self, spec: ModelSpec | None) -> rocm_decode_backend.DecodeAttention | None:
         """The decode-attention backend SGLang picks on ROCm (rocm_decode_backend.py); None off CDNA3,
