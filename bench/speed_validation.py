@@ -6,11 +6,11 @@
 
 Each row is rebuilt as a Workload (model, weight format, engine, GPUs, prompt and generation
 lengths, concurrency), sized by the memory model, and timed the way its table measured it:
-llama-bench's pp<N> (prompt tokens / prefill time) and tg<N> (N tokens decoded after an empty
-prompt), Qwen2.5's generate speed (2048 new tokens / whole generate call) and Qwen3's
-(prompt + 2048 new tokens) / time, and vLLM's benchmark_latency (seconds for one batch of B
-prompts and their generations), and a serving benchmark's output tokens/s at a fixed concurrency
-(waves of B requests). Held-out rows never feed the fit.
+llama-bench's pp<N> (prompt tokens / prefill time; pp<N> @ d<D>: after D cached tokens) and
+tg<N> (N tokens decoded after an empty prompt), Qwen2.5's generate speed (2048 new tokens / whole
+generate call) and Qwen3's (prompt + 2048 new tokens) / time, and vLLM's benchmark_latency
+(seconds for one batch of B prompts and their generations), and a serving benchmark's output
+tokens/s at a fixed concurrency (waves of B requests). Held-out rows never feed the fit.
 """
 
 from __future__ import annotations
@@ -2579,6 +2579,46 @@ FINDINGS = (
     "neither explains it; the rows stay as published. (b) NVFP4 TP 4 EP 4 at c16 / c32 TPOT +15 / +23%: "
     "four ranks' EP all-to-all at small batch priced above what the run shows. No vLLM row was added: "
     "the fixed-length vLLM baselines found (InferenceX #828, #1053, #1092) are already tables here.",
+    "New held-out llama.cpp rows (issue 11, lcpprows): 54 rows for setups users run in 2025-2026, checked "
+    "before any change, and llama-bench depth prompts made expressible. A prefill row may now carry `depth` "
+    "(llama-bench -d D: D tokens cached untimed before the timed pp<N>): build_case sizes the run for D + N "
+    "tokens and predict prices N new tokens after D cached (hardware/speed_prefix.cached_prefill_seconds: "
+    "the whole prompt's prefill less the cached part's), so pp512 @ d32768 rows no longer need the ubatch-1 "
+    "decode reading. Results (median |error|, worst): DGX Spark tg32 @ d4096 / 8192 / 16384 of "
+    "benches/dgx-spark.md, 5 models (15 rows): 2.9%, -5.0%; Apple M2 Ultra Qwen3-0.6B Q8_0 tg32 @ d0..32768 "
+    "with the tuned Metal flash-attn vec kernel (PR #26570, 6 rows): 1.9%, -7.1%. Decode at depth holds. "
+    "Prompts at depth do not: DGX Spark pp2048 @ d4096..32768 (20 rows) 18.6%, worst -52.5% "
+    "(Qwen3-Coder-30B-A3B Q8_0 at d32768), every miss too slow and growing with depth (Qwen3-Coder -20 / "
+    "-33 / -45 / -53%, Qwen2.5-Coder-7B to -25%, gpt-oss-120b to -24%, gemma-3-4b -17..-23%; gpt-oss-20b "
+    "+13..-12%); RTX 3090 Llama-3.1-8B Q4_0 pp512 @ d32768 (PR #17505, -ub 128 / 256 / 512) -43 / -45 / "
+    "-36%; RTX 3090 gemma-2b F16 pp16384 (PR #11583) -28 / -32%; but RTX 5090 Llama-2-7B Q4_0 pp512 @ "
+    "d32768 (PR #17891, 32 KV heads) -0.6 / +10%. The attention of a llama.cpp prompt is priced at the "
+    "profile's prefill share, which is MMQ's share of the int8 peak (0.155 lpddr, 0.274 gddr), applied to "
+    "the FP16 figure: 19.4 TFLOP/s on a GB10, 19.5 on an RTX 3090. The FA kernel that runs it "
+    "(ggml-cuda fattn-mma-f16.cuh: FP16 K/V tiles, FP32 KQ accumulators, FP16 VKQ accumulators) is not "
+    "MMQ; the published rows imply, with the model's FLOP count, ~56 TFLOP/s for Qwen3-Coder (GQA 8, head "
+    "dim 128) and ~39 for Qwen2.5-7B (GQA 7) on the GB10, ~23-30 for gpt-oss (head dim 64, sinks), ~34 for "
+    "Llama-3.1-8B (GQA 4) on the RTX 3090 (0.48 of its 71), ~52 for Llama-2-7B (no GQA) on the RTX 5090 "
+    "(0.25 of its 209.5), where "
+    "llama_cpp_mla.py's latent form (16 heads on one KV head) reaches 0.643 of 209.5. So the FA share "
+    "depends on the head grouping and head dim, not on the card's MMQ share; one share cannot fit them "
+    "(tried on the GB10, not landed: at 0.3 / 0.4 / 0.5 of the FP16 figure Qwen3-Coder at d32768 is "
+    "-20 / -2 / +14% while gpt-oss-20b there turns +29 / +46 / +60% and Qwen2.5-7B +12 / +28 / +41%). "
+    "Neither a K/V-streaming bound (DRAM re-reads of the K/V per 512 tokens ~18 / 56 / 19 on the RTX "
+    "5090 / 3090 / GB10) nor a "
+    "per-score scalar cost (~270 FP32 operations a score on the RTX 3090) explains the spread; the lead "
+    "is the tile schedule of the mma "
+    "kernel (ncols1 x ncols2 = 64 columns; CTAs per KV head against the SM count). RTX 3090 "
+    "Gemma-4-26B-A4B Q4_K_M pp2048 by microbatch (PR #22298): -40.7 / -37.5 / -37.2 / -33.7 / -19.2 / "
+    "-3.1% at -ub 16..512, the too-slow MoE prompt at few tokens per expert of the mmqrevisit note: at -ub "
+    "16 every ubatch reads all expert weights (~14 GB, ~2.0 s for 128 ubatches: ~1,000 t/s as a "
+    "bandwidth bound), the published 884 t/s sits near that bound and the model's 524 does not (per-expert "
+    "MMQ tile time, llama_cpp_mmq_tiles.COLUMN_SHARE). No model change in this pass. Checked and not "
+    "added: PR #16834's RTX 4090 decode rows (gpt-oss-20b 187.25, Qwen3-30B-A3B Q4_0 163.48 t/s; the model "
+    "+32 / +48%) come from am17an's six-card machine with no device list (llfuse-003's exclusion), PR "
+    "#15631's gpt-oss-20b pp4096 at -ub 1024 / 2048 / 4096 states no -fa (+22 / +50 / +76% with it on, "
+    "-29 / -31 / -19% off), PR #15857's Metal depth table names no device, and an RTX 5090 gpt-oss-20b "
+    "log (build 7100) has no citable path.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -2609,7 +2649,8 @@ def build_case(row: dict[str, Any]) -> Case:
     dp = int(row.get("dp") or 1)
     if dp > 1 and engine == "vllm":  # vLLM --data-parallel-size: D engine cores of n / D-way TP each
         layout = Layout(tp=n // dp, pp=1, dp=dp)
-    prompt = max(1, int(row.get("prompt_tokens") or 1))
+    # llama-bench -d D: D tokens fill the cache untimed before the timed pp<N>, so the run holds D + N.
+    prompt = max(1, int(row.get("prompt_tokens") or 1)) + int(row.get("depth") or 0)
     gen = int(row.get("gen_tokens") or 0)
     data: dict[str, Any] = {
         "engine": MEMORY_ENGINE.get(engine, engine), "context": prompt + max(gen, 1),
@@ -2853,6 +2894,9 @@ def predict(case: Case) -> float:
         prompt = inputs.prompt_tokens
     if metric == "encoder_ms":  # llama.cpp mtmd 'image slice encoded in X ms': the tower's pass alone
         return 1000 * tower_seconds(inputs, gpu, c)
+    if metric == "prefill_tps" and row.get("depth"):  # llama-bench pp<N> @ d<D>: N new tokens after D cached
+        depth = int(row["depth"])
+        return inputs.batch * prompt / cached_prefill_seconds(inputs, gpu, c, depth + prompt, depth)
     if metric == "prefill_tps":
         seconds, _ = prefill_seconds(inputs, gpu, c, prompt)
         return inputs.batch * prompt / seconds
