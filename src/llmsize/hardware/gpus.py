@@ -539,9 +539,12 @@ def normalize_gpu_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-# "Mac M4 Max 128GB" and "MacBook Pro M4 Max" are how Apple machines are named (the chip is the GPU)
+# "Mac M4 Max 128GB" and "MacBook Pro M4 Max" are how Apple machines are named (the chip is the GPU);
+# NVIDIA's "RTX" / "GTX" brand is left out as often as it is written: "3060 12GB" missed the alias
+# rtx3060-12gb that "4060ti 16gb" found as 4060ti16gb (issue 15, newcomer round 16). No two catalog GPUs
+# share a name without it (tests/cli/test_new_user_round16.py checks).
 _VENDOR_WORDS = ("nvidia", "geforce", "tesla", "quadro", "amd", "radeon", "instinct", "apple",
-                 "macbookpro", "macbookair", "macbook", "macstudio", "macmini", "macpro", "mac")
+                 "macbookpro", "macbookair", "macbook", "macstudio", "macmini", "macpro", "mac", "rtx", "gtx")
 
 
 # A Mac named without its chip ("Mac Studio", "MacBook Pro"), and the chip kinds Apple builds it with
