@@ -209,3 +209,24 @@ def test_autoround_config_reads_as_gptq_and_other_data_types_stay_unmodelled() -
     mx = {**INTEL_INT4_CONFIG, "data_type": "mx_fp", "packing_format": "auto_round:llm_compressor"}
     fmt, warnings = weight_format_from_config({"torch_dtype": "bfloat16", "quantization_config": mx})
     assert fmt.quant is None and "auto-round" in warnings[0]
+
+
+# --- (g) a memory size where the GPU goes --------------------------------------------------------------
+# `fit Qwen3-8B --mode lora --gpu 24GB` ("LoRA on a 24 GB card") was answered "Did you mean: M2-24GB,
+# M3-24GB, M4-Pro-16core-24GB, ...": Macs whose ids end in the size. It now says what --gpu takes and
+# names the 24 GB cards (RTX 4090, RTX 3090: 24 GB GDDR6X on nvidia.com).
+@pytest.mark.parametrize("typed", ["24GB", "24 GB", "24gib"])
+def test_a_memory_size_for_gpu_names_the_cards_of_that_size(typed: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from llmsize.cli import main
+
+    with pytest.raises(SystemExit) as ended:
+        main(["fit", "Qwen3-8B", "--mode", "lora", "--gpu", typed])
+    assert ended.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "--gpu names a GPU, not its memory" in err and "llmsize gpus --min-memory 24GB" in err
+    said = err.split("Did you mean: ", 1)[1].strip().rstrip("?").split(", ")
+    assert {"RTX-4090", "RTX-3090"} <= set(said) and not any(s.startswith("M") and "GB" in s for s in said)
+    # the driver's total of a "24 GB" card: 24,564 MiB on an RTX 4090 (nvidia-smi), 24 GiB of chips
+    assert all(get_gpu(s).memory_bytes == pytest.approx(24 * 2**30, rel=0.01) for s in said)

@@ -507,6 +507,15 @@ class GpuCatalog:
                      "lists them",
                 suggestions=_mac_chips(self._by_id, _MAC_CHIPS[machine]),
             )
+        from llmsize.hardware.gpu_memory_words import cards_of_size, memory_size
+
+        size = memory_size(name)
+        if size is not None:  # "--gpu 24GB": a card's memory, not its name (gpu_memory_words.py)
+            raise GpuNotFoundError(
+                f"unknown GPU {name!r}: --gpu names a GPU, not its memory",
+                hint=f"`llmsize gpus --min-memory {size:g}GB` lists the cards with at least that much",
+                suggestions=cards_of_size(self, size),
+            )
         raise GpuNotFoundError(
             f"unknown GPU {name!r}",
             hint="`llmsize gpus` lists the catalog; add your own with --gpu-file",
