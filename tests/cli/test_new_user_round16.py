@@ -230,3 +230,21 @@ def test_a_memory_size_for_gpu_names_the_cards_of_that_size(typed: str,
     assert {"RTX-4090", "RTX-3090"} <= set(said) and not any(s.startswith("M") and "GB" in s for s in said)
     # the driver's total of a "24 GB" card: 24,564 MiB on an RTX 4090 (nvidia-smi), 24 GiB of chips
     assert all(get_gpu(s).memory_bytes == pytest.approx(24 * 2**30, rel=0.01) for s in said)
+
+
+# --- (h) the Python API beside the CLI, as the README says ------------------------------------------------
+# `llmsize.estimate(llmsize.resolve("qwen3:30b"), llmsize.Workload())` gave 58.2 GiB (transformers, the GGUF
+# dequantized to bf16) where `llmsize estimate qwen3:30b` gives 18.0 GiB (Ollama's Q4_K_M, 19 GB on
+# ollama.com/library/qwen3): Workload's engine default is transformers. The README now says how to ask the
+# API for the CLI's answer; this checks that sentence.
+def test_readme_api_sentence_gives_the_clis_answer() -> None:
+    import llmsize
+
+    readme = (DOCS.parent / "README.md").read_text()
+    said = 'llmsize.estimate(llmsize.resolve("qwen3:30b"), llmsize.Workload(engine="ollama"))'
+    assert said in " ".join(readme.split())
+    api = llmsize.estimate(llmsize.resolve("qwen3:30b"), llmsize.Workload(engine="ollama"))
+    cli = _json("estimate", "qwen3:30b")
+    assert api.total_bytes == cli["memory"]["total"]
+    bf16 = llmsize.estimate(llmsize.resolve("qwen3:30b"), llmsize.Workload())
+    assert bf16.weights_bytes > 3 * api.weights_bytes  # transformers: the GGUF dequantized to bf16
