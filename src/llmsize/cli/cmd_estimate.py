@@ -65,6 +65,10 @@ def make_report(
     workload = workload_for(spec, options, num_gpus)
     if not context_given and len(gpus) == 1:
         workload = _engine_default_context(spec, workload, gpus[0], tuple(gpu_files), num_gpus)
+    elif not context_given:  # no one GPU kind: the engine's default where the card does not matter
+        from llmsize.cli.engine_context import engine_default_context_off_gpu
+
+        workload = engine_default_context_off_gpu(spec, workload)
     rows: list[Any] = []
     planned: list[Any] = []  # the GpuSpec of each GPU kind asked
     if gpus:

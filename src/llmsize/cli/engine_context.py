@@ -19,12 +19,18 @@ if TYPE_CHECKING:
 def engine_default_context(spec: ModelSpec, workload: Workload, gpu: GpuSpec, count: int | None) -> Workload:
     """`workload` with the context its engine would choose on `count` (default: the workload's) `gpu`s."""
     from llmsize.estimate.engines.registry import engine_for
-    from llmsize.estimate.workload import Workload
     from llmsize.hardware.gpus import driver_reported_bytes
 
     context = engine_for(workload).default_context(
         driver_reported_bytes(gpu) * int(count or workload.num_gpus or 1), spec
     )
+    return _with_engine_context(workload, context)
+
+
+def _with_engine_context(workload: Workload, context: int | None) -> Workload:
+    """`workload` sized at the engine's own `context` (None: the workload's stands)."""
+    from llmsize.estimate.workload import Workload
+
     if context is None or context == workload.context:
         return workload
     # The engine's context is the window it allocates (Ollama: llama-server -c NumCtx), not the prompt a
@@ -37,6 +43,17 @@ def engine_default_context(spec: ModelSpec, workload: Workload, gpu: GpuSpec, co
     request = workload.context if context > workload.context else None
     return Workload.model_validate({**workload.model_dump(), "context": context, "prompt_tokens": prompt,
                                     "request_context": request})
+
+
+def engine_default_context_off_gpu(spec: ModelSpec, workload: Workload) -> Workload:
+    """`workload` with the context its engine would choose where no one GPU kind is planned (no --gpu, or
+    several kinds): vLLM's and SGLang's derived length does not depend on the card, so `estimate falcon-7b
+    --engine vllm` sized 4,096 tokens and warned that vLLM refuses them, while `--gpu L4` sized the 2,048
+    vLLM starts with (issue 15, newcomer round 16). Ollama's NumCtx follows VRAM: with none given it keeps
+    the tier of no VRAM (4,096, at most the model's), as before."""
+    from llmsize.estimate.engines.registry import engine_for
+
+    return _with_engine_context(workload, engine_for(workload).default_context(0, spec))
 
 
 def context_given(ctx: object) -> bool:

@@ -80,7 +80,12 @@ ContextOpt = Annotated[
     str,
     Option(
         "--context",
-        help="Tokens per sequence, prompt plus generated (4096, 32k, 128k).",
+        # "[default: 4096]" alone was wrong for Ollama, which `estimate llama3.3 --gpu 4090` sizes at the
+        # 32,768 tokens Ollama picks on 24 GiB (engine_context.py; issue 15, newcomer round 16)
+        help="Tokens per sequence, prompt plus generated (4096, 32k, 128k). Unset: 4096, but Ollama's "
+             "own by GPU memory (4k, 32k or 256k, at most the model's) and vLLM/SGLang's derived length "
+             "where that is shorter.",
+        show_default=False,
         rich_help_panel=_PANEL,
     ),
 ]

@@ -60,10 +60,25 @@ def recommend(rows: Sequence[CompareRow]) -> list[str]:
     gpus = list(dict.fromkeys(r.row.gpu for r in rows))
     if len(models) > 1 and len(gpus) == 1:
         fitting = [r for r in rows if r.row.fits and r.row.count == 1]
+        on = gpus[0]
         if not fitting:
-            return [f"None of these fits one {gpus[0]}; try a smaller quantization or --num-gpus auto."]
+            # The GPUs column already holds the fewest that fit each (--num-gpus auto, the default): "try
+            # --num-gpus auto" beside "2 (PP2) ... fits" sent the user to the table they were reading (issue
+            # 15, newcomer round 16). Pick among the rows on the fewest GPUs instead; only a table pinned
+            # to one GPU (--num-gpus 1) is lifted by asking for more.
+            several = [r for r in rows if r.row.fits]
+            if not several:
+                pinned = all(r.row.count == 1 for r in rows)
+                more = " or --num-gpus auto" if pinned else ""
+                return [f"None of these fits one {on}; try a smaller quantization, a shorter "
+                        f"--context{more}."]
+            fewest = min(r.row.count for r in several)
+            fitting = [r for r in several if r.row.count == fewest]
+            on = f"{fewest} x {on} (none fits one)"
         fastest = max(fitting, key=lambda r: r.row.decode_tokens_per_s or 0)
-        if len({r.params for r in fitting}) == 1:
+        if len(fitting) == 1:  # nothing to weigh it against: "the most bits per weight" said of one row
+            best, why = fitting[0], "the only one that fits"
+        elif len({r.params for r in fitting}) == 1:
             # Formats of one model: more bits per parameter keep more quality; the biggest weights that fit.
             best = max(fitting, key=lambda r: (r.weights_bytes / max(1, r.params),
                                                r.row.decode_tokens_per_s or 0))
@@ -73,13 +88,15 @@ def recommend(rows: Sequence[CompareRow]) -> list[str]:
             # gemma3:12b are all Q4_K_M; issue 15), so say which is the largest that fits.
             best = max(fitting, key=lambda r: (r.params, r.row.decode_tokens_per_s or 0))
             why = f"the largest model that fits ({best.params / 1e9:,.1f}B parameters)"
-        line = (f"Recommendation: {best.model} ({best.weight_format}) on {gpus[0]}: {why}, "
+        line = (f"Recommendation: {best.model} ({best.weight_format}) on {on}: {why}, "
                 f"{format_gib(best.row.headroom_bytes)} to spare")
         if fastest is not best and fastest.row.decode_tokens_per_s and best.row.decode_tokens_per_s:
             ratio = fastest.row.decode_tokens_per_s / best.row.decode_tokens_per_s
-            # on another engine, the speed-up is partly the engine's (issue 15, round 8)
+            # on another engine, the speed-up is partly the engine's (issue 15, round 8); a speed-up that
+            # prints as "1.0x faster" is a tie, not a reason to look at another row
             engine = f" on {fastest.row.engine}" if fastest.row.engine != best.row.engine else ""
-            line += f"; {fastest.model} ({fastest.weight_format}{engine}) decodes {ratio:.1f}x faster"
+            if f"{ratio:.1f}" != "1.0":
+                line += f"; {fastest.model} ({fastest.weight_format}{engine}) decodes {ratio:.1f}x faster"
         return [line + "."]
     for model in models:
         mine = [r for r in rows if r.model == model]

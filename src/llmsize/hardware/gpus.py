@@ -507,6 +507,15 @@ class GpuCatalog:
                      "lists them",
                 suggestions=_mac_chips(self._by_id, _MAC_CHIPS[machine]),
             )
+        from llmsize.hardware.gpu_memory_words import cards_of_size, memory_size
+
+        size = memory_size(name)
+        if size is not None:  # "--gpu 24GB": a card's memory, not its name (gpu_memory_words.py)
+            raise GpuNotFoundError(
+                f"unknown GPU {name!r}: --gpu names a GPU, not its memory",
+                hint=f"`llmsize gpus --min-memory {size:g}GB` lists the cards with at least that much",
+                suggestions=cards_of_size(self, size),
+            )
         raise GpuNotFoundError(
             f"unknown GPU {name!r}",
             hint="`llmsize gpus` lists the catalog; add your own with --gpu-file",
@@ -539,9 +548,12 @@ def normalize_gpu_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-# "Mac M4 Max 128GB" and "MacBook Pro M4 Max" are how Apple machines are named (the chip is the GPU)
+# "Mac M4 Max 128GB" and "MacBook Pro M4 Max" are how Apple machines are named (the chip is the GPU);
+# NVIDIA's "RTX" / "GTX" brand is left out as often as it is written: "3060 12GB" missed the alias
+# rtx3060-12gb that "4060ti 16gb" found as 4060ti16gb (issue 15, newcomer round 16). No two catalog GPUs
+# share a name without it (tests/cli/test_new_user_round16.py checks).
 _VENDOR_WORDS = ("nvidia", "geforce", "tesla", "quadro", "amd", "radeon", "instinct", "apple",
-                 "macbookpro", "macbookair", "macbook", "macstudio", "macmini", "macpro", "mac")
+                 "macbookpro", "macbookair", "macbook", "macstudio", "macmini", "macpro", "mac", "rtx", "gtx")
 
 
 # A Mac named without its chip ("Mac Studio", "MacBook Pro"), and the chip kinds Apple builds it with

@@ -20,6 +20,7 @@ from llmsize.estimate.weights_floor import single_gpu_weights_floor
 from llmsize.estimate.workload import MAX_TOKENS, Mode, Workload
 from llmsize.hardware.derived_workload import derived_workload
 from llmsize.hardware.dtype_warnings import dtype_warnings
+from llmsize.hardware.engine_context_cap import engine_context_cap
 from llmsize.hardware.fewer_gpus import fewer_gpus_layout
 from llmsize.hardware.fit import fit, visible_memory_bytes, workload_usable_bytes
 from llmsize.hardware.fit_models import FitRow
@@ -439,8 +440,10 @@ class Planner:
         max_ctx = max_b = seqs = layers = None
         if limits:
             max_ctx = self.max_context(usable, layout, gpu=gpu)
-            if bud.max_context is not None and max_ctx is None:
-                max_ctx = min(bud.max_context, eng.context_limit(self.spec, wl))
+            if bud.max_context is not None:
+                # the engine's own longest request bounds the memory search: SGLang starts with a pool
+                # shorter than the context its need caps, and serves at most that (engine_context_cap.py)
+                max_ctx = engine_context_cap(max_ctx, bud.max_context, eng.context_limit(self.spec, wl))
             if not fits and bud.max_context == 0:
                 # the engine refuses to start at any context (SGLang's static share holds no pool):
                 # the memory search alone read 170,997 tokens for a run that never starts (round 10)

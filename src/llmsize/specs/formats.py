@@ -13,6 +13,7 @@ from typing import Any, Literal, cast
 
 from llmsize.errors import ConfigError, json_kind
 from llmsize.names import ParsedName
+from llmsize.specs import autoround
 from llmsize.specs.models import QuantMethod, WeightFormat
 
 DtypeName = Literal["fp32", "fp16", "bf16", "fp8", "int8", "int4"]
@@ -443,6 +444,8 @@ def _method(q: Mapping[str, Any], dtype: DtypeName) -> tuple[WeightFormat, list[
     skip = _skipped(q)
     if method == "gptq":
         return _gptq(q, dtype), []
+    if method in autoround.METHODS and autoround.gptq_packed(q):  # GPTQ tensors (specs/autoround.py)
+        return _gptq(q, dtype), []
     if method == "awq":
         return _awq(q, dtype), []
     if method == "bitsandbytes":
@@ -545,7 +548,7 @@ def weight_format_from_name(parsed: ParsedName, base: WeightFormat) -> WeightFor
         return WeightFormat(
             dtype=base.dtype, quant=QuantMethod.GGUF, gguf_type=gguf_type, bits=bits, gguf_tensor_types=pins
         )
-    if method == "gptq":
+    if method == "gptq" or method in autoround.METHODS:  # AutoRound's int uploads are GPTQ tensors
         return WeightFormat(
             dtype="fp16", quant=QuantMethod.GPTQ, bits=bits or 4, group_size=GPTQ_DEFAULT_GROUP_SIZE
         )

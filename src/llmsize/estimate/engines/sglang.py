@@ -843,7 +843,8 @@ class Sglang(BaseEngine):
             kv_pool_bytes=max(0, p.rest),
             kv_tokens=p.tokens,
             max_concurrency=round(concurrency, 2),
-            max_context=0 if stopped is not None else p.tokens,  # refused at start: no context runs
+            # refused at start: no context runs; else SGLang's max_req_len caps a request at the pool
+            max_context=0 if stopped is not None else max(0, p.tokens - 1),
             state_slots=p.slots if state else None,
             state_pool_bytes=(p.slots + 1) * f.state_slot_bytes if state and p.slots > 0 else None,
             lines=stopped if stopped is not None else (
