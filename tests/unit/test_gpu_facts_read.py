@@ -39,6 +39,7 @@ READERS = {
     "estimate/engines/sglang_mxfp4.py": 2,
     "estimate/engines/vllm.py": 3,  # + cuda_graph_bytes: FA3's split accumulators (Hopper), vLLM only
     "estimate/engines/vllm_profile_run.py": 1,
+    "estimate/engines/vllm_capture_extras.py": 1,  # the capture stream's cuBLAS workspace, vLLM only
     "estimate/engines/transformers.py": 3,
 }
 

@@ -139,13 +139,16 @@ def test_vllm_graph_capture_grows_with_the_verify_query_length() -> None:
         )
     ).cuda_graph_bytes(spec, 2)
     # 64 -> 256 captured tokens: the largest capture's buffers grow 4x; the graphs' node memory grows
-    # with the sizes captured (PIECEWISE: 11 up to 64, 35 up to 256; FULL decode: 1..32 vs 4..128).
+    # with the sizes captured (PIECEWISE: 11 up to 64, 35 up to 256; FULL decode: 1..32 vs 4..128); the
+    # capture stream's cuBLAS workspace does not depend on the sizes (vllm_capture_extras.py).
+    from llmsize.estimate.engines.vllm_capture_extras import capture_workspace_bytes
     from llmsize.estimate.engines.vllm_graph_pool import graph_node_bytes
 
     nodes_a = graph_node_bytes(spec, 32, 64, decode_tokens=32, query=1)
     nodes_b = graph_node_bytes(spec, 32, 256, decode_tokens=128, query=4)
+    workspace = capture_workspace_bytes(spec, None, has_bias=False)
     assert nodes_b > 2 * nodes_a  # 35 + 17 graphs a mode pair against 11 + 7
-    assert b - nodes_b == (a - nodes_a) * 4
+    assert b - nodes_b - workspace == (a - nodes_a - workspace) * 4
 
 
 # --------------------------------------------------------------------------- SGLang

@@ -101,6 +101,7 @@ from llmsize.estimate.engines.nccl import device_buffers, link_class
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import weights_block_slack
 from llmsize.estimate.engines.vllm_budget import CUDA_CONTEXT_BYTES, kv_budget
+from llmsize.estimate.engines.vllm_capture_extras import capture_extras
 from llmsize.estimate.engines.vllm_dcp import context_of
 from llmsize.estimate.engines.vllm_encoder import EncoderProfile, encoder_profile
 from llmsize.estimate.engines.vllm_fa_splits import split_accumulator_bytes
@@ -521,9 +522,9 @@ class Vllm(BaseEngine):
         return profile_run_bytes(spec, e, self.wl, self.batched_tokens(), self.max_seqs())
 
     def cuda_graph_bytes(self, spec: ModelSpec, e: int) -> int:
-        """The graph pool: the largest captured decode batch's forward activations and FlashAttention-3's
-        split accumulators, plus the driver memory every FULL and PIECEWISE graph keeps per kernel node
-        (vllm_graph_pool.py)."""
+        """The graph pool: the largest captured decode batch's forward activations, FlashAttention-3's
+        split accumulators and the capture streams' cuBLAS workspaces, plus the driver memory every FULL
+        and PIECEWISE graph keeps per kernel node (vllm_graph_pool.py, vllm_capture_extras.py)."""
         modes = vllm_cudagraph_mode.captures(self.wl.cudagraph_mode)
         if self.wl.enforce_eager or modes == (False, False):
             return 0
@@ -544,8 +545,10 @@ class Vllm(BaseEngine):
         splits = split_accumulator_bytes(spec, self.wl.tp, full_sizes, query, self.wl.gpu_architecture,
                                          self.wl.attention_backend, e)
         buffers = 2 * biggest * e * (2 * h + 3 * (width // self.wl.tp)) + splits
+        workspaces, extra = capture_extras(spec, self.wl)  # cuBLAS workspaces, unfused MoE kernels
+        buffers += workspaces
         layers = -(-spec.num_layers // self.wl.pp)
-        return buffers + graph_node_bytes(spec, layers, biggest, self.max_seqs() * query, query, modes)
+        return buffers + graph_node_bytes(spec, layers, biggest, self.max_seqs() * query, query, modes, extra)
 
     def non_torch_bytes(self) -> int:
         """cuBLAS and lazily loaded modules, and at TP > 1 what NCCL and the custom all-reduce add in

@@ -24,10 +24,11 @@ keeps kernel parameters and launch descriptors in device memory): the graph's ke
 speed_profile.FUSED_LAYER_KERNELS (the kernels a compiled decode step replays per block part).
 
 Bytes a kernel node: NVIDIA/cccl PR #3768 ("CUDA graph consumes around 10KB per kernel node") gives
-the order; the value used, 20 KB, is the one measured constant, read from a single row: Llama-3.1-8B
+the order; the value used, 18.75 KB, is the one measured constant, read from a single row: Llama-3.1-8B
 at TP 1 on an H100 (llm-d-planner PR #205 log, "Graph capturing finished in 3 secs, took 0.91 GiB")
-after its two activation sets and its split accumulators (22 KB when the pool was priced with fp32
-logits instead, which vLLM does not capture). The 14 other rows of tests/golden/engine_logs.yaml
+after its two activation sets, its split accumulators and the capture stream's 32 MiB cuBLAS
+workspace (vllm_capture_extras.py; 20 KB before that workspace was counted, 22 KB when the pool was
+priced with fp32 logits, which vLLM does not capture). The 14 other rows of tests/golden/engine_logs.yaml
 (`vllm-*-graph-pool`) are held out. The tensor-parallel all-reduce adds no node the data shows
 (Llama-3.1-8B at TP 1/2/4 keep ~0.38 MiB a layer a size), so none is counted.
 """
@@ -40,7 +41,7 @@ from llmsize.specs.models import ModelSpec
 
 # REFERENCE: NVIDIA/cccl PR #3768 (~10 KB a kernel node, order of magnitude); fitted on the
 # llm-d-planner PR #205 Llama-3.1-8B TP 1 H100 row only (0.91 GiB), see the module docstring.
-NODE_BYTES = 20 * 1024
+NODE_BYTES = 19_200
 # REFERENCE: vllm/compilation/backends.py split_graph: the attention op (unified_attention_with_output,
 # and the MLA backend's forward, whose W_UK / W_UV absorption bmm's run inside it) stays outside the
 # PIECEWISE graphs: reshape_and_cache (concat_and_cache_mla) + the attention kernel, plus MLA's 2 bmm's.
@@ -64,24 +65,25 @@ def max_capture(spec: ModelSpec, default: int) -> int:
     return GPT_OSS_MAX_CAPTURE if spec.architecture == GPT_OSS_ARCHITECTURE else default
 
 
-def graph_nodes(spec: ModelSpec, layers_on_rank: int) -> tuple[int, int]:
-    """Kernel nodes of one size's (FULL, PIECEWISE) graphs on a rank holding `layers_on_rank` layers."""
+def graph_nodes(spec: ModelSpec, layers_on_rank: int, extra: int = 0) -> tuple[int, int]:
+    """Kernel nodes of one size's (FULL, PIECEWISE) graphs on a rank holding `layers_on_rank` layers;
+    `extra`: kernels over all layers both graphs replay beyond the fused count (vllm_capture_extras.py)."""
     parts = layer_parts(spec)
     k = FUSED_LAYER_KERNELS
     per_expert = max(0, spec.num_experts_per_tok - 1) * k["moe_per_expert"]
-    full = sum(k.get(p, 0) * n for p, n in parts.items()) + per_expert * parts.get("moe_ffn", 0)
+    full = sum(k.get(p, 0) * n for p, n in parts.items()) + per_expert * parts.get("moe_ffn", 0) + extra
     outside = sum(ATTENTION_OP_KERNELS.get(p, 0) * n for p, n in parts.items())
     share = layers_on_rank / max(1, spec.num_layers)
     return round(full * share) + HEAD_KERNELS, round((full - outside) * share) + HEAD_KERNELS
 
 
-def nodes_per_size(spec: ModelSpec, layers_on_rank: int) -> int:
+def nodes_per_size(spec: ModelSpec, layers_on_rank: int, extra: int = 0) -> int:
     """Kernel nodes of the FULL and the PIECEWISE graphs of one capture size on one rank."""
-    return sum(graph_nodes(spec, layers_on_rank))
+    return sum(graph_nodes(spec, layers_on_rank, extra))
 
 
 def graph_node_bytes(spec: ModelSpec, layers_on_rank: int, max_size: int, decode_tokens: int | None = None,
-                     query: int = 1, modes: tuple[bool, bool] = (True, True)) -> int:
+                     query: int = 1, modes: tuple[bool, bool] = (True, True), extra: int = 0) -> int:
     """The driver memory the instantiated FULL and PIECEWISE graphs of every capture size keep.
 
     PIECEWISE graphs are captured at every size; FULL decode graphs only at sizes from `query` (1 +
@@ -91,5 +93,5 @@ def graph_node_bytes(spec: ModelSpec, layers_on_rank: int, max_size: int, decode
     sizes = capture_sizes(max_size)
     top = max_size if decode_tokens is None else decode_tokens
     full_sizes = sum(1 for s in sizes if query <= s <= top) if modes[0] else 0
-    full, piecewise = graph_nodes(spec, layers_on_rank)
+    full, piecewise = graph_nodes(spec, layers_on_rank, extra)
     return (full_sizes * full + (len(sizes) if modes[1] else 0) * piecewise) * NODE_BYTES
