@@ -2619,6 +2619,38 @@ FINDINGS = (
     "#15631's gpt-oss-20b pp4096 at -ub 1024 / 2048 / 4096 states no -fa (+22 / +50 / +76% with it on, "
     "-29 / -31 / -19% off), PR #15857's Metal depth table names no device, and an RTX 5090 gpt-oss-20b "
     "log (build 7100) has no citable path.",
+    "DP attention / expert-parallel communication (issue 11, epcomm). Checked whether the held-out rows "
+    "that run DP attention or EP and are predicted too fast pay an all-to-all the model misses. None of "
+    "them runs one. (1) DeepSeek-V3.2 on 8 x B200, DP8 (sgl-project/sglang test/nightly/"
+    "test_deepseek_v32_perf.py, variant 'dp': --tp 8 --dp 8 --enable-dp-attention, no --moe-a2a-backend): "
+    "each MoE layer all-gathers the groups' tokens (communicator.py -> dp_attention.py dp_gather_partial) "
+    "and combines the output over the TP group, already priced (hardware/expert_parallel.py: 1.8 ms of "
+    "the 11.5 ms modelled bs1 step, 58 MoE layers x 2 collectives); the measured 19.2 ms step is ~1.7x "
+    "the model, and the GLM-5.1 MI300X DSA table's c1 step ~1.9x, though that run is plain --tp 8 (no DP "
+    "attention, no EP), so "
+    "the gap follows the DSA model, not DP communication (rows stay -40..-45%). (2) gpt-oss-120b DP4-EP4 "
+    "(sgl-project/sglang#9359): no --moe-a2a-backend, gather + all-reduce priced (2.6 ms of ~21); its row "
+    "note places the gap in per-request host work (+90%). (3) DeepSeek-R1 NVFP4 c64 (InferenceX#870): "
+    "TP 8 / EP 8 without DP attention or an all-to-all backend: the MoE output is all-reduced as under TP "
+    "(deepseek_v2.py DeepseekV2MoE.forward_normal), priced; the source flags that point's TTFT stall "
+    "(+65%). The per-step DP sync (managers/scheduler_dp_attn_mixin.py prepare_mlp_sync_batch: an "
+    "all-gather of six integers a rank, on the gloo CPU group under the overlap scheduler) runs on the "
+    "host while the previous batch runs; no timing of it is published, so it is not priced. Added for "
+    "runs that do use DeepEP (SGLang --moe-a2a-backend deepep under DP attention; a row sets "
+    "moe_a2a_backend: deepep, "
+    "SpeedInputs.expert_all_to_all): hardware/expert_all_to_all.py prices each MoE layer's dispatch "
+    "(FP8 + one fp32 scale per 128 channels + a 16-byte header, internode_ll.cu) and BF16 combine, one "
+    "message per picked expert in decode (low-latency kernels, DeepEPMode.resolve) and one per "
+    "destination rank for prompts (normal kernels), at DeepEP's share of one NVLink direction: "
+    "153 / 158 GB/s of the H800's 200 (DeepEP docs/legacy.md, V1 normal kernels, EP 8). Golden checks "
+    "(tests/golden/test_speed_expert_all_to_all.py, no table row): B200 726 / 740 GB/s (DeepEP README, "
+    "V2, EP 8) within -5 / -4%, H20 326.6 / 332.6 GB/s (deepseek-ai/DeepEP#138) within +5 / +7%, and the "
+    "low-latency table's bytes / time equal its published GB/s within 3% at EP 8-256. No row of "
+    "bench/speed_tables.yaml runs DeepEP, so every engine's held-out median and worst are unchanged "
+    "(SGLang 10.8% / 96.1%). Lead, not changed: SGLang's newer deepseek_v2.py may build its "
+    "LayerCommunicator with allow_reduce_scatter (the mimo_v2 copy of that layer does), which would make "
+    "the DP combine a reduce-scatter (one ring pass, not two); at bs1-16 the two collectives' latencies "
+    "dominate, so it would move these rows by under 0.1 ms a step.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -2698,12 +2730,21 @@ def build_case(row: dict[str, Any]) -> Case:
     name = None if engine == "ollama" else speed_engine(row)
     if auto is not None:
         inputs = planner.speed_inputs_for(layout, planner.estimate(auto), auto, engine=name)
-        return Case(row, spec, gpu, _row_logits(row, inputs))
+        return Case(row, spec, gpu, _row_inputs(row, inputs))
     if wl.n_cpu_moe:  # the host experts leave the GPU's reads for the CPU's (planner.speed_inputs_for)
-        return Case(row, spec, gpu, _row_logits(row, planner.speed_inputs_for(layout, est, wl, engine=name)))
+        return Case(row, spec, gpu, _row_inputs(row, planner.speed_inputs_for(layout, est, wl, engine=name)))
     blocks = sweep_pool_blocks(row, planner.budget(gpu, wl).kv_blocks) if row.get("sweep") else 0
-    return Case(row, spec, gpu, _row_logits(row, speed_inputs(spec, wl, est, layout, engine=name)),
+    return Case(row, spec, gpu, _row_inputs(row, speed_inputs(spec, wl, est, layout, engine=name)),
                 _tail_case(row), blocks)
+
+
+def _row_inputs(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
+    """The row's build facts (_row_logits), and SGLang's --moe-a2a-backend deepep where the row ran it:
+    the MoE layers' dispatch and combine are DeepEP's all-to-all (hardware/expert_all_to_all.py)."""
+    inputs = _row_logits(row, inputs)
+    if str(row.get("moe_a2a_backend") or "").lower() == "deepep":
+        inputs = inputs.model_copy(update={"expert_all_to_all": True})
+    return inputs
 
 
 def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:

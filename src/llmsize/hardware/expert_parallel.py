@@ -35,10 +35,9 @@ vLLM's pattern (the engine says which: SpeedInputs.expert_output_all_reduced). E
 over the N ranks on the gathered message: all-gather and reduce-scatter move (N - 1) / N of it per rank,
 an all-reduce twice that (NCCL docs, "Collective operations"; a ring all-reduce is a reduce-scatter then an
 all-gather), one direction of the link, plus the all-reduce's per-call latency.
-DeepEP / pplx all-to-all backends (tokens sent only to the ranks of their experts) are
-not priced: their published timings (DeepEP docs/legacy.md, H800: low-latency dispatch 77 us and combine
-114 us at EP 8 with 128 tokens a rank, hidden 7168, top-8; normal kernels 153 / 158 GB/s NVLink at EP 8)
-are kept here for that step.
+Where the engine runs an all-to-all backend instead (SpeedInputs.expert_all_to_all: SGLang
+--moe-a2a-backend deepep), each MoE layer's dispatch and combine are DeepEP's, priced in
+hardware/expert_all_to_all.py (low-latency kernels in decode, normal kernels for prompts).
 """
 
 from __future__ import annotations
@@ -46,6 +45,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from llmsize.hardware import expert_all_to_all
 from llmsize.hardware.moe_stream import routed_read_bytes
 
 if TYPE_CHECKING:
@@ -96,14 +96,22 @@ def step_weight_reads(inputs: SpeedInputs) -> tuple[int, float]:
 
 
 def dispatch_combine_seconds(inputs: SpeedInputs, link_bytes_per_s: float | None, fraction: float,
-                             latency_s: float, tokens: int) -> float:
+                             latency_s: float, tokens: int, decode: bool = False) -> float:
     """Seconds a step spends gathering the MoE layers' tokens from the engine cores / attention groups
     and bringing the expert output back: per MoE layer an all-gather of the gathered tokens, then a
-    reduce-scatter of them, or an all-reduce of them where the engine all-reduces the expert output."""
+    reduce-scatter of them, or an all-reduce of them where the engine all-reduces the expert output;
+    with an all-to-all backend, its dispatch and combine instead (`decode`: the low-latency kernels)."""
     cores = inputs.expert_token_ranks
     moe_layers = inputs.layer_parts.get("moe_ffn", 0)
     if cores <= 1 or not moe_layers:
         return 0.0
+    if inputs.expert_all_to_all and inputs.experts_per_token and inputs.expert_pick_share:
+        # Each attention-TP rank dispatches its share of its group's tokens (SGLang's scattered mode).
+        per_rank = math.ceil(tokens / max(1, inputs.tp))
+        experts = round(inputs.experts_per_token / inputs.expert_pick_share)
+        return moe_layers * expert_all_to_all.layer_seconds(
+            per_rank, inputs.hidden_size, experts, inputs.experts_per_token, inputs.tp * cores,
+            link_bytes_per_s, latency_s, low_latency=decode)
     return moe_layers * sum(latency_s + ring_seconds(inputs, link_bytes_per_s, fraction, tokens, passes)
                             for passes in gather_combine_passes(inputs))
 

@@ -335,6 +335,9 @@ class SpeedInputs(Record):
     expert_output_all_reduced: bool = Field(
         default=False, description="MoE across engine cores / attention groups: the expert output is "
         "all-reduced on the gathered tokens (SGLang's default path) instead of reduce-scattered")
+    expert_all_to_all: bool = Field(
+        default=False, description="MoE: tokens reach their experts' ranks by an all-to-all dispatch and "
+        "combine (SGLang --moe-a2a-backend deepep: hardware/expert_all_to_all.py) instead of gathers")
     expert_pick_share: float = Field(
         default=0.0, ge=0, le=1, description="MoE: experts a token picks / routed experts (top-k / E)")
     kv_read_curve: tuple[tuple[int, float], ...] = Field(
@@ -725,10 +728,11 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedC
         qk_calls * c.allreduce_latency_s)
 
 
-def _moe_gather_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, tokens: int) -> float:
+def _moe_gather_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, tokens: int,
+                        decode: bool = False) -> float:
     """MoE token gather / scatter across engine cores or DP-attention groups (expert_parallel.py)."""
     return dispatch_combine_seconds(inputs, gpu.interconnect_bytes_per_s, c.interconnect_fraction,
-                                    c.allreduce_latency_s, tokens)
+                                    c.allreduce_latency_s, tokens, decode)
 
 
 def _kv_bytes_at(inputs: SpeedInputs, context: int) -> float:
@@ -845,7 +849,7 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     # time counts layers in dense-layer equivalents of kernels, as their GPU latency does.
     cpu_s = (c.latency_layers or inputs.num_layers) * _launch_per_layer(c, ctx)
     comm_s = _allreduce_seconds(inputs, gpu, inputs.batch, c)
-    comm_s += _moe_gather_seconds(inputs, gpu, c, inputs.batch)
+    comm_s += _moe_gather_seconds(inputs, gpu, c, inputs.batch, decode=True)
     # llama.cpp runs the host layers on the CPU in turn with the GPU's (one graph, layer by layer).
     host_s = _host_decode_seconds(inputs, c, ctx / max(1, inputs.context or inputs.prompt_tokens))
     if c.kv_traffic_factor > 1:
