@@ -2538,6 +2538,23 @@ FINDINGS = (
     "gemma-4 and UD rows: a file whose head or other multiplied tensor is BF16 takes the same FP32 fallback "
     "on this build; llmsize's UD stand-ins carry no per-tensor BF16, and the SYCL Qwen3.5-9B UD-Q8_K_XL "
     "decode (38.83 t/s, faster than its Vulkan run) says its 16-bit tensors did not take it.",
+    "llama.cpp's flash-attention default by build (lcppfadefault pass). Before ggml-org/llama.cpp PR "
+    "#15434 (merged 2025-08-30, first build placed at 6321 by date; b6202 still printed flash_attn = 0, "
+    "b6327 had flash_attn_type) -fa was an off-by-default switch (common/common.h bool flash_attn = "
+    "false; llama_context_default_params flash_attn = false); from it --flash-attn auto. llmsize took an "
+    "unset --flash-attn as auto on every build, so `--engine-version b5000` priced prompts without the "
+    "F32 score passes and decode without the unfused KV reads, and padded the cache to 256 cells where "
+    "the build padded to 32 (estimate/engines/llama_cpp_fa_default.py now decides; memory and speed "
+    "read the same flash_attention()). Ollama's memory now follows its release default as its speed "
+    "already did (ollama_flash.served_flash; a quantized OLLAMA_KV_CACHE_TYPE is dropped where that "
+    "default is off, as llm/server.go did). No table row changes: llama.cpp rows carry no build into "
+    "the workload and are llama-bench runs, whose own -fa 0 default lasted until PR #23714 (b9437) and "
+    "is recorded per row (flash_attn); the Ollama rows' speed already read the release default and "
+    "their placement does not move. Held-out medians unchanged (llama.cpp 9.9%, Ollama 11.1%). Checked "
+    "on published logs instead: llama-server b6202 without -fa (intel/AI-Playground#325) 2016 + 640 "
+    "cells, 97,910,784 B, was +6.0% when taken as auto, now exact; Ollama 0.11.4 with q4_0 asked "
+    "(ollama/ollama#11711) 300.0 MiB f16, was q4_0-sized, now exact (tests/golden/"
+    "test_fa_default_published.py).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

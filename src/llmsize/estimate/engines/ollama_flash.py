@@ -14,9 +14,20 @@ Ollama's default moved three times (ollama/ollama):
   below), off for the others (llm/server.go: `envconfig.FlashAttention(f.FlashAttention())`);
 - v0.30 and later: `--flash-attn auto` (llm/llama_server.go appendFlashAttentionArgs), i.e. on wherever
   the backend supports it, as llama.cpp's engine module assumes.
+
+Where the default is off the memory follows it too (served_flash): the compute buffer holds the F32
+scores (llama_cpp_buffers.py), and OLLAMA_KV_CACHE_TYPE is dropped, the cache staying f16 (v0.11.4
+llm/server.go NewLlamaServer passes `--kv-cache-type` only inside `if fa`).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from llmsize.estimate.workload import FlashAttn
+
+if TYPE_CHECKING:
+    from llmsize.estimate.workload import Workload
 
 # REFERENCE: ollama/ollama v0.12.4 envconfig/config.go: `BoolWithDefault("OLLAMA_FLASH_ATTENTION")`.
 PER_MODEL_DEFAULT_RELEASE = (0, 12, 4)
@@ -62,3 +73,15 @@ def default_flash_attention(release: tuple[int, int, int] | None, model_type: st
         return release >= GPTOSS_ON_RELEASE and model_type in GPTOSS_MODEL_TYPES
     listed = PER_MODEL_ON if release >= LIST_GREW_RELEASE else FIRST_PER_MODEL_ON
     return model_type in listed
+
+
+def served_flash(wl: Workload, release: tuple[int, int, int] | None, model_type: str) -> Workload:
+    """`wl` with flash attention off where OLLAMA_FLASH_ATTENTION (--flash-attn) is unset and this release
+    leaves it off for the architecture, and then without a quantized KV type, which that release ignores
+    (module docstring); otherwise `wl` as given."""
+    if wl.flash_attn is not FlashAttn.AUTO or default_flash_attention(release, model_type):
+        return wl
+    update: dict[str, object] = {"flash_attn": FlashAttn.OFF}
+    if wl.kv_dtype is not None and str(wl.kv_dtype) in ("q8_0", "q4_0"):
+        update["kv_dtype"] = None
+    return wl.model_copy(update=update)
