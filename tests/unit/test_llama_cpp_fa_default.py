@@ -18,6 +18,7 @@ from llmsize.errors import BadInputError
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.engines.llama_cpp import LlamaCpp
 from llmsize.estimate.engines.llama_cpp_fa_default import AUTO_DEFAULT_BUILD, default_flash_attention
+from llmsize.estimate.engines.ollama_flash import default_flash_attention as default_ollama
 from llmsize.estimate.engines.ollama_flash import served_flash
 from llmsize.estimate.workload import FlashAttn, Workload
 from llmsize.specs.resolve import resolve
@@ -93,3 +94,14 @@ def test_ollama_turns_fa_off_and_drops_a_quantized_cache_where_its_release_defau
     assert served_flash(asked, None, "llama") == asked
     given_on = asked.model_copy(update={"flash_attn": FlashAttn.ON})
     assert served_flash(given_on, (0, 9, 0), "llama") == given_on
+
+
+def test_from_v0_13_4_the_llama_runner_is_auto_but_still_drops_a_quantized_cache() -> None:
+    # ollama/ollama bd6c1d6b4 (#13052, v0.13.4): FlashAttentionAuto unless set; a quantized
+    # OLLAMA_KV_CACHE_TYPE needs OLLAMA_FLASH_ATTENTION=1 ("must be enabled")
+    asked = Workload(engine="ollama", kv_dtype="q8_0")
+    assert not default_ollama((0, 13, 3), "llama")
+    assert default_ollama((0, 13, 4), "llama") and default_ollama((0, 24, 0), "qwen2")
+    served = served_flash(asked, (0, 20, 0), "llama")
+    assert served.flash_attn is FlashAttn.AUTO and served.kv_dtype is None
+    assert served_flash(asked, (0, 20, 0), "qwen3") == asked  # the Go engine, qwen3 listed: on, q8_0 kept
