@@ -2651,6 +2651,26 @@ FINDINGS = (
     "LayerCommunicator with allow_reduce_scatter (the mimo_v2 copy of that layer does), which would make "
     "the DP combine a reduce-scatter (one ring pass, not two); at bs1-16 the two collectives' latencies "
     "dominate, so it would move these rows by under 0.1 ms a step.",
+    "llama.cpp's flash-attention default by build (lcppfadefault pass). Before ggml-org/llama.cpp PR "
+    "#15434 (merged 2025-08-30, first build placed at 6321 by date; b6202 still printed flash_attn = 0, "
+    "b6327 had flash_attn_type) -fa was an off-by-default switch (common/common.h bool flash_attn = "
+    "false; llama_context_default_params flash_attn = false); from it --flash-attn auto. llmsize took an "
+    "unset --flash-attn as auto on every build, so `--engine-version b5000` priced prompts without the "
+    "F32 score passes and decode without the unfused KV reads, and padded the cache to 256 cells where "
+    "the build padded to 32 (estimate/engines/llama_cpp_fa_default.py now decides; memory and speed read "
+    "the same flash_attention()). Ollama's memory now follows its release default as its speed already "
+    "did (ollama_flash.served_flash; a quantized OLLAMA_KV_CACHE_TYPE is dropped where that default is "
+    "off, as llm/server.go did), and that default was corrected: from v0.13.4 (bd6c1d6b4, #13052) a model"
+    " on the llama runner gets llama.cpp's auto when OLLAMA_FLASH_ATTENTION is unset (still dropping a "
+    "quantized cache type unless it is set), where llmsize had it off for every architecture outside "
+    "GGML.FlashAttention's list until v0.30 (no table row is such a run: the v0.13.4-v0.29 rows are Go-"
+    "engine qwen3 / qwen3.5). No table row changes: llama.cpp rows carry no build into the workload and "
+    "are llama-bench runs, whose own -fa 0 default lasted until PR #23714 (b9437) and is recorded per row"
+    " (flash_attn); the Ollama rows' speed already read the release default and their placement does not "
+    "move. Held-out medians unchanged (llama.cpp 9.9%, Ollama 11.1%). Checked on published logs instead: "
+    "llama-server b6202 without -fa (intel/AI-Playground#325) 2016 + 640 cells, 97,910,784 B, was +6.0% "
+    "when taken as auto, now exact; Ollama 0.11.4 with q4_0 asked (ollama/ollama#11711) 300.0 MiB f16, "
+    "was q4_0-sized, now exact (tests/golden/test_fa_default_published.py).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

@@ -105,7 +105,10 @@ def test_flash_attention_default_by_release_and_architecture() -> None:
     assert default_flash_attention((0, 12, 4), "qwen3") is True  # v0.12.4 list: gpt-oss, qwen3, qwen3moe
     assert default_flash_attention((0, 12, 4), "gemma3") is False
     assert default_flash_attention((0, 13, 0), "gemma3") is True  # joined the list in v0.13.0
-    assert default_flash_attention((0, 24, 0), "llama") is False
+    # bd6c1d6b4 (#13052, v0.13.4): a model on the llama runner (llama never ran the Go engine before v0.30)
+    # gets llama.cpp's --flash-attn auto when OLLAMA_FLASH_ATTENTION is unset.
+    assert default_flash_attention((0, 24, 0), "llama") is True
+    assert default_flash_attention((0, 13, 3), "llama") is False
     # 85ccf7354 (v0.11.8): llm/server.go turns it on for gptoss alone, whatever OLLAMA_FLASH_ATTENTION says.
     assert default_flash_attention((0, 11, 8), "gpt_oss") is True
     assert default_flash_attention((0, 11, 7), "gpt_oss") is False

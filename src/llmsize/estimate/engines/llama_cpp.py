@@ -55,6 +55,7 @@ from llmsize.estimate.engines import (
     llama_cpp_download,
     llama_cpp_draft,
     llama_cpp_dsv4,
+    llama_cpp_fa_default,
     llama_cpp_fattn_span,
     llama_cpp_figures,
     llama_cpp_host,
@@ -209,8 +210,12 @@ class LlamaCpp(BaseEngine):
         return self.ubatch()
 
     def flash_attention(self) -> bool:
-        """--flash-attn auto turns it on where the backend supports the model (CUDA and Metal do)."""
-        return self.wl.flash_attn is not FlashAttn.OFF
+        """--flash-attn auto turns it on where the backend supports the model (CUDA and Metal do); left
+        unset on a build before PR #15434 it is off, -fa being an off-by-default switch then
+        (llama_cpp_fa_default.py)."""
+        if self.wl.flash_attn is FlashAttn.AUTO:
+            return llama_cpp_fa_default.default_flash_attention(self.build())
+        return self.wl.flash_attn is FlashAttn.ON
 
     def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int:
         """Without flash attention each ubatch writes its F32 scores and reads them back
@@ -352,15 +357,15 @@ class LlamaCpp(BaseEngine):
             )
         if wl.n_cpu_moe is not None and not spec.is_moe:
             raise BadInputError(f"--n-cpu-moe keeps MoE experts on the CPU, but {spec.name} is a dense model")
-        if (
-            wl.kv_dtype is not None
-            and str(wl.kv_dtype) in ("q8_0", "q4_0")
-            and wl.flash_attn is FlashAttn.OFF
-        ):
+        if wl.kv_dtype is not None and str(wl.kv_dtype) in ("q8_0", "q4_0") and not self.flash_attention():
             # REFERENCE: llama-context.cpp llama_init_from_model: "V cache quantization requires flash_attn"
+            old = wl.flash_attn is FlashAttn.AUTO  # unset on a build before --flash-attn auto
             raise BadInputError(
-                f"{self.label} refuses a quantized V cache ({wl.kv_dtype}) without flash attention",
-                hint="use --flash-attn on (or auto), or --kv-dtype fp16",
+                f"{self.label} refuses a quantized V cache ({wl.kv_dtype}) without flash attention"
+                + (f" (build b{self.build()} predates --flash-attn auto, PR #15434: -fa was off unless given)"
+                   if old else ""),
+                hint="use --flash-attn on, or --kv-dtype fp16" if old
+                else "use --flash-attn on (or auto), or --kv-dtype fp16",
             )
 
     def format_hint(self, fmt: WeightFormat) -> str:
@@ -663,10 +668,14 @@ class LlamaCpp(BaseEngine):
             else f"logits reserved for {min(rows, n_ub)} row(s) (llama-server n_outputs_max; "
             "--logits all for every token, as llama-bench, llama-cpp-python and builds before b9464)"
         )
+        cells = self.cell_pad()
+        fa = "on" if self.flash_attention() else "off"
+        if self.wl.flash_attn is FlashAttn.AUTO and llama_cpp_fa_default.predates_auto(self.build()):
+            fa += " (this build's default: -fa was an off-by-default switch before PR #15434)"
         return (
             f"{self.describe()}: n_ctx {self.n_ctx():,} cells (--batch {wl.batch} slots x --context "
-            f"{wl.context:,}, padded to {CELL_PAD}), ubatch {self.ubatch()}, flash attention "
-            f"{'on' if self.flash_attention() else 'off'}; {logits}; token embeddings in host RAM "
+            f"{wl.context:,}, {f'padded to {cells}' if cells > 1 else 'unpadded'}), ubatch {self.ubatch()}, "
+            f"flash attention {fa}; {logits}; token embeddings in host RAM "
             "(CPU_Mapped), outside the GPU total",
             *self.unset_context_notes(spec, wl),
         )

@@ -55,7 +55,7 @@ from llmsize.estimate.engines.base import WeightPlacement, pad
 from llmsize.estimate.engines.llama_cpp import CELL_PAD, LlamaCpp
 from llmsize.estimate.engines.llama_cpp_unfused_decode import unfused_decode_factor
 from llmsize.estimate.engines.ollama_context import cap_warning, caps_context, served_workload
-from llmsize.estimate.engines.ollama_flash import default_flash_attention
+from llmsize.estimate.engines.ollama_flash import default_flash_attention, served_flash
 from llmsize.estimate.engines.ollama_graph import (
     GRAPH_REBUILD_PER_LAYER_S,
     UNFUSED_NORM_KERNELS_PER_LAYER,
@@ -652,8 +652,10 @@ class Ollama(LlamaCpp):
 
     def resolve(self, spec: ModelSpec, wl: Workload) -> Workload:
         """The context Ollama allocates: from v0.9.3 a NumCtx above the trained context is lowered to it
-        before loading (ollama_context.py)."""
-        return served_workload(spec, super().resolve(spec, wl), self.release())
+        before loading (ollama_context.py); flash attention off where the release's default leaves it
+        off for the architecture (ollama_flash.served_flash)."""
+        served = served_workload(spec, super().resolve(spec, wl), self.release())
+        return served_flash(served, self.release(), spec.model_type)
 
     def context_warning(self, spec: ModelSpec, wl: Workload) -> str | None:
         """From v0.9.3 the estimate is sized for the trained context Ollama lowers NumCtx to
