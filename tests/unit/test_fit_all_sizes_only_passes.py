@@ -1,7 +1,8 @@
-"""What `fit --all`'s sizes-only rows leave out under llama.cpp / Ollama (issue 15): the --gpu-layers
-split of a format that does not fit, and the later formats of a model whose K/V cache alone is over
-the card (LlamaCpp.format_free_need). The table lists only the models that fit, so it must print the
-same bytes from these rows as from the full ones, and the best format must be the full plan's."""
+"""What `fit --all`'s rows leave out under llama.cpp / Ollama (issue 15): the --gpu-layers split of a
+format that does not fit, and the later formats of a model whose K/V cache alone is over the card
+(LlamaCpp.format_free_need). `fit --all` shows only the first format that fits (the table and JSON
+alike), so it must print the same bytes from these rows as from rows planned in full, and the row it
+shows must be the full plan's (`fit_model` without stop_at_first plans every format in full)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from llmsize.estimate.engines import engine_for
 from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.fit import visible_memory_bytes
 from llmsize.hardware.gpus import get_gpu
-from llmsize.hardware.model_fit import fit_catalog
+from llmsize.hardware.model_fit import fit_catalog, fit_model
 from llmsize.report.plain import PlainConsole
 from llmsize.report.render_plan import render_fit_all
 from llmsize.specs.resolve import resolve
@@ -29,6 +30,13 @@ def _plan(engine: str, context: int | None, sizes_only: bool) -> list:
     return fit_catalog(specs, lambda spec: workload_for(spec, options, 1), T4, 1, sizes_only=sizes_only)
 
 
+def _planned_in_full(engine: str, context: int | None) -> list:
+    """Every format of each model planned in full (`fit MODEL`'s rows: a split for those that do not fit)."""
+    options = {"engine": engine, **({"context": context} if context else {})}
+    return [fit_model(spec, workload_for(spec, options, 1), T4, 1, batch_limit=False)  # as fit --all
+            for spec in map(resolve, NAMES)]
+
+
 def _table(fits: list, engine: str, context: int | None, capsys: pytest.CaptureFixture[str]) -> str:
     options = {"engine": engine, **({"context": context} if context else {})}
     render_fit_all(fits, T4, workload_for(None, options, 1), Efficiency(), PlainConsole())
@@ -36,21 +44,25 @@ def _table(fits: list, engine: str, context: int | None, capsys: pytest.CaptureF
 
 
 @pytest.mark.parametrize("engine", ["llama.cpp", "ollama"])
-def test_a_format_that_does_not_fit_gets_no_split_in_sizes_only_rows(
+def test_a_format_that_does_not_fit_gets_no_split_in_fit_all_rows(
         engine: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    full, sized = _plan(engine, None, False), _plan(engine, None, True)
-    assert [f.best for f in full] == [f.best for f in sized] == [0, 1, 2]
-    for f, s in zip(full, sized, strict=True):
-        assert len(f.options) == len(s.options)
-        for whole, short in zip(f.options, s.options, strict=True):
-            assert (short.row.fits, short.row.per_gpu_bytes) == (whole.row.fits, whole.row.per_gpu_bytes)
-            if whole.row.fits:
+    whole_plans = _planned_in_full(engine, None)
+    listed, sized = _plan(engine, None, False), _plan(engine, None, True)
+    assert [f.best for f in whole_plans] == [f.best for f in listed] == [f.best for f in sized] == [0, 1, 2]
+    for f, full_rows, s in zip(whole_plans, listed, sized, strict=True):
+        assert len(full_rows.options) == len(s.options) == f.best + 1  # up to the first that fits
+        for whole, row, short in zip(f.options, full_rows.options, s.options, strict=False):
+            for kept in (row, short):
+                assert (kept.row.fits, kept.row.per_gpu_bytes) == (whole.row.fits, whole.row.per_gpu_bytes)
+            if whole.row.fits:  # the row `fit --all --format json` shows: the full plan's, field by field
+                assert row == whole
                 assert short.row.gpu_layers == whole.row.gpu_layers
-            else:  # the full row says how many blocks to keep on the GPU; nobody sees it in the table
+            else:  # the full plan says how many blocks to keep on the GPU; `fit --all` never shows it
                 assert whole.row.gpu_layers is not None
-                assert short.row.gpu_layers is None
+                assert row.row.gpu_layers is None and short.row.gpu_layers is None
     monkeypatch.setenv("COLUMNS", "80")
-    assert _table(sized, engine, None, capsys) == _table(full, engine, None, capsys)
+    assert _table(sized, engine, None, capsys) == _table(whole_plans, engine, None, capsys)
+    assert _table(listed, engine, None, capsys) == _table(whole_plans, engine, None, capsys)
 
 
 @pytest.mark.parametrize("name", ["Llama-3.1-8B", "Falcon-H1-0.5B-Base"])
@@ -80,13 +92,17 @@ def test_other_engines_claim_no_format_free_need() -> None:
 def test_later_formats_are_passed_over_once_the_kv_cache_alone_is_over_the_card(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     context = 1 << 20  # a million tokens: the K/V of every model here is over 16 GB
-    full, sized = _plan("llama.cpp", context, False), _plan("llama.cpp", context, True)
-    assert [f.best for f in full] == [f.best for f in sized] == [None, None, None]
-    assert all(len(f.options) == 7 and not any(r.row.fits for r in f.options) for f in full)
-    # the first format is planned; its K/V alone says none of the other six can fit
-    assert [len(f.options) for f in sized] == [1, 1, 1]
-    assert [s.options[0].row.per_gpu_bytes for s in sized] == [f.options[0].row.per_gpu_bytes for f in full]
+    whole_plans = _planned_in_full("llama.cpp", context)
+    listed, sized = _plan("llama.cpp", context, False), _plan("llama.cpp", context, True)
+    assert [f.best for f in whole_plans] == [f.best for f in listed] == [f.best for f in sized] == [None] * 3
+    assert all(len(f.options) == 7 and not any(r.row.fits for r in f.options) for f in whole_plans)
+    # the first format is planned; its K/V alone says none of the other six can fit (JSON rows too)
+    for rows in (listed, sized):
+        assert [len(f.options) for f in rows] == [1, 1, 1]
+        assert [s.options[0].row.per_gpu_bytes for s in rows] == [
+            f.options[0].row.per_gpu_bytes for f in whole_plans]
     monkeypatch.setenv("COLUMNS", "80")
     table = _table(sized, "llama.cpp", context, capsys)
     assert table.startswith("0 of 3 catalog models run on")
-    assert table == _table(full, "llama.cpp", context, capsys)
+    assert table == _table(whole_plans, "llama.cpp", context, capsys)
+    assert table == _table(listed, "llama.cpp", context, capsys)

@@ -135,6 +135,9 @@ def compare_cmd(
     rows = sort_rows(found, sort)
     advice = recommend(rows)
     shown_wl = pairs[0][1]
+    if output is None and fmt is PageFormat.HUMAN:  # the table only: no document (issue 15)
+        render_compare(rows, advice, shown_wl, eff)
+        return
     doc = compare_document(rows, advice, shown_wl, count, eff)
     if output is not None:
         from llmsize.cli.written import say_written, stdout_shows

@@ -99,7 +99,7 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
     planners: list[Planner] = []
     refused: BadInputError | None = None
     planned = False  # the best row is already the full one
-    beyond = False  # sizes-only rows: the need no weight format changes is already over the card
+    beyond = False  # `fit --all`: the need no weight format changes is already over the card
     for option in options:
         planner = Planner(spec, _option_workload(wl, option), estimator, eff)
         try:
@@ -108,9 +108,12 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
                 continue
             full = _fitting_row(planner, gpu, num_gpus, batch_limit, sizes_only) if quick else None
             planned = full is not None
+            # `fit --all` shows no row that does not fit (only the first format that fits, or the
+            # model's name and size): such a row gets no --gpu-layers split nor engine offload, which
+            # were three fifths of a cold `fit --all --gpu T4 --engine llama.cpp --format json` (issue 15)
             row = full if full is not None else planner.plan(gpu, num_gpus, limits=False,
                                                              with_speed=not sizes_only,
-                                                             offload_split=not sizes_only)
+                                                             offload_split=not (sizes_only or listing))
         except PlanError:
             raise
         except BadInputError as err:
@@ -122,10 +125,10 @@ def best_precision(spec: ModelSpec, wl: Workload, gpu: GpuSpec, num_gpus: int | 
         # transformers FP8 checkpoint dequantized on an A100 kept its 8-bit weights here (issue 15, round 12)
         sub = planner.for_gpu(gpu)
         est = sub.estimate(sub.workload(Layout(row.tp, row.pp, row.dp)))
-        # The table of sizes-only rows lists only the models that fit: once the part of the need no
+        # `fit --all` lists only the models that fit: once the part of the need no
         # format changes (the engine's format_free_need: llama.cpp's K/V) is over the card, the later
         # formats are passed over like those whose weights alone are (issue 15: `--context 1m`).
-        if quick and sizes_only and not row.fits:
+        if quick and not row.fits:
             free = engine_for(sub.workload(Layout(row.tp, row.pp, row.dp))).format_free_need(est)
             beyond = row.usable_bytes is not None and free > row.usable_bytes
         figs = est.engine_figures  # weights on the GPU where the engine keeps some on the host

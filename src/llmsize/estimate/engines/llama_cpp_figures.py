@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from llmsize.estimate.engines import llama_cpp_dsv4
+from llmsize.estimate.engines.llama_cpp_layer_facts import LayerFacts, layer_facts
 from llmsize.units import MIB
 
 if TYPE_CHECKING:
@@ -43,17 +44,14 @@ def figures(
     draft_context = eng.draft_context_bytes(spec, rs.kv_dtype)
     cells = eng.n_ctx()
     kv_dtype = rs.kv_dtype
-    layers = range(spec.num_layers)
-    on_gpu = {layer for st in rs.stages for layer in st.layers}
-    # a model of full-attention blocks only has no state and every block caches K/V: no walk over blocks
-    uniform = spec.every_block_full_attention
-    state_layers = 0 if uniform else sum(1 for layer in on_gpu if spec.has_state(layer))
+    facts = layer_facts(spec, rs.stages)  # the blocks' kinds, once per placement (issue 15)
+    state_layers = facts.state_layers
     # one sequence's R and S, f32, times the copies the engine reserves (Ollama's Go engine: checkpoints)
     state_slot = state_layers * eng.state_bytes(spec, 4, 1) * eng.state_copies(spec)
     state = wl.batch * state_slot
     # peak.kv_cache is the busiest GPU's; llama.cpp prints one llama_kv_cache line for every device's
     # cells (llama_kv_cache ctor: the size summed over its layers' buffers), so a layer split sums stages.
-    kv_cells, total_cells = _attention_cells(eng, spec, wl, rs, peak.kv_cache)  # busiest GPU's, all
+    kv_cells, total_cells = _attention_cells(eng, spec, wl, rs, peak.kv_cache, facts)  # busiest GPU's, all
     kv_mib = total_cells / MIB
     recurrent = (
         (
@@ -65,15 +63,15 @@ def figures(
     )
     # llama-kv-cache.cpp counts the layers it allocates: attention layers below
     # n_layer_kv_from_start (Gemma 3n / Gemma 4's KV-shared layers have none, spec.has_kv)
-    kv_layers = spec.num_layers if uniform else sum(map(spec.has_kv, layers))
+    kv_layers = facts.kv_layers
     kv_lines: tuple[str, ...] = (
         f"llama_kv_cache: size = {kv_mib:8.2f} MiB ({cells:6d} cells, {kv_layers:3d} "
         f"layers, {wl.batch}/{wl.batch} seqs), K ({_ggml(kv_dtype)}) and V ({_ggml(kv_dtype)})",
     )
-    kv_lines = iswa_lines(eng, spec, wl, kv_dtype, sorted(on_gpu), total_cells) or kv_lines
+    kv_lines = iswa_lines(eng, spec, wl, kv_dtype, facts, total_cells) or kv_lines
     if spec.compressed is not None:
         kv_lines = llama_cpp_dsv4.lines(
-            spec, tuple(sorted(on_gpu)), eng.kv_element_bytes(kv_dtype), _ggml(kv_dtype),
+            spec, facts.on_gpu, eng.kv_element_bytes(kv_dtype), _ggml(kv_dtype),
             cells // wl.batch, wl.batch, eng.ubatch(),
         )
     # clip.cpp loads the mmproj into its own GPU buffer, not the text model's (tools/mtmd)
@@ -114,14 +112,14 @@ def figures(
         state_slot_bytes=state_slot,
         state_slots_per_request=1,
         kv_cells_bytes=kv_cells,
-        swa_cells=swa_cells(eng, spec, wl, sorted(on_gpu)),
+        swa_cells=swa_cells(eng, spec, wl, facts),
         mmproj_bytes=mmproj,
         lines=lines,
     )
 
 
 def iswa_lines(
-    eng: LlamaCpp, spec: ModelSpec, wl: Workload, kv_dtype: str, on_gpu: list[int], kv_cells: int
+    eng: LlamaCpp, spec: ModelSpec, wl: Workload, kv_dtype: str, facts: LayerFacts, kv_cells: int
 ) -> tuple[str, ...]:
     """The two caches of a model mixing full and sliding-window layers, as llama.cpp prints them:
     src/llama-kv-cache-iswa.cpp `llama_kv_cache_iswa` builds a non-SWA cache of n_ctx cells for
@@ -131,15 +129,11 @@ def iswa_lines(
     layers). Empty when the model has one kind only."""
     from llmsize.estimate.kv_cache import kv_cache_bytes
 
-    if spec.every_block_full_attention:  # one window for every block: one kind only
+    full, swa = facts.full, facts.swa  # on the GPUs, caching K/V: over the whole context, in a window
+    if not full or not swa or spec.compressed is not None:  # one kind only
         return ()
-    kv_layers = [layer for layer in on_gpu if spec.has_kv(layer)]
-    full = [layer for layer in kv_layers if spec.layer_window(layer) is None]
-    swa = [layer for layer in kv_layers if spec.layer_window(layer) is not None]
-    if not full or not swa or spec.compressed is not None:
-        return ()
-    full_bytes = int(kv_cache_bytes(spec, wl, kv_dtype, full))
-    n_swa = swa_cells(eng, spec, wl, on_gpu)
+    full_bytes = int(kv_cache_bytes(spec, wl, kv_dtype, list(full)))
+    n_swa = swa_cells(eng, spec, wl, facts)
     t = _ggml(kv_dtype)
     seqs = f"{wl.batch}/{wl.batch} seqs"
     return (
@@ -152,7 +146,7 @@ def iswa_lines(
     )
 
 
-def swa_cells(eng: LlamaCpp, spec: ModelSpec, wl: Workload, on_gpu: list[int]) -> int | None:
+def swa_cells(eng: LlamaCpp, spec: ModelSpec, wl: Workload, facts: LayerFacts) -> int | None:
     """The cells llama.cpp logs in "creating     SWA KV cache, size = N cells"; None without sliding layers.
 
     src/llama-kv-cache-iswa.cpp `llama_kv_cache_iswa::llama_kv_cache_iswa`: size_swa =
@@ -165,12 +159,9 @@ def swa_cells(eng: LlamaCpp, spec: ModelSpec, wl: Workload, on_gpu: list[int]) -
     if spec.compressed is not None:
         window = spec.sliding_window or 0
         return llama_cpp_dsv4.raw_cells(eng.n_ctx() // wl.batch, window, eng.ubatch()) if window else None
-    windows = [
-        int(w) for layer in on_gpu if spec.has_kv(layer) and (w := spec.layer_window(layer)) is not None
-    ]
-    if not windows:
+    if facts.widest_window is None:
         return None
-    return int(eng.tokens_held(max(windows), wl.context, 0, wl.batch))
+    return int(eng.tokens_held(facts.widest_window, wl.context, 0, wl.batch))
 
 
 def _ggml(kv_dtype: str) -> str:
@@ -178,7 +169,7 @@ def _ggml(kv_dtype: str) -> str:
 
 
 def _attention_cells(
-    eng: LlamaCpp, spec: ModelSpec, wl: Workload, rs: Resolved, busiest_kv: int
+    eng: LlamaCpp, spec: ModelSpec, wl: Workload, rs: Resolved, busiest_kv: int, facts: LayerFacts
 ) -> tuple[int, int]:
     """(the busiest GPU's attention cells, every stage's together): a cache less its recurrent state and
     the draft context's cells.
@@ -187,9 +178,10 @@ def _attention_cells(
     cache is laid out again (estimate/kv_cache.py) and the busiest is the one whose bytes are peak.kv_cache
     (core.plan picks the stage by its static bytes, which the cache is part of)."""
     state_layer = eng.state_bytes(spec, 4, 1) * eng.state_copies(spec)
+    states = dict(zip(rs.stages, facts.stage_states, strict=True))  # blocks with a state, per stage
 
     def cells(stage: Any, kv: int) -> int:
-        state = wl.batch * sum(1 for layer in stage.layers if spec.has_state(layer)) * state_layer
+        state = wl.batch * states[stage] * state_layer
         return kv - state - (eng.draft_kv_bytes(spec, rs.kv_dtype) if stage.head else 0)
 
     if len(rs.stages) == 1:
