@@ -80,8 +80,8 @@ def _label(label: str, key: str, parsed: ParsedName) -> str:
 
 
 def _printable(text: str) -> str:
-    """`text` with each unprintable character as its Python escape ("\\x1b", "\\u202e"), whole (errors.one_line
-    does the same for messages, and cuts them)."""
+    """`text` with each unprintable character as its Python escape ("\\x1b", "\\u202e"), whole
+    (errors.one_line does the same for messages, and cuts them)."""
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
