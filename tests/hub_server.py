@@ -100,6 +100,8 @@ class HubServer:
     ) -> FakeRepo:
         """Serve `files` (bytes as they are, str encoded, dicts as JSON) under `repo_id`."""
         encoded = {name: _encode(body) for name, body in files.items()}
+        if kw.get("fault") == "gzip-bomb":
+            _gzip_bomb()  # made now, not inside the first request's timeout
         repo = FakeRepo(repo_id, encoded, **kw)  # type: ignore[arg-type]
         self.repos[repo_id.lower()] = repo
         return repo
