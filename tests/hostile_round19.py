@@ -15,6 +15,8 @@
   removed or given values round 10 did not (false, "8", 1e308, inf, -0.0, 2^63, -2^31, 1e12, [2, 2],
   {"x": 1}, a list nested 50 deep, a list of mixed types);
 - unprintable characters of a name in `parse`'s table (round 9 made the error lines safe);
+- saved reports of measure, plan, check, compare, fit (llama.cpp --n-cpu-moe) and a vLLM concurrency sweep
+  (round 10 mutated estimate reports only), each key removed or replaced, through report show and diff;
 - (bench/fuzz_round19.py and the CI test) a local Hub (tests/hub_server.py) answering with a gzip bomb, a
   body that ignores `Range`, a lying or missing Content-Length, an X-Repo-Commit that walks out of the cache
   folder or holds an escape sequence.
@@ -227,15 +229,8 @@ def config_mutations(config: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], 
 
 
 def mutated(doc: dict[str, Any], path: tuple[str, ...], value: object) -> dict[str, Any]:
-    out = json.loads(json.dumps(doc))
-    holder = out
-    for key in path[:-1]:
-        holder = holder[key]
-    if value is REMOVED:
-        del holder[path[-1]]
-    else:
-        holder[path[-1]] = value
-    return out
+    result: dict[str, Any] = _mutated_any(doc, path, value)
+    return result
 
 
 def all_config_jobs() -> list[tuple[str, tuple[str, ...], object]]:
@@ -260,11 +255,84 @@ def config_cases(root: Path, n: int | None = 4000, seed: int = 19) -> Iterator[l
         yield ["fit", str(folder), "--gpu", "H100", "--engine", _ENGINES[i % len(_ENGINES)]]
 
 
+# --- saved reports of every command that writes one, each key removed or given an odd value
+
+REPORT_COMMANDS: dict[str, list[str]] = {
+    "measure.json": ["measure", MODEL, "--device", "trace"],
+    "plan.json": ["plan", "Qwen3-8B", "--gpu", "RTX-4090"],
+    "check.json": ["check", "--gpu", "H100", "--", "vllm", "serve", "Qwen/Qwen3-8B"],
+    "compare.json": ["compare", "Qwen3-8B", "--gpus", "H100,L4"],
+    "moe.json": ["fit", _MOE, "--gpu", "RTX-4090", "--engine", "llama.cpp", "--n-cpu-moe", "20"],
+    "sweep.json": ["estimate", "Qwen3-8B", "--gpu", "H100", "--engine", "vllm", "--concurrency", "1,8"],
+}
+REPORT_VALUES: tuple[object, ...] = (None, -1, math.nan, 1e308, "x", [], {}, True, 2**64, REMOVED, "8",
+                                     [None] * 3, {"a": {"b": None}})  # fmt: skip
+
+
+def _save(argv: list[str]) -> None:
+    """Run llmsize in process for the file its --output writes (its printed lines are dropped)."""
+    import contextlib
+    import io
+
+    from llmsize.cli import main
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            main(argv)
+        except SystemExit as ex:
+            assert ex.code in (0, None), argv
+
+
+def _key_paths(doc: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Every key path of `doc` (the first two entries of each list)."""
+    if path:
+        yield path
+    items = doc.items() if isinstance(doc, dict) else enumerate(doc[:2]) if isinstance(doc, list) else ()
+    for key, value in items:
+        yield from _key_paths(value, (*path, key))
+
+
+def report_cases(root: Path, n: int | None = 3000, seed: int = 19,
+                 commands: dict[str, list[str]] | None = None) -> Iterator[list[str]]:  # fmt: skip
+    """`report show` (human, then CSV, JSON or YAML) and `report diff` of a seeded `n` (or all) of the
+    mutated reports of `commands` (default: REPORT_COMMANDS)."""
+    root.mkdir(parents=True, exist_ok=True)
+    bases: dict[Path, Any] = {}
+    for name, argv in (commands or REPORT_COMMANDS).items():
+        path = root / name
+        if not path.exists():
+            _save([argv[0], "--output", str(path), *argv[1:]])  # before check's `--`
+        bases[path] = json.loads(path.read_text())
+    jobs = [(path, key, value) for path, doc in bases.items() for key in _key_paths(doc)
+            for value in REPORT_VALUES]  # fmt: skip
+    if n is not None:
+        jobs = random.Random(seed).sample(jobs, min(n, len(jobs)))
+    for i, (base, key, value) in enumerate(jobs):
+        target = root / f"m{i}.json"
+        target.write_text(json.dumps(_mutated_any(bases[base], key, value)))
+        yield ["report", "show", str(target)]
+        yield ["report", "show", str(target), "--format", ("csv", "json", "yaml")[i % 3]]
+        yield ["report", "diff", str(base), str(target)]
+
+
+def _mutated_any(doc: Any, path: tuple[Any, ...], value: object) -> Any:
+    out = json.loads(json.dumps(doc))
+    holder = out
+    for key in path[:-1]:
+        holder = holder[key]
+    if value is REMOVED:
+        del holder[path[-1]]
+    else:
+        holder[path[-1]] = value
+    return out
+
+
 STEPS: dict[str, Callable[[Path], Iterator[list[str]]]] = {
     "paths": path_cases,
     "pasted": pasted_cases,
     "options": option_cases,
     "configs": config_cases,
+    "reports": report_cases,
 }
 
 

@@ -161,6 +161,50 @@ def test_a_broken_catalog_cache_is_not_an_internal_error(text: str, tmp_path: Pa
     assert done.returncode == 0, done.stderr[-400:]
 
 
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """One `measure --device trace` report (it builds the model under torch: once for the module)."""
+    import json
+    import os
+
+    path = tmp_path_factory.mktemp("measure") / "m.json"
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    r19._save(["measure", "Qwen2.5-0.5B", "--device", "trace", "--output", str(path)])
+    doc: dict[str, object] = json.loads(path.read_text())
+    return doc
+
+
+@pytest.mark.usefixtures("offline")
+@pytest.mark.parametrize(
+    ("where", "value", "said"),
+    [(("workload",), {}, "workload.mode"),
+     (("workload", "context"), None, "workload.context"),
+     (("measurement", "phases"), 1e308, "measurement.phases"),
+     (("measurement", "cuda"), float("nan"), "measurement.cuda"),
+     (("measurement", "timings"), {"ttft_s": "fast"}, "measurement.timings.ttft_s"),
+     (("measurement", "notes"), [1, 2], "measurement.notes"),
+     (("comparison", "overhead", "measured"), float("nan"), "comparison.overhead.measured"),
+     (("comparison", "optimizer", "estimated"), "x", "comparison.optimizer.estimated"),
+     (("comparison", "peak", "error"), True, "comparison.peak.error")],
+)  # fmt: skip
+def test_a_measurement_report_with_an_odd_value_is_one_line(
+    where: tuple[str, ...], value: object, said: str, measured: dict[str, object], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Each was an internal error in `report show` (TypeError, AttributeError, ValueError: NaN to integer)."""
+    import json
+
+    doc = r19._mutated_any(measured, where, value)
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(doc))
+    for argv in (["report", "show", str(path)], ["report", "diff", str(path), str(path)]):
+        code, err = assert_answered(argv, capsys)
+        assert code == 2 and said in err, err
+    path.write_text(json.dumps(measured))
+    code, err = assert_answered(["report", "show", str(path)], capsys)
+    assert code == 0, err  # the report as measure wrote it reads back
+
+
 # --- a hostile local Hub (tests/hub_server.py)
 
 
@@ -218,10 +262,14 @@ def test_a_commit_id_that_is_no_git_sha_is_one_line(
 
 
 @pytest.mark.usefixtures("offline")
-@pytest.mark.parametrize(("step", "n"), [("paths", 10), ("pasted", 12), ("options", 12), ("configs", 12)])
+@pytest.mark.parametrize(("step", "n"), [("paths", 10), ("pasted", 12), ("options", 12), ("configs", 12),
+                                         ("reports", 12)])  # fmt: skip
 def test_round19_sample(step: str, n: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / step
-    cases = r19.STEPS[step](root) if step != "configs" else r19.config_cases(root, n // 2)
+    no_measure = {k: v for k, v in r19.REPORT_COMMANDS.items() if v[0] != "measure"}  # torch: bench only
+    cases = {"configs": lambda: r19.config_cases(root, n // 2),
+             "reports": lambda: r19.report_cases(root, n // 3, commands=no_measure)}.get(
+        step, lambda: r19.STEPS[step](root))()  # fmt: skip
     for argv in r19.sample(list(cases), n):
         code, out, err = run_cli(argv, capsys)
         assert code in (0, 2, 3) and "internal error" not in err and "Traceback" not in err, (argv[:6], err)

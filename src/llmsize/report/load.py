@@ -22,6 +22,7 @@ from llmsize.records import (
     boolean_read_as_number,
     field_validator,
 )
+from llmsize.report.measure_shapes import measure_shape_problem
 from llmsize.report.models import MEMORY_KEYS, SCHEMA_VERSION, Report
 from llmsize.resources import UnreadableText, first_unprintable, load_json, load_yaml, read_text_bounded
 
@@ -169,6 +170,9 @@ def load_report(path: Path) -> LoadedReport:
             if isinstance(doc.get("estimate"), dict):
                 _check_version(doc["estimate"], path)
             measurement = MeasureDocument.model_validate(doc)
+            odd = measure_shape_problem(doc)  # the values report/render_measure.py formats
+            if odd is not None:
+                raise ConfigError(f"{path} is not a valid llmsize report: {odd}", hint=_HAND_EDITED)
             loaded = LoadedReport(path=path, report=measurement.estimate, measurement=measurement)
         else:
             # `plan --output` saves the estimate document plus its launch command and what the command
