@@ -20,6 +20,11 @@ Found and fixed:
   1 MiB pieces and reads at most 64 MiB a response (specs/hub_client.py); an X-Repo-Commit of
   "../../tmp/x" was "internal error: ValueError: Invalid pointer path" and one holding an escape
   sequence was printed raw: a commit id must be 40 hex digits (specs/hub.py);
+- a saved report whose fit row holds NaN or infinity (decode_tokens_per_s, ttft_s, a speed constant) was
+  accepted and `report show --format json` wrote the NaN back: the loader refuses non-finite numbers
+  (report/load.py); a measurement report with `workload: {}`, `phases: 1e308`, `cuda: NaN` or a NaN byte
+  count was an internal error in `report show`: the values it renders are checked at load
+  (report/measure_shapes.py);
 - a catalog cache file (resources.cached_json) emptied to `null` or nested 100,000 deep was an internal
   error in estimate and check: each file now starts with the SHA-256 of its JSON.
 The long run over every input is bench/fuzz_round19.py; this file runs a seeded sample.
@@ -203,6 +208,27 @@ def test_a_measurement_report_with_an_odd_value_is_one_line(
     path.write_text(json.dumps(measured))
     code, err = assert_answered(["report", "show", str(path)], capsys)
     assert code == 0, err  # the report as measure wrote it reads back
+
+
+@pytest.mark.usefixtures("offline")
+@pytest.mark.parametrize("where", [("gpus", 0, "decode_tokens_per_s"), ("gpus", 0, "ttft_s"),
+                                   ("gpus", 0, "speed_constants", "step_fixed_s")])  # fmt: skip
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_report_holding_nan_is_refused_not_printed_back(
+    where: tuple[object, ...], value: float, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fit row's speed fields took NaN and infinity, and `report show --format json` wrote them back."""
+    import json
+
+    base = tmp_path / "plan.json"
+    r19._save(["plan", "--output", str(base), "Qwen2.5-0.5B", "--gpu", "RTX-4090"])
+    doc = r19._mutated_any(json.loads(base.read_text()), where, value)
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(doc))
+    code, err = assert_answered(["report", "show", str(edited), "--format", "json"], capsys)
+    shown = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in where).lstrip(".")
+    assert code == 2 and f"{shown} is not a finite number" in err, err
+    assert assert_answered(["report", "show", str(base), "--format", "json"], capsys)[0] == 0
 
 
 # --- a hostile local Hub (tests/hub_server.py)
