@@ -12,11 +12,13 @@ RepoNotFound (404), RevisionNotFound (404), EntryNotFound (404) and GatedRepo (4
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import struct
 import threading
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,7 +58,8 @@ class FakeRepo:
     files: dict[str, bytes]
     gated: bool = False
     # "redirect-loop", "trickle", "401", "html" or "status-NNN" (every request answered NNN): a broken Hub or
-    # proxy, a private repo
+    # proxy, a private repo; "gzip-bomb" (every file 0.5 MB of gzip that inflates to 512 MiB), "ignore-range"
+    # (a ranged GET answered 200 with 256 MiB), "commit:VALUE" (VALUE as X-Repo-Commit): a hostile server
     fault: str | None = None
     branches: tuple[str, ...] = ("main",)
     commit: str = field(default="")
@@ -97,6 +100,8 @@ class HubServer:
     ) -> FakeRepo:
         """Serve `files` (bytes as they are, str encoded, dicts as JSON) under `repo_id`."""
         encoded = {name: _encode(body) for name, body in files.items()}
+        if kw.get("fault") == "gzip-bomb":
+            _gzip_bomb()  # made now, not inside the first request's timeout
         repo = FakeRepo(repo_id, encoded, **kw)  # type: ignore[arg-type]
         self.repos[repo_id.lower()] = repo
         return repo
@@ -167,6 +172,8 @@ def _make_handler(server: HubServer) -> type[BaseHTTPRequestHandler]:
                 return self.end_headers()
             if repo.fault == "trickle":
                 return self._trickle()
+            if repo.fault == "gzip-bomb" or (repo.fault == "ignore-range" and self.headers.get("Range")):
+                return self._flood(repo, gzip=repo.fault == "gzip-bomb", send_body=send_body)
             if repo.fault is not None and repo.fault.startswith("status-"):  # a failing Hub or proxy
                 status = int(repo.fault.removeprefix("status-"))
                 self.send_response(status)
@@ -202,6 +209,27 @@ def _make_handler(server: HubServer) -> type[BaseHTTPRequestHandler]:
             except OSError:
                 pass
 
+        def _flood(self, repo: FakeRepo, *, gzip: bool, send_body: bool) -> None:
+            """512 MiB of zeros as 0.5 MB of gzip, or 256 MiB sent plain whatever the Range asked."""
+            body = _gzip_bomb() if gzip else None
+            self.send_response(200)
+            self.send_header("X-Repo-Commit", repo.commit)
+            self.send_header("ETag", '"flood"')
+            if gzip:
+                self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body) if body is not None else 256 << 20))
+            self.end_headers()
+            if not send_body:
+                return
+            try:
+                if body is not None:
+                    self.wfile.write(body)
+                else:
+                    for _ in range(256):
+                        self.wfile.write(bytes(1 << 20))
+            except OSError:  # the client hung up once it had read its bound
+                pass
+
         def _send_file(self, repo: FakeRepo, body: bytes, send_body: bool) -> None:
             status, chunk, extra = 200, body, {}
             wanted = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
@@ -211,7 +239,9 @@ def _make_handler(server: HubServer) -> type[BaseHTTPRequestHandler]:
                 status, chunk = 206, body[start : end + 1]
                 extra["Content-Range"] = f"bytes {start}-{end}/{len(body)}"
             self.send_response(status)
-            self.send_header("X-Repo-Commit", repo.commit)
+            fault = repo.fault or ""
+            commit = fault.removeprefix("commit:") if fault.startswith("commit:") else repo.commit
+            self.send_header("X-Repo-Commit", commit)
             self.send_header("ETag", f'"{hashlib.sha256(body).hexdigest()}"')
             self.send_header("Accept-Ranges", "bytes")
             self.send_header("Content-Type", "application/octet-stream")
@@ -223,6 +253,14 @@ def _make_handler(server: HubServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(chunk)
 
     return Handler
+
+
+@functools.cache
+def _gzip_bomb() -> bytes:
+    """512 MiB of zeros, gzip-compressed (about 0.5 MB): eight times what the client reads of one response."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = bytes(1 << 20)
+    return b"".join(packer.compress(zeros) for _ in range(512)) + packer.flush()
 
 
 @contextmanager

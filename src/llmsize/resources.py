@@ -269,7 +269,7 @@ def xdg_dir(variable: str, default: str) -> Path:
 
 
 # Bump when the cached form changes; part of every key, so old entries are simply never read.
-_YAML_CACHE_FORMAT = "1"
+_YAML_CACHE_FORMAT = "2"  # 2: each file starts with the SHA-256 of its JSON
 
 
 def load_catalog_yaml(text: str) -> Any:
@@ -281,6 +281,18 @@ def load_catalog_yaml(text: str) -> Any:
     folder only costs the speed-up.
     """
     return cached_json("yaml", [text], lambda: load_yaml(text))
+
+
+def _checked_blob(raw: bytes) -> bytes:
+    """The JSON of a cached_json file, after the SHA-256 of it that heads the file: a file cut short, emptied,
+    replaced by `null` or by 100,000 nested brackets was trusted as the value (an internal error in
+    every command that reads the catalog, issue 15 round 19); ValueError when it does not match."""
+    import hashlib
+
+    head, _, blob = raw.partition(b"\n")
+    if hashlib.sha256(blob).hexdigest().encode() != head:
+        raise ValueError("not the file cached_json wrote")
+    return blob
 
 
 def cached_json(kind: str, key_parts: Sequence[str | bytes], compute: Callable[[], Any]) -> Any:
@@ -300,8 +312,8 @@ def cached_json(kind: str, key_parts: Sequence[str | bytes], compute: Callable[[
         digest.update(raw)
     path = user_cache_dir() / kind / f"{digest.hexdigest()}.json"
     try:
-        return json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        return json.loads(_checked_blob(path.read_bytes()))
+    except (OSError, ValueError, RecursionError):  # absent, or not the file this function wrote
         pass
     data = compute()
     try:
@@ -311,7 +323,7 @@ def cached_json(kind: str, key_parts: Sequence[str | bytes], compute: Callable[[
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(blob, encoding="utf-8")
+        tmp.write_text(hashlib.sha256(blob.encode()).hexdigest() + "\n" + blob, encoding="utf-8")
         tmp.replace(path)  # atomic: a concurrent reader sees the old state or the whole file
     except OSError:
         pass

@@ -123,7 +123,8 @@ def test_bare_ollama_names_read_back_equal_the_catalog_aliases() -> None:
     catalog._bare_ollama_names.cache_clear()
     assert catalog._bare_ollama_names() == direct  # computed, then written
     written = list((user_cache_dir() / "ollama-bare-names").glob("*.json"))
-    assert len(written) == 1 and frozenset(json.loads(written[0].read_bytes())) == direct
+    head, _, blob = written[0].read_bytes().partition(b"\n")  # the SHA-256 of the JSON, then the JSON
+    assert len(written) == 1 and frozenset(json.loads(blob)) == direct and len(head) == 64
     catalog._bare_ollama_names.cache_clear()
     assert catalog._bare_ollama_names() == direct  # read back
 

@@ -57,6 +57,7 @@ def make_report(
     VRAM) gets that default for the one GPU kind asked for.
     """
     from llmsize.estimate.core import estimate
+    from llmsize.local_path import exists_here
     from llmsize.names import parse_name
     from llmsize.report.models import build_report
     from llmsize.specs.resolve import resolve
@@ -91,7 +92,7 @@ def make_report(
                 rows += plan_fit_rows(spec, workload, [planned[-1]], count, concurrency=concurrency,
                                       efficiency=eff)
     try:  # what the name says; for a path, the model's own name
-        parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
+        parsed = parse_name(spec.name if exists_here(model) else model)
     except LlmsizeError:
         parsed = None
     if len(gpus) == 1 and planned:

@@ -67,15 +67,11 @@ NoFitCheckOpt = Annotated[
 
 def _check_output(output: Path | None, force: bool) -> None:
     """Fail before measuring, not after, when --output cannot be written."""
-    if output is None:
-        return
-    if output.suffix.lower() not in _OUTPUT_SUFFIXES:
-        raise BadInputError(
-            f"cannot write {output}: --output takes a .yaml, .yml or .json file",
-            hint="name the file e.g. measured.yaml",
-        )
-    if output.exists() and not force:
-        raise BadInputError(f"{output} already exists", hint="pass --force to overwrite it")
+    from llmsize.report.export import check_output
+
+    # the checks write_new_file makes, asked first: a 10,000-character name was an internal error
+    # (ENAMETOOLONG from exists()) and an unwritable folder was found only after the run (issue 15, round 19)
+    check_output(output, force=force)
 
 
 def _write(doc: MeasureDocument, output: Path, force: bool) -> None:

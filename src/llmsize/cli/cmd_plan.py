@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -189,13 +188,14 @@ def plan_document(model: str, spec: Any, wl: Any, row: Any, line: str) -> dict[s
     one fit row the command was written for, `workload` carries that row's tp/pp.
     """
     from llmsize.estimate.core import estimate
+    from llmsize.local_path import exists_here
     from llmsize.names import parse_name
     from llmsize.report.export import to_dict
     from llmsize.report.models import build_report
 
     laid_out = wl.model_copy(update={"tp": int(row.tp or wl.tp), "pp": int(row.pp or wl.pp)})
     try:
-        parsed = parse_name(spec.name if Path(model).expanduser().exists() else model)
+        parsed = parse_name(spec.name if exists_here(model) else model)
     except LlmsizeError:
         parsed = None
     report = build_report(model, spec, laid_out, estimate(spec, laid_out), gpus=[row], parsed=parsed)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from llmsize.errors import ConfigError, GpuNotFoundError, one_line
 from llmsize.hardware.unified import unified_limit_bytes
+from llmsize.local_path import user_path
 from llmsize.records import (
     ConfigDict,
     Field,
@@ -785,11 +786,17 @@ def bundled_entries() -> tuple[BundledEntry, ...]:
 
 def load_gpu_file(path: str | Path) -> list[GpuSpec]:
     """Entries of one user GPU file; ConfigError naming the file and field when malformed."""
-    p = Path(path).expanduser()
-    if not p.is_file():
-        why = "is a folder" if p.is_dir() else "is not a regular file" if p.exists() else "does not exist"
-        raise ConfigError(f"GPU file {str(p)!r} {why}", hint="pass a YAML file of GPU entries")
-    return list(_load_cached(str(p.resolve()), p.stat().st_mtime_ns))
+    p = user_path(str(path))
+    shown = one_line(repr(str(p)), 80)
+    try:
+        if not p.is_file():
+            why = "is a folder" if p.is_dir() else "is not a regular file" if p.exists() else "does not exist"
+            raise ConfigError(f"GPU file {shown} {why}", hint="pass a YAML file of GPU entries")
+        key = str(p.resolve()), p.stat().st_mtime_ns
+    except OSError as err:  # a name over 255 bytes (ENAMETOOLONG) was an internal error (issue 15, round 19)
+        raise ConfigError(f"cannot read GPU file {shown}: {err.strerror or err}",
+                          hint="pass a YAML file of GPU entries") from None
+    return list(_load_cached(*key))
 
 
 @cache

@@ -570,8 +570,11 @@ class Planner:
             if fewer is not None:
                 return fewer, True
             if chosen is None:
+                nearby = self._nearby_counts(num_gpus)
+                if not nearby:  # no count has a layout: the engine refuses every TP degree the heads allow
+                    raise self._no_tp_degree()
                 raise PlanError(f"{num_gpus} GPUs cannot be split into a tensor/pipeline layout of "
-                                f"{self.spec.name}; try {', '.join(map(str, self._nearby_counts(num_gpus)))}")
+                                f"{self.spec.name}; try {', '.join(map(str, nearby))}")
             return chosen
         best: tuple[Layout, bool] | None = None
         # Every count of AUTO_COUNTS is tried: the need is not provably non-increasing in the count
@@ -599,13 +602,16 @@ class Planner:
         if best is None:  # --tp/--pp that no GPU count can hold (a TP degree the heads do not divide)
             searched = self.wl.tp == 1 and self.tp_problem(1) is not None  # the engine refuses every TP
             if searched:  # the heads allow some TP degrees, the engine none (vLLM -dcp 4 of 14 heads)
-                allowed = [t for t in range(1, GPUS_PER_NODE + 1) if tp_problem(self.spec, t) is None]
-                raise PlanError(f"no TP degree of {self.spec.name} ({', '.join(map(str, allowed))}: the ones "
-                                f"its heads allow) starts under this engine; at TP 1: {self.tp_problem(1)}")
+                raise self._no_tp_degree()
             asked = self.tp_problem(self.wl.tp) or pp_problem(self.spec, self.wl.pp)
             raise PlanError(asked or f"no tensor/pipeline layout of {self.spec.name} takes --tp "
                             f"{self.wl.tp} --pp {self.wl.pp}")
         return best
+
+    def _no_tp_degree(self) -> PlanError:
+        allowed = [t for t in range(1, GPUS_PER_NODE + 1) if tp_problem(self.spec, t) is None]
+        return PlanError(f"no TP degree of {self.spec.name} ({', '.join(map(str, allowed))}: the ones "
+                         f"its heads allow) starts under this engine; at TP 1: {self.tp_problem(1)}")
 
     def _may_start(self, gpu: GpuSpec, candidates: Sequence[Layout]) -> list[Layout]:
         """The candidates the engine does not refuse on `gpu` before any estimate (SGLang's static
@@ -704,7 +710,11 @@ class Planner:
         return bud
 
     def _nearby_counts(self, n: int) -> list[int]:
-        return [c for c in AUTO_COUNTS if self.layouts(c) and abs(c - n) <= max(2, n // 2)][:4]
+        """Up to four GPU counts near `n` that have a layout, nearest first when none is within the window
+        (vLLM -dcp 3 of a 14-head model has none near 1: the message ended in "try ", issue 15 round 19)."""
+        counts = [c for c in AUTO_COUNTS if self.layouts(c)]
+        near = [c for c in counts if abs(c - n) <= max(2, n // 2)]
+        return near[:4] or sorted(counts, key=lambda c: abs(c - n))[:4]
 
     def plan(self, gpu: GpuSpec, num_gpus: int | None = 1, *, limits: bool = True,
              batch_limit: bool = True, with_speed: bool = True, fewest: int = 1,

@@ -210,7 +210,9 @@ def _speculative_fields(setup: Setup) -> dict[str, Any]:
     if isinstance(draft, str) and draft.lower().endswith(".gguf"):
         from pathlib import Path
 
-        if not Path(draft).expanduser().exists():  # a file on the serving host: sized from its name
+        from llmsize.local_path import exists_here
+
+        if not exists_here(draft):  # a file on the serving host: sized from its name
             draft = Path(draft).name[: -len(".gguf")].removeprefix("ggml-")
     if method is not None:
         out["speculative"] = f"draft:{draft}" if method == "draft" and draft else method
@@ -553,12 +555,10 @@ def _resolvable(setup: Setup) -> str:
     for another host), its file name, whose quant type the name parser reads (Q4_K_M, ...)."""
     from pathlib import Path
 
+    from llmsize.local_path import exists_here
+
     model = setup.model
-    if (
-        setup.tool == "llama.cpp"
-        and model.lower().endswith(".gguf")
-        and not Path(model).expanduser().exists()
-    ):
+    if setup.tool == "llama.cpp" and model.lower().endswith(".gguf") and not exists_here(model):
         setup.ignored.append(f"{model} is not on this machine: sized from its file name")
         # "ggml-" is the prefix of llama.cpp's old converter outputs (ggml-model-f16.gguf); it
         # names the file format, not the model (ggml-c4ai-command-r-plus-104b-q5_k_s.gguf).
@@ -598,8 +598,10 @@ def _foreign_path(model: str) -> bool:
     """A filesystem path (not an `org/name` repo id) that does not exist here."""
     from pathlib import Path
 
+    from llmsize.local_path import exists_here
+
     looks_like_path = model.startswith(("/", "./", "../", "~")) or model.count("/") >= 2
-    return looks_like_path and bool(Path(model).name) and not Path(model).expanduser().exists()
+    return looks_like_path and bool(Path(model).name) and not exists_here(model)
 
 
 Candidate = tuple[str, dict[str, Any], dict[str, Any], str]  # change, flags, workload update, cost

@@ -159,6 +159,8 @@ def _probe_folder(path: Path, shown: str) -> None:
 
 def _refuse_taken(path: Path, shown: str, *, force: bool) -> None:
     """Nothing is overwritten without being asked: an existing name (a dangling symlink too) needs --force."""
+    if "\x00" in str(path):  # pathlib's checks answer False for it, os.open raises ValueError (round 19)
+        raise BadInputError(f"cannot write {shown}: no file name holds a NUL byte", hint=_suffix_hint(path))
     try:
         taken = path.is_symlink() or path.exists()
     except OSError as err:  # ENAMETOOLONG and friends

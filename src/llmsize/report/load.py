@@ -9,6 +9,7 @@ that names the file and the key.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +23,7 @@ from llmsize.records import (
     boolean_read_as_number,
     field_validator,
 )
+from llmsize.report.measure_shapes import measure_shape_problem
 from llmsize.report.models import MEMORY_KEYS, SCHEMA_VERSION, Report
 from llmsize.resources import UnreadableText, first_unprintable, load_json, load_yaml, read_text_bounded
 
@@ -164,11 +166,18 @@ def load_report(path: Path) -> LoadedReport:
         raise ConfigError(
             f"{path} is not a valid llmsize report: {odd} holds control characters", hint=_HAND_EDITED
         )
+    odd = _first_non_finite(doc)
+    if odd is not None:  # llmsize writes none: `report show --format json` wrote it back as NaN (round 19)
+        raise ConfigError(f"{path} is not a valid llmsize report: {odd} is not a finite number",
+                          hint=_HAND_EDITED)  # fmt: skip
     try:
         if doc.get("kind") == MEASUREMENT_KIND or "measured" in doc:
             if isinstance(doc.get("estimate"), dict):
                 _check_version(doc["estimate"], path)
             measurement = MeasureDocument.model_validate(doc)
+            odd = measure_shape_problem(doc)  # the values report/render_measure.py formats
+            if odd is not None:
+                raise ConfigError(f"{path} is not a valid llmsize report: {odd}", hint=_HAND_EDITED)
             loaded = LoadedReport(path=path, report=measurement.estimate, measurement=measurement)
         else:
             # `plan --output` saves the estimate document plus its launch command and what the command
@@ -193,6 +202,20 @@ def load_report(path: Path) -> LoadedReport:
 
 
 _HAND_EDITED = "it may be truncated or hand-edited; write it again with --output"
+
+
+def _first_non_finite(doc: Any, path: str = "") -> str | None:
+    """The dotted place of the first NaN or infinity in a parsed report, or None. A fit row's speed and
+    its speed constants took them (Record floats allow them), and `report show` printed them back."""
+    if isinstance(doc, float):
+        return None if math.isfinite(doc) else (path or "(the document)")
+    items = doc.items() if isinstance(doc, dict) else enumerate(doc) if isinstance(doc, list) else ()
+    for key, value in items:
+        found = _first_non_finite(value, f"{path}[{key}]" if isinstance(key, int) else
+                                  f"{path}.{key}" if path else str(key))  # fmt: skip
+        if found is not None:
+            return found
+    return None
 
 # Lists a report holds: a few dozen assumptions and warnings, a fit row per GPU (and concurrency
 # level) asked for. A hand-edited report listing 200,000 assumptions took 22 s to show on a terminal

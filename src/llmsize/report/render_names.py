@@ -79,15 +79,25 @@ def _label(label: str, key: str, parsed: ParsedName) -> str:
     return label
 
 
+def _printable(text: str) -> str:
+    """`text` with each unprintable character as its Python escape ("\\x1b", "\\u202e"), whole
+    (errors.one_line does the same for messages, and cuts them)."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 def _render_human(parsed: ParsedName) -> None:
     from llmsize.report.plain import console, kit
 
     out = console()
     Table, Text = kit(out)
-    # Text, not str: a name is data, so "[/x]" in it must print as written, not as rich markup.
-    table = Table(title=Text(parsed.raw), title_justify="left", show_header=False)
+    # Text, not str: a name is data, so "[/x]" in it must print as written, not as rich markup; and an escape
+    # sequence or direction override in it is shown as its escape, never obeyed by the terminal (issue 15,
+    # round 19: `parse $'Qwen2.5-7B\x1b[2J'` cleared the screen from the title and "not understood")
+    table = Table(title=Text(_printable(parsed.raw)), title_justify="left", show_header=False)
     table.add_column("field", style="bold")
     table.add_column("value", overflow="fold")
     for label, key in _HUMAN_ROWS:
-        table.add_row(_label(label, key, parsed), Text(_human_value(key, getattr(parsed, key))))
+        table.add_row(_label(label, key, parsed), Text(_printable(_human_value(key, getattr(parsed, key)))))
     out.print(table, highlight=False)

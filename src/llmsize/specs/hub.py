@@ -11,6 +11,7 @@ It never prints: huggingface_hub's progress bars, log lines and warnings are sil
 from __future__ import annotations
 
 import os
+import re
 import time
 import warnings
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from llmsize.errors import ConfigError, GatedRepoError, HubError, ModelNotFoundError
+from llmsize.errors import ConfigError, GatedRepoError, HubError, ModelNotFoundError, one_line
 from llmsize.specs.cache import DEFAULT_REVISION, HubSnapshot
 from llmsize.specs.local import (
     CONFIG_FILE,
@@ -155,6 +156,9 @@ def _import_hub() -> None:
             from huggingface_hub.utils import logging as _hub_logging  # noqa: F401
         finally:
             logging.disable(logging.NOTSET)
+    from llmsize.specs.hub_client import install
+
+    install()  # every response body bounded (specs/hub_client.py)
 
 
 def _token_file_readable() -> None:
@@ -206,7 +210,7 @@ def _fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
         url = hf_hub_url(repo_id, CONFIG_FILE, revision=rev, endpoint=base)
         head = get_hf_file_metadata(url, token=token, timeout=timeout)
         _refuse_oversized(head.size, f"config.json of {repo_id}@{rev}")
-        commit = head.commit_hash
+        commit = _commit_id(head.commit_hash)
         config_path = hf_hub_download(
             repo_id, CONFIG_FILE, revision=commit or rev, token=token, endpoint=base,
             cache_dir=_hf_cache_dir(), etag_timeout=timeout,
@@ -221,6 +225,16 @@ def _fetch(repo_id: str, revision: str | None = None) -> HubSnapshot:
         repo_id=repo_id, revision=rev, commit=commit, config=config, checkpoint=checkpoint,
         notes=notes, fetched_at=time.time(),
     )
+
+
+def _commit_id(value: str | None) -> str | None:
+    """The commit the Hub named (X-Repo-Commit), which names the cache folder it is saved in: a git sha of
+    40 hex digits. A server that sent "../../tmp/x" made huggingface_hub raise ValueError ("Invalid pointer
+    path", an internal error) and one that sent an escape sequence had it printed raw (issue 15, round 19)."""
+    if value is None or re.fullmatch(r"[0-9a-f]{40}", value):
+        return value
+    shown = one_line(repr(value), 60)
+    raise HubUnreachableError(f"{endpoint()} named the commit {shown}, not a git commit id")
 
 
 def _modelopt_sidecar(
@@ -388,6 +402,8 @@ def _translate_errors(repo_id: str, revision: str, *, has_token: bool) -> Iterat
             f"{repo_id!r} is not a valid Hub repo id",
             hint="use the form org/name, e.g. Qwen/Qwen2.5-7B",
         ) from err
+    except httpx2.DecodingError as err:  # specs/hub_client.py: a body too large, or compressed unasked
+        raise HubUnreachableError(f"{endpoint()}: {one_line(str(err), 200)}") from err
     except (httpx2.RequestError, OSError) as err:  # transport errors, TooManyRedirects, decoding
         raise HubUnreachableError(f"{type(err).__name__} at {endpoint()}") from err
     except httpx2.InvalidURL as err:  # a malformed HTTP(S)_PROXY ("::::") is read when the client starts

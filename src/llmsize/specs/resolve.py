@@ -22,6 +22,7 @@ from llmsize.errors import (
     one_line,
     require_type,
 )
+from llmsize.local_path import existing_path, is_link
 from llmsize.names import fold_name, hub_reference
 from llmsize.resources import open_input
 from llmsize.specs import cache, hub, local, ollama
@@ -63,7 +64,7 @@ def resolve(
     if not text:
         raise BadInputError("no model given", hint=_INPUT_HINT)
     _check_text(text)
-    path = _existing_path(text)
+    path = existing_path(text)
     if path is not None:
         return _from_path(path, trust_remote_code=trust_remote_code)
     folded = fold_name(text).strip()
@@ -143,7 +144,7 @@ def _from_text(text: str, revision: str | None, offline: bool | None, trust_remo
     if hub is not None:
         return _from_text(hub, revision, offline, trust_remote_code)
     if _looks_like_path(text):
-        if _is_link(text):  # exists() follows the link: a loop or a dangling target reads as absent
+        if is_link(text):  # exists() follows the link: a loop or a dangling target reads as absent
             raise ModelNotFoundError(f"{text} is a symbolic link that loops or points nowhere")
         raise ModelNotFoundError(f"{text} does not exist", hint=_missing_file_hint(text))
     repo = _REPO_ID.match(text)
@@ -194,32 +195,6 @@ def _invisible(c: str) -> bool:
     a right-to-left override that reverses what the terminal shows after it, a line separator).
     Spaces other than ASCII's (a no-break space) may be in a folder name and pass."""
     return ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029" or not (c.isprintable() or c.isspace())
-
-
-def _user_path(text: str) -> Path:
-    """`text` as a path, '~' expanded only when the text starts with it: pathlib drops a leading "./",
-    so Path("./~").expanduser() was the home folder, not the folder named '~' (issue 15, round 5)."""
-    path = Path(text)
-    return path.expanduser() if text.startswith("~") else path
-
-
-def _existing_path(text: str) -> Path | None:
-    """`text` as an existing path, or None; '~nouser/x' or an over-long component is just not a path."""
-    try:
-        path = _user_path(text)
-    except RuntimeError:  # "Could not determine home directory"
-        return None
-    try:
-        return path if path.exists() else None
-    except (OSError, ValueError):  # ENAMETOOLONG, embedded NUL
-        return None
-
-
-def _is_link(text: str) -> bool:
-    try:
-        return _user_path(text).is_symlink()
-    except (OSError, ValueError, RuntimeError):  # RuntimeError: "~nouser" has no home directory
-        return False
 
 
 def _looks_like_path(text: str) -> bool:
