@@ -2703,6 +2703,32 @@ FINDINGS = (
     "effect depends on. "
     "Also seen: gemma-3-4b on the GB10 misses by a flat -17..-23% from d4096 to d32768, so its miss is "
     "not the attention rate. The lcpprows depth rows and the strict xfail stand as they were.",
+    "dsaspeed (issue 11, DSA decode on SGLang): the lightning indexer's decode kernels were counted as "
+    "vLLM launches them (speed_profile 'dsa_indexer': 10). SGLang's Indexer.forward_cuda "
+    "(sgl-project/sglang layers/attention/nsa/nsa_indexer.py, read at commit 005e8bf8) runs, on the "
+    "longer of its two decode streams, wq_b, wk, k_norm, the rotary, two write-backs of the rotated "
+    "slices, two Hadamard rotations (rotate_activation) and two act_quant calls, then after the join "
+    "the gate's two scalings, set_index_k_scale_buffer, DeepGEMM fp8_paged_mqa_logits and the fused "
+    "top-k: 15 (estimate/engines/sglang_dsa_kernels.py), and wq_b / wk of a block-FP8 checkpoint "
+    "quantize their input (2 more, sglang_fp8_act_quant 'dsa_indexer'). At SGLang 0.5's 2.6 us a "
+    "kernel that is +1.1 ms a DeepSeek-V3.2 step (61 layers). Rows: heldout-dsa-sglang-b200-dsv32 "
+    "ITL bs1 -34.3% -> -28.5%, bs8 -36.6% -> -31.0%, bs16 -38.6% -> -34.2%, batch latency bs1 / 16 / "
+    "64 -34.9 / -40.7 / -25.6% -> -29.4 / -36.8 / -22.7%; GLM-5.1 MI300X (PR #30812) c1 TPOT -41.1% "
+    "-> -36.1%, c16 -55.7% -> -53.0%, c64 -54.3% -> -52.7%, c1 TTFT -92.1% -> -91.8%, c16 / c64 TTFT "
+    "+15.2 / +56.4% -> +16.1 / +58.0%. SGLang held out 8.4% / 92.1% -> 8.4% / 91.8%; other engines "
+    "unchanged. Checked, not changed: (1) the c1 TTFT of 585 ms is not a slow ROCm kernel path: at "
+    "that version nsa_backend.py set_nsa_prefill_impl allows the dense MHA_ONE_SHOT prefill only on "
+    "SM90 / SM100, so ROCm prefills every prompt through the TileLang sparse kernels, but the same "
+    "table's 16 prompts in one batch take 338 ms, which bounds one 1,000-token prefill's GPU work far "
+    "below 585 ms; pricing that gate (sparse prefill off SM90/SM100) moves these rows by ~1 ms and needs "
+    "gpu_facts_read keyed on Hopper, left for later. (2) On HIP _get_topk_paged fills a (batch, "
+    "page-table width) fp32 logits buffer with -inf each layer (torch.full) before aiter's "
+    "deepgemm_fp8_paged_mqa_logits, the width being the CUDA-graph page table's max context: one more "
+    "kernel and bytes growing with the server's context length, not priced. (3) SGLang's NSA decode "
+    "backend adds its own q fp8 quantization and q concat before FlashMLA (nsa_backend.py "
+    "_forward_flashmla_kv, NSA_FLASHMLA_BACKEND_DECODE_COMPUTE_FP8); which decode backend the B200 "
+    "nightly ran is not in the source, so not counted. The rest of the gap (~5 ms a bs1 step on B200) "
+    "is still open.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

@@ -32,7 +32,9 @@ def test_0_5_keeps_the_0_4_kernel_rules_and_changes_only_the_step_constants() ->
         "layer_kernels",
         "sources",
     }
-    assert SPEED.graphs and SPEED.layer_kernels == {**SPEED_V04.layer_kernels, act_quant.PART: 1}
+    # ... and SGLang's own lightning-indexer decode count (sglang_dsa_kernels.py: 15, vLLM-shaped 10)
+    assert SPEED.graphs and SPEED.layer_kernels == {
+        **SPEED_V04.layer_kernels, "dsa_indexer": 15, act_quant.PART: 1}
 
 
 def test_engine_version_0_4_selects_the_0_4_profile() -> None:

@@ -17,7 +17,8 @@ fused_moe.py `invoke_fused_moe_kernel`, use_fp8_w8a8 with a block_shape). So per
 - a Gated DeltaNet mixer: in_proj_qkvz and out_proj (2; in_proj_ba is left out, small and not always
   quantized);
 - a dense FFN or a shared expert: gate_up_proj and down_proj (2 each);
-- a routed FFN: the fused MoE's two input quantizations (2).
+- a routed FFN: the fused MoE's two input quantizations (2);
+- DSA's lightning indexer (V3.2, GLM-5): wq_b and wk (2; sglang_dsa_kernels.py).
 
 The quantize kernels carry a few KiB of activations: they cost latency, not bytes. Routers and the
 LM head stay 16-bit. Per-tensor and per-channel FP8 (group -1 or none) quantize per tensor or token
@@ -35,6 +36,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from llmsize.estimate import quant_formats as qf
+from llmsize.estimate.engines import sglang_dsa_kernels
 from llmsize.estimate.engines.speed_profile import SERVING_LAYER_KERNELS
 from llmsize.estimate.layer_parts import layer_parts
 from llmsize.estimate.weights import effective_format
@@ -47,7 +49,8 @@ if TYPE_CHECKING:
 PART = "fp8_act_quant"  # the layer part SGLang's kernel table charges one kernel for
 # Quantize kernels per block part of a block-FP8 checkpoint (module docstring).
 QUANT_KERNELS: dict[str, int] = {
-    "attention": 2, "mla": 3, "linear_attention": 2, "dense_ffn": 2, "shared_expert": 2, "moe_ffn": 2}
+    "attention": 2, "mla": 3, "linear_attention": 2, "dense_ffn": 2, "shared_expert": 2, "moe_ffn": 2,
+    "dsa_indexer": sglang_dsa_kernels.FP8_LINEARS}
 EXPERT_PARTS = frozenset({"moe_ffn"})
 
 
@@ -68,8 +71,10 @@ def act_quant_kernels(parts: dict[str, int], fmt: WeightFormat) -> int:
                if part not in EXPERT_PARTS or experts_fp8)
 
 
-# SGLang 0.5's kernel table: the serving counts plus one kernel per input quantization.
-LAYER_KERNELS: dict[str, int] = {**SERVING_LAYER_KERNELS, PART: 1}
+# SGLang 0.5's kernel table: the serving counts, its own lightning indexer's (sglang_dsa_kernels.py),
+# plus one kernel per input quantization.
+LAYER_KERNELS: dict[str, int] = {
+    **SERVING_LAYER_KERNELS, "dsa_indexer": sglang_dsa_kernels.DECODE_KERNELS, PART: 1}
 
 
 def extra_parts(spec: ModelSpec, wl: Workload) -> dict[str, int]:
