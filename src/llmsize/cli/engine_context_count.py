@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING
 
 from llmsize.cli.engine_context import engine_default_context
 
+# More GPUs than any layout takes (the count bound the README states): the context at the most VRAM.
+MANY_GPUS = 4096
+
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
     from llmsize.hardware.gpus import GpuSpec
@@ -32,6 +35,8 @@ def engine_context_for_count(spec: ModelSpec, workload: Workload, gpu: GpuSpec, 
     if count is not None:
         return engine_default_context(spec, workload, gpu, count)
     sized = engine_default_context(spec, workload, gpu, 1)
+    if engine_default_context(spec, workload, gpu, MANY_GPUS).context == sized.context:
+        return sized  # the count does not move the engine's context (vLLM, SGLang; the top tier): no search
     tried = {sized.context}
     while True:
         chosen = place(sized)
