@@ -31,6 +31,12 @@ def test_fit_auto_sizes_the_context_for_the_gpus_it_picks() -> None:
     assert doc["workload"]["context"] == TWO_CARD_TIER
 
 
+def test_estimate_auto_sizes_the_context_for_the_gpus_it_picks() -> None:
+    doc = _json("estimate", "gpt-oss:20b", "--gpu", "RTX-3060-12GB", "--num-gpus", "auto")
+    assert doc["gpus"][0]["count"] == 2
+    assert doc["workload"]["context"] == TWO_CARD_TIER
+
+
 def test_plan_auto_launches_at_the_two_card_tier() -> None:
     out = runner.invoke(app, ["plan", "gpt-oss:20b", "--gpu", "RTX-3060-12GB", "--num-gpus", "auto"]).stdout
     assert f"OLLAMA_CONTEXT_LENGTH={TWO_CARD_TIER} ollama run gpt-oss:20b" in out
