@@ -109,15 +109,18 @@ def plan_cmd(
     from llmsize.estimate.workload import Workload
 
     count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") not in ("DEFAULT", "")
+    runs: dict[Workload, Any] = {}  # the searches placing the context, reused for the run planned
     if not context_given(ctx):  # the context the engine takes on the GPUs used, as fit and compare size
         def place(w: Workload) -> int | None:
-            run = plan_run(spec, w, gpu_spec, None, one_gpu_first=not count_given)
+            run = runs[w] = plan_run(spec, w, gpu_spec, None, one_gpu_first=not count_given)
             return run.row.count if run.row.fits or run.engine_split else None
 
         wl = engine_context_for_count(spec, wl, gpu_spec, count, place)
     # without --num-gpus, one GPU with experts in CPU RAM before several GPUs, as `fit` offers it first;
     # an explicit --num-gpus auto is fit's "--num-gpus auto": the fewest GPUs holding every weight
-    planned = plan_run(spec, wl, gpu_spec, count, one_gpu_first=not count_given)
+    planned = runs.get(wl) if count is None else None
+    if planned is None:
+        planned = plan_run(spec, wl, gpu_spec, count, one_gpu_first=not count_given)
     wl, row = planned.workload, planned.row
     if not row.fits and not planned.engine_split:
         # "does not fit RTX-4090" read as one card when --num-gpus 2 had been sized (newcomer round 10)
