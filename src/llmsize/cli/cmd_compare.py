@@ -86,7 +86,8 @@ def compare_cmd(
 
       llmsize compare Qwen3-8B --gpus H100,L40S --engine vllm --concurrency 1,8,32
     """
-    from llmsize.cli.engine_context import context_given, engine_default_context
+    from llmsize.cli.engine_context import context_given
+    from llmsize.cli.engine_context_count import engine_context_for_count, planner_count
     from llmsize.hardware.compare import compare, recommend
     from llmsize.hardware.gpus import load_catalog
     from llmsize.report.render_plan import compare_document, render_compare, write_document
@@ -122,7 +123,9 @@ def compare_cmd(
         pairs.append((spec, workload_for(spec, options, count)))
     per_gpu: list[list[Any]] = []
     if not context_given(ctx):  # the engine's own context on each GPU (Ollama's NumCtx by VRAM)
-        per_gpu = [[engine_default_context(spec, wl, g, count) for g in gpu_specs] for spec, wl in pairs]
+        # on the GPUs the row uses: Ollama sums the VRAM of all of them (engine_context_count.py)
+        per_gpu = [[engine_context_for_count(spec, wl, g, count, planner_count(spec, g)) for g in gpu_specs]
+                   for spec, wl in pairs]
         if all(len({w.context for w in row}) == 1 for row in per_gpu):
             pairs = [(spec, row[0]) for (spec, _), row in zip(pairs, per_gpu, strict=True)]
             per_gpu = []

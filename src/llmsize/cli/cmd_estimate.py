@@ -157,6 +157,10 @@ def _engine_default_context(
         gpu, count, _ = resolve_gpu(gpu_name, gpu_files, str(num_gpus or 1))
     else:
         gpu, count = catalog_gpu(load_catalog(gpu_files), gpu_name), (num_gpus or workload.num_gpus)
+    if num_gpus is None:  # auto: the GPUs the search picks, as fit and compare size (engine_context_count)
+        from llmsize.cli.engine_context_count import engine_context_for_count, planner_count
+
+        return engine_context_for_count(spec, workload, gpu, None, planner_count(spec, gpu))
     return engine_default_context(spec, workload, gpu, count)
 
 

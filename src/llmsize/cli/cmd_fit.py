@@ -143,7 +143,7 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
              chat: tuple[int | None, int | None, int], machine: Machine | None = None,
              save: tuple[Path | None, bool] = (None, False), levels: tuple[int, ...] = (),
              context_given: bool = True, ctx: Any = None) -> None:
-    from llmsize.cli.engine_context import engine_default_context
+    from llmsize.cli.engine_context_count import engine_context_for_count
     from llmsize.hardware.concurrency import concurrency_sweep
     from llmsize.hardware.model_fit import fit_model
     from llmsize.report.export import save_document
@@ -158,8 +158,12 @@ def _fit_one(model: str, revision: str | None, gpu: GpuSpec, options: dict[str, 
 
     spec = resolve(model, revision=revision, engine=options.get("engine"))
     wl = workload_for(spec, options, count)
-    if not context_given:  # the context the engine picks on this GPU, as `estimate --gpu` uses
-        wl = engine_default_context(spec, wl, gpu, count)
+    if not context_given:  # the context the engine picks on the GPUs the best precision uses
+        def place(w: Workload) -> int | None:
+            best = fit_model(spec, w, gpu, None, efficiency=eff, sizes_only=True).best_result
+            return best.row.count if best is not None else None
+
+        wl = engine_context_for_count(spec, wl, gpu, count, place)
     result = fit_model(spec, wl, gpu, count, efficiency=eff)
     budget = _chat_budget(result, wl, *chat)
     # The sweep runs the best precision that fits (or the only one tried, to say why it does not).

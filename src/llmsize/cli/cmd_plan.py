@@ -103,14 +103,23 @@ def plan_cmd(
     if settings:
         options["engine_settings"] = settings
     wl = workload_for(spec, {k: v for k, v in options.items() if v is not None}, count)
-    from llmsize.cli.engine_context import context_given, engine_default_context
+    from llmsize.cli.engine_context import context_given
+    from llmsize.cli.engine_context_count import engine_context_for_count
+    from llmsize.estimate.workload import Workload
 
-    if not context_given(ctx):  # the context the engine takes on this GPU, as fit and estimate --gpu size
-        wl = engine_default_context(spec, wl, gpu_spec, count)
     count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") not in ("DEFAULT", "")
+    runs: dict[Workload, Any] = {}  # the searches placing the context, reused for the run planned
+    if not context_given(ctx):  # the context the engine takes on the GPUs used, as fit and compare size
+        def place(w: Workload) -> int | None:
+            run = runs[w] = plan_run(spec, w, gpu_spec, None, one_gpu_first=not count_given)
+            return run.row.count if run.row.fits or run.engine_split else None
+
+        wl = engine_context_for_count(spec, wl, gpu_spec, count, place)
     # without --num-gpus, one GPU with experts in CPU RAM before several GPUs, as `fit` offers it first;
     # an explicit --num-gpus auto is fit's "--num-gpus auto": the fewest GPUs holding every weight
-    planned = plan_run(spec, wl, gpu_spec, count, one_gpu_first=not count_given)
+    planned = runs.get(wl) if count is None else None
+    if planned is None:
+        planned = plan_run(spec, wl, gpu_spec, count, one_gpu_first=not count_given)
     wl, row = planned.workload, planned.row
     if not row.fits and not planned.engine_split:
         # "does not fit RTX-4090" read as one card when --num-gpus 2 had been sized (newcomer round 10)

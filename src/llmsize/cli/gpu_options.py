@@ -41,7 +41,8 @@ GpusOpt = Annotated[str | None, Option(
 NumGpusOpt = Annotated[str, Option(
     "--num-gpus", help="GPUs in total, or 'auto' for the smallest count (and layout) that fits. Inference "
                        "splits the model over them (tensor parallel first; llama.cpp by layers), with or "
-                       "without --gpu; training runs data-parallel (--zero shards the states).",
+                       "without --gpu; training runs one replica per GPU (DDP; --zero shards the states), "
+                       "or splits the layers over them where a replica needs more than one GPU.",
     rich_help_panel=_PANEL)]
 GpuFileOpt = Annotated[list[Path] | None, Option(
     "--gpu-file", help="Extra GPU catalog YAML (repeatable); also read: ~/.config/llmsize/gpus/ or "

@@ -338,7 +338,8 @@ NumGpusOpt = Annotated[
     Option(
         "--num-gpus",
         help="GPUs in total: inference splits the model over them (tensor parallel first; llama.cpp by "
-        "layers); training runs data-parallel (--zero shards the states).",
+        "layers); training runs one replica per GPU (DDP; --zero shards the states), or splits the layers "
+        "over them where a replica needs more than one GPU.",
         rich_help_panel=_PANEL,
     ),
 ]
