@@ -2651,6 +2651,16 @@ FINDINGS = (
     "LayerCommunicator with allow_reduce_scatter (the mimo_v2 copy of that layer does), which would make "
     "the DP combine a reduce-scatter (one ring pass, not two); at bs1-16 the two collectives' latencies "
     "dominate, so it would move these rows by under 0.1 ms a step.",
+    "MoE all-to-all backend made a user setting (--moe-a2a-backend, alias --all2all-backend; Workload."
+    "moe_a2a_backend; check maps SGLang --moe-a2a-backend and vLLM --all2all-backend): SGLang deepep "
+    "(estimate/engines/sglang_moe_a2a.py; server_args.py MOE_A2A_BACKEND_CHOICES, _handle_a2a_moe sets "
+    "ep_size = tp_size, so whole experts per --tp rank) prices DeepEP as before (low-latency kernels in "
+    "decode, normal for prompts); vLLM 0.19 deepep_low_latency / deepep_high_throughput "
+    "(estimate/engines/vllm_all2all.py; config/parallel.py All2AllBackend, fused_moe/config.py "
+    "use_all2all_kernels = dp_size > 1 and use_ep, one kernel family every step) price the named family "
+    "across --dp engine cores. Other backends keep the default's price and a speed note says their cost "
+    "is not modelled; the setting without its engine's preconditions exits 2. No table row sets it, so "
+    "docs/validation-speed.md is unchanged (held out: median 9.3%, worst 271.0% before and after).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
