@@ -2729,6 +2729,16 @@ FINDINGS = (
     "_forward_flashmla_kv, NSA_FLASHMLA_BACKEND_DECODE_COMPUTE_FP8); which decode backend the B200 "
     "nightly ran is not in the source, so not counted. The rest of the gap (~5 ms a bs1 step on B200) "
     "is still open.",
+    "MoE all-to-all backend made a user setting (--moe-a2a-backend, alias --all2all-backend; Workload."
+    "moe_a2a_backend; check maps SGLang --moe-a2a-backend and vLLM --all2all-backend): SGLang deepep "
+    "(estimate/engines/sglang_moe_a2a.py; server_args.py MOE_A2A_BACKEND_CHOICES, _handle_a2a_moe sets "
+    "ep_size = tp_size, so whole experts per --tp rank) prices DeepEP as before (low-latency kernels in "
+    "decode, normal for prompts); vLLM 0.19 deepep_low_latency / deepep_high_throughput "
+    "(estimate/engines/vllm_all2all.py; config/parallel.py All2AllBackend, fused_moe/config.py "
+    "use_all2all_kernels = dp_size > 1 and use_ep, one kernel family every step) price the named family "
+    "across --dp engine cores. Other backends keep the default's price and a speed note says their cost "
+    "is not modelled; the setting without its engine's preconditions exits 2. No table row sets it, so "
+    "docs/validation-speed.md is unchanged (held out: median 9.3%, worst 271.0% before and after).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

@@ -14,6 +14,7 @@ from llmsize.cli.engine_options import (
     DpAttentionOpt,
     DpLmHeadOpt,
     ExpertParallelOpt,
+    MoeA2aBackendOpt,
 )
 from llmsize.cli.gpu_options import GpuFileOpt, NumGpusOpt
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
@@ -45,6 +46,7 @@ def plan_cmd(
     dp_lm_head: DpLmHeadOpt = False,
     dp: DataParallelOpt = 1,
     ep: ExpertParallelOpt = False,
+    moe_a2a_backend: MoeA2aBackendOpt = None,
     emit: Annotated[
         str, typer.Option("--emit", help="What to print: command (the launch command).")
     ] = "command",
@@ -100,6 +102,8 @@ def plan_cmd(
         settings.update(dp_attention=dp_attention, dp_lm_head=dp_lm_head)
     if dp > 1 or ep:  # vLLM --data-parallel-size / --enable-expert-parallel (vllm_expert_parallel.py)
         settings.update(data_parallel=dp, expert_parallel=ep)
+    if moe_a2a_backend:  # SGLang --moe-a2a-backend / vLLM --all2all-backend (sglang_moe_a2a.py)
+        settings["moe_a2a_backend"] = moe_a2a_backend
     if settings:
         options["engine_settings"] = settings
     wl = workload_for(spec, {k: v for k, v in options.items() if v is not None}, count)

@@ -224,6 +224,20 @@ ExpertParallelOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+MoeA2aBackendOpt = Annotated[
+    str | None,
+    Option(
+        "--moe-a2a-backend",
+        "--all2all-backend",
+        help="MoE token all-to-all backend, in the engine's own words. SGLang --moe-a2a-backend (none, "
+        "deepep, mooncake, ...; deepep and mooncake put whole experts on each --tp rank): deepep is priced "
+        "as DeepEP's dispatch/combine across --dp-attention groups (low-latency kernels in decode, normal "
+        "for prompts). vLLM --all2all-backend (allgather_reducescatter, deepep_low_latency, "
+        "deepep_high_throughput, ...; needs --ep and --dp 2+). Backends whose cost is not modelled keep the "
+        "default's price and say so in the speed notes.",
+        rich_help_panel=_PANEL,
+    ),
+]
 UbatchOpt = Annotated[
     int | None,
     Option(
@@ -353,6 +367,7 @@ def engine_settings(
     dp_lm_head: DpLmHeadOpt = False,
     dp: DataParallelOpt = 1,
     ep: ExpertParallelOpt = False,
+    moe_a2a_backend: MoeA2aBackendOpt = None,
     ubatch: UbatchOpt = None,
     n_batch: NBatchOpt = None,
     flash_attn: FlashAttnOpt = FlashAttn.AUTO,
@@ -389,6 +404,7 @@ def engine_settings(
         "dp_lm_head": dp_lm_head,
         "data_parallel": dp,
         "expert_parallel": ep,
+        "moe_a2a_backend": moe_a2a_backend,
         "ubatch": ubatch,
         "n_batch": n_batch,
         "flash_attn": flash_attn or FlashAttn.AUTO,

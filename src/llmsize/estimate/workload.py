@@ -403,6 +403,14 @@ class Workload(Record):
         default=False,
         description="vLLM --enable-expert-parallel: whole experts over tp x data_parallel GPUs (ceil share)",
     )
+    # SGLang --moe-a2a-backend / vLLM --all2all-backend (each engine checks its own names:
+    # estimate/engines/sglang_moe_a2a.py, vllm_all2all.py)
+    moe_a2a_backend: str | None = Field(
+        default=None,
+        description="MoE token all-to-all backend, in the engine's own words: SGLang --moe-a2a-backend "
+        "(none, deepep, ...), vLLM --all2all-backend (allgather_reducescatter, deepep_low_latency, "
+        "deepep_high_throughput, ...); unset: the engine's default",
+    )
     decode_context_parallel: int = Field(
         default=1, ge=1, le=MAX_COUNT,
         description="vLLM --decode-context-parallel-size: TP ranks each request's KV tokens are split over",

@@ -111,9 +111,18 @@ def dispatch_combine_seconds(inputs: SpeedInputs, link_bytes_per_s: float | None
         experts = round(inputs.experts_per_token / inputs.expert_pick_share)
         return moe_layers * expert_all_to_all.layer_seconds(
             per_rank, inputs.hidden_size, experts, inputs.experts_per_token, inputs.tp * cores,
-            link_bytes_per_s, latency_s, low_latency=decode)
+            link_bytes_per_s, latency_s, low_latency=_low_latency(inputs, decode))
     return moe_layers * sum(latency_s + ring_seconds(inputs, link_bytes_per_s, fraction, tokens, passes)
                             for passes in gather_combine_passes(inputs))
+
+
+def _low_latency(inputs: SpeedInputs, decode: bool) -> bool:
+    """Whether this step runs DeepEP's low-latency kernels: in decode under SGLang's --deepep-mode auto,
+    in every step or none where the backend names one family (vLLM deepep_low_latency /
+    deepep_high_throughput)."""
+    if inputs.expert_all_to_all_kernels == "auto":
+        return decode
+    return inputs.expert_all_to_all_kernels == "low_latency"
 
 
 def gather_combine_passes(inputs: SpeedInputs) -> tuple[int, int]:

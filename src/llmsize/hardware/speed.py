@@ -163,6 +163,9 @@ class SpeedConstants(Record):
         default="", description="decode attention: the kernel the engine picks and why, where its KV rate "
         "is priced apart (vLLM / SGLang on CDNA3: estimate/engines/rocm_decode_backend.py); empty: the "
         "fitted share")
+    moe_a2a_backend: str = Field(
+        default="", description="the MoE all-to-all backend asked for (SGLang --moe-a2a-backend, vLLM "
+        "--all2all-backend; estimate/engines/moe_all_to_all.py); empty: the engine's default")
     sampling_s: float = Field(
         default=0.0, description="decode: CPU seconds a token spends sampling (Ollama's repeat-penalty scan)")
     host_graph_per_layer_s: float = Field(
@@ -338,6 +341,14 @@ class SpeedInputs(Record):
     expert_all_to_all: bool = Field(
         default=False, description="MoE: tokens reach their experts' ranks by an all-to-all dispatch and "
         "combine (SGLang --moe-a2a-backend deepep: hardware/expert_all_to_all.py) instead of gathers")
+    expert_all_to_all_kernels: str = Field(
+        default="auto", description="with expert_all_to_all, the DeepEP kernels a step runs: 'auto' "
+        "low-latency in decode and normal for prompts (SGLang --deepep-mode auto), or 'low_latency' / "
+        "'normal' in every step (vLLM deepep_low_latency / deepep_high_throughput)")
+    moe_a2a_backend: str = Field(
+        default="", description="the engine's MoE all-to-all backend as asked for (--moe-a2a-backend); "
+        "empty: the engine's default")
+    moe_a2a_note: str = Field(default="", description="what the speed model does with that backend")
     expert_pick_share: float = Field(
         default=0.0, ge=0, le=1, description="MoE: experts a token picks / routed experts (top-k / E)")
     kv_read_curve: tuple[tuple[int, float], ...] = Field(
@@ -507,6 +518,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         moe_gather_traffic=(batched_mm.gather_passes(inputs.kernel) if prof.moe_batched_mm
                             and inputs.layer_parts.get("moe_ffn", 0) and inputs.expert_pick_share else 0.0),
         decode_attention=inputs.decode_attention,
+        moe_a2a_backend=inputs.moe_a2a_backend,
         sampling_s=inputs.sampling_s,
         host_graph_per_layer_s=prof.host_graph_per_layer_s,
         **_batch_constants(prof, gpu),
@@ -1015,6 +1027,8 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
         notes.append(f"{gpu.id} has no native {inputs.compute_dtype}; speed uses its fallback rate")
     if c.decode_attention:
         notes.append(c.decode_attention)
+    if inputs.moe_a2a_note:
+        notes.append(inputs.moe_a2a_note)
     step_s, parts = decode_step(inputs, gpu, c, inputs.decode_context)
     if parts["host"] > max(parts["memory"], parts["compute"], parts["overhead"]):
         decode_bound = "host memory"

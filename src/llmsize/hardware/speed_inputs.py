@@ -137,12 +137,17 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
     )
 
 
-def _expert_ranks(spec: ModelSpec, wl: Workload) -> dict[str, int | bool]:
-    """The engine's expert-parallel ranks and the engine cores feeding each MoE layer
-    (hardware/expert_parallel.py)."""
+def _expert_ranks(spec: ModelSpec, wl: Workload) -> dict[str, int | bool | str]:
+    """The engine's expert-parallel ranks, the engine cores feeding each MoE layer and the all-to-all
+    backend asked for (hardware/expert_parallel.py, estimate/engines/moe_all_to_all.py)."""
     ranks, cores = engine_for(wl).expert_parallel_ranks(spec) if spec.num_experts else (1, 1)
+    a2a = engine_for(wl).moe_all_to_all() if spec.num_experts else None
+    backend: dict[str, int | bool | str] = {} if a2a is None or not a2a.backend else {
+        "expert_all_to_all": bool(a2a.kernels), "expert_all_to_all_kernels": a2a.kernels or "auto",
+        "moe_a2a_backend": a2a.backend, "moe_a2a_note": a2a.note}
     return {"expert_ranks": ranks, "expert_token_ranks": cores,
-            "expert_output_all_reduced": cores > 1 and engine_for(wl).expert_output_all_reduced(spec)}
+            "expert_output_all_reduced": cores > 1 and engine_for(wl).expert_output_all_reduced(spec),
+            **backend}
 
 
 def _attention_tp(wl: Workload, layout: Layout) -> int:

@@ -87,6 +87,8 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     "disable_radix_cache": "disable_radix_cache",
     "allow_long_context": "allow_long_context",  # the long-context variables (launch.py)
     "dp_lm_head": "dp_lm_head",
+    # SGLang --moe-a2a-backend / vLLM --all2all-backend (estimate/engines/sglang_moe_a2a.py, vllm_all2all.py)
+    "moe_a2a_backend": "moe_a2a_backend",
     "cuda_graph_max_bs": "cuda_graph_max_bs",
     "ubatch": "ubatch",
     "n_batch": "n_batch",

@@ -57,6 +57,9 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
             words += ["--data-parallel-size", str(wl.data_parallel)]
         if engine == "vllm" and wl.expert_parallel:
             words += ["--enable-expert-parallel"]
+        if engine in ("vllm", "sglang") and wl.moe_a2a_backend:
+            # estimate/engines/vllm_all2all.py, sglang_moe_a2a.py: each engine's name for the setting
+            words += ["--all2all-backend" if engine == "vllm" else "--moe-a2a-backend", wl.moe_a2a_backend]
         if row.pp > 1:
             # SGLang takes the degree as --pp-size (server_args.py, alias --pipeline-parallel-size): the
             # command dropped it, so `--tp-size 2` ran a 6-GPU plan on 2 GPUs (issue 15, round 10)

@@ -156,6 +156,7 @@ VLLM_FLAGS: tuple[Flag, ...] = (
     Flag(("--tool-call-parser",), None, _text),
     Flag(("--reasoning-parser",), None, _text),
     Flag(("--enable-expert-parallel", "-ep"), "enable_expert_parallel"),
+    Flag(("--all2all-backend",), "moe_a2a_backend", _text),  # vllm/config/parallel.py All2AllBackend
     Flag(("--limit-mm-per-prompt",), None, _text),
     Flag(("--mm-encoder-tp-mode",), "mm_encoder_tp_mode", _text),
     Flag(("--language-model-only",), "language_model_only"),
@@ -273,15 +274,16 @@ SGLANG_FLAGS: tuple[Flag, ...] = (
     Flag(("--enable-dp-attention",), "enable_dp_attention"),
     Flag(("--enable-dp-lm-head",), "dp_lm_head"),
     Flag(("--ep-size", "--ep", "--expert-parallel-size"), "ep_size", values.integer),
+    Flag(("--moe-a2a-backend",), "moe_a2a_backend", _text),  # server_args.py MOE_A2A_BACKEND_CHOICES
     Flag(("--reasoning-parser",), None, _text),
     Flag(("--tool-call-parser",), None, _text),
     Flag(("--log-level",), None, _text),
     # nargs="+" in sglang server_args.py; its largest size is the graph pool's batch (_largest_batch)
     Flag(("--cuda-graph-bs",), "cuda_graph_max_bs", _largest_batch, many=True),
     # in the 2026 cookbook commands (docs.sglang.io/cookbook): read, not modelled. Redundant experts
-    # (--ep-num-redundant-experts) and DeepEP's buffers (--moe-a2a-backend deepep) hold GPU memory.
+    # (--ep-num-redundant-experts) hold GPU memory (so do DeepEP's buffers: --moe-a2a-backend above
+    # is read for speed, estimate/engines/sglang_moe_a2a.py, not for memory).
     Flag(("--ep-num-redundant-experts",), None, _text),
-    Flag(("--moe-a2a-backend",), None, _text),
     Flag(("--moe-runner-backend",), None, _text),
     Flag(("--enable-eplb",), None),
     Flag(("--enable-torch-compile",), None),

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from llmsize.errors import BadInputError
 from llmsize.estimate import arrays as np  # numpy only for sweeps (issue 15)
+from llmsize.estimate.engines.moe_all_to_all import NONE as NONE_ALL_TO_ALL
+from llmsize.estimate.engines.moe_all_to_all import AllToAll
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
 from llmsize.units import BYTES_PER_ELEMENT
@@ -236,6 +238,7 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "dp_lm_head": ("--dp-lm-head", False),
     "data_parallel": ("--dp", 1),
     "expert_parallel": ("--ep", False),
+    "moe_a2a_backend": ("--moe-a2a-backend", None),
     "cuda_graph_max_bs": ("--cuda-graph-max-bs", None),
     "ubatch": ("--ubatch", None),
     "n_batch": ("--n-batch", None),
@@ -789,6 +792,11 @@ class BaseEngine:
         model's busiest-rank expert read (hardware/expert_parallel.py); (1, 1): no expert parallelism."""
         del spec
         return 1, 1
+
+    def moe_all_to_all(self) -> AllToAll:
+        """The MoE all-to-all backend asked for (--moe-a2a-backend) as the speed model prices it
+        (estimate/engines/moe_all_to_all.py); the default path where the engine has none."""
+        return NONE_ALL_TO_ALL
 
     def expert_output_all_reduced(self, spec: ModelSpec) -> bool:
         """Whether the MoE output of tokens gathered from several engine cores / attention groups is

@@ -66,6 +66,7 @@ from llmsize.estimate.engines import (
     sglang_dsv4,
     sglang_fp8,
     sglang_fp8_act_quant,
+    sglang_moe_a2a,
     sglang_mxfp4,
     sglang_prefill_admission,
     sglang_short_pool,
@@ -75,6 +76,7 @@ from llmsize.estimate.engines import (
 from llmsize.estimate.engines import sglang_refused_log as refused_log
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, serving_dtype
+from llmsize.estimate.engines.moe_all_to_all import AllToAll
 from llmsize.estimate.engines.nccl import link_class
 from llmsize.estimate.engines.speed_profile import SERVING_LAYER_KERNELS, EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import weights_segment_slack
@@ -169,6 +171,7 @@ class Sglang(BaseEngine):
             "dp_attention",
             "dp_lm_head",
             "expert_parallel",  # --ep-size = --tp: hardware/expert_parallel.py (speed only)
+            "moe_a2a_backend",  # sglang_moe_a2a.py
             "cuda_graph_max_bs",
             "attention_backend",  # the decode kernel on ROCm (rocm_decode_backend.py)
             "speculative",
@@ -231,7 +234,11 @@ class Sglang(BaseEngine):
             return 1, 1
         # With DP attention each MoE layer runs the tokens of every attention group (gathered over the
         # TP group before the experts: srt/layers/communicator.py LayerCommunicator, dp_attention.py).
-        return (max(1, self.wl.tp) if self.wl.expert_parallel else 1), self.wl.dp_attention
+        return (max(1, self.wl.tp) if sglang_moe_a2a.whole_experts(self.wl) else 1), self.wl.dp_attention
+
+    def moe_all_to_all(self) -> AllToAll:
+        """--moe-a2a-backend (sglang_moe_a2a.py)."""
+        return sglang_moe_a2a.plan(self.wl)
 
     def expert_output_all_reduced(self, spec: ModelSpec) -> bool:
         """DP attention without --moe-a2a-backend: the MoE block all-reduces the gathered tokens' output
@@ -386,6 +393,10 @@ class Sglang(BaseEngine):
         backend = attention_backend_names.sglang_problem(wl.attention_backend)
         if backend is not None:
             raise BadInputError(backend)
+
+        a2a = sglang_moe_a2a.problem(spec, wl)
+        if a2a is not None:
+            raise BadInputError(a2a)
 
         dp_problem = sglang_dp_attention.problem(spec, wl)
         if dp_problem is not None:

@@ -88,6 +88,7 @@ from llmsize.estimate.engines import (
     rocm_decode_backend,
     server_releases,
     serving_context,
+    vllm_all2all,
     vllm_cudagraph_mode,
     vllm_dcp,
     vllm_dsv4,
@@ -97,6 +98,7 @@ from llmsize.estimate.engines import (
     vllm_v0_only,
 )
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad, serving_dtype
+from llmsize.estimate.engines.moe_all_to_all import AllToAll
 from llmsize.estimate.engines.nccl import device_buffers, link_class
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.torch_alloc import weights_block_slack
@@ -177,6 +179,7 @@ class Vllm(BaseEngine):
         {"max_num_seqs", "max_num_batched_tokens", "enforce_eager", "block_size", "kv_cache_memory"}
         | {"speculative", "mm_encoder_tp_mode", "engine_version", "allow_long_context"}
         | {"data_parallel", "expert_parallel"}  # vllm_expert_parallel.py
+        | {"moe_a2a_backend"}  # --all2all-backend: vllm_all2all.py
         | {"decode_context_parallel", "language_model_only"}  # vllm_dcp.py, vllm_language_only.py
         | {"cudagraph_mode"}  # vllm_cudagraph_mode.py
         | {"attention_backend"}  # the decode kernel on ROCm (rocm_decode_backend.py)
@@ -329,6 +332,9 @@ class Vllm(BaseEngine):
         backend = attention_backend_names.vllm_problem(wl.attention_backend)
         if backend is not None:
             raise BadInputError(backend)
+        a2a = vllm_all2all.problem(spec, wl)
+        if a2a is not None:
+            raise BadInputError(a2a)
         layout = vllm_expert_parallel.problem(spec, wl)
         if layout is not None:
             problem, _, hint = layout.partition("; ")
@@ -353,6 +359,10 @@ class Vllm(BaseEngine):
 
     def expert_parallel_ranks(self, spec: ModelSpec) -> tuple[int, int]:
         return vllm_expert_parallel.speed_ranks(spec, self.wl)
+
+    def moe_all_to_all(self) -> AllToAll:
+        """--all2all-backend (vllm_all2all.py)."""
+        return vllm_all2all.plan(self.wl)
 
     def speed_name(self, spec: ModelSpec | None = None) -> str:
         """The speed profile of the release asked for (--engine-version: V0 before 0.8, 0.4's capped
