@@ -35,6 +35,9 @@ from typing import Any
 
 import yaml
 
+from hostile_round10 import REMOVED, mutated
+from hostile_round18 import _save
+
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = "Qwen2.5-0.5B"
 LONG = "/a" * 5000  # 10,000 characters: every component is short, the whole is over PATH_MAX
@@ -189,7 +192,6 @@ def option_cases(root: Path) -> Iterator[list[str]]:
 
 # --- config.json of every catalog model type, each key removed or given a value round 10 did not try
 
-REMOVED = object()
 
 
 def _nested(depth: int) -> Any:
@@ -228,11 +230,6 @@ def config_mutations(config: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], 
                 yield (*path, key), value
 
 
-def mutated(doc: dict[str, Any], path: tuple[str, ...], value: object) -> dict[str, Any]:
-    result: dict[str, Any] = _mutated_any(doc, path, value)
-    return result
-
-
 def all_config_jobs() -> list[tuple[str, tuple[str, ...], object]]:
     return [(kind, path, value) for kind, config in catalog_configs().items()
             for path, value in config_mutations(config)]  # fmt: skip
@@ -269,18 +266,6 @@ REPORT_VALUES: tuple[object, ...] = (None, -1, math.nan, 1e308, "x", [], {}, Tru
                                      [None] * 3, {"a": {"b": None}})  # fmt: skip
 
 
-def _save(argv: list[str]) -> None:
-    """Run llmsize in process for the file its --output writes (its printed lines are dropped)."""
-    import contextlib
-    import io
-
-    from llmsize.cli import main
-
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        try:
-            main(argv)
-        except SystemExit as ex:
-            assert ex.code in (0, None), argv
 
 
 def _key_paths(doc: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -309,22 +294,12 @@ def report_cases(root: Path, n: int | None = 3000, seed: int = 19,
         jobs = random.Random(seed).sample(jobs, min(n, len(jobs)))
     for i, (base, key, value) in enumerate(jobs):
         target = root / f"m{i}.json"
-        target.write_text(json.dumps(_mutated_any(bases[base], key, value)))
+        target.write_text(json.dumps(mutated(bases[base], key, value)))
         yield ["report", "show", str(target)]
         yield ["report", "show", str(target), "--format", ("csv", "json", "yaml")[i % 3]]
         yield ["report", "diff", str(base), str(target)]
 
 
-def _mutated_any(doc: Any, path: tuple[Any, ...], value: object) -> Any:
-    out = json.loads(json.dumps(doc))
-    holder = out
-    for key in path[:-1]:
-        holder = holder[key]
-    if value is REMOVED:
-        del holder[path[-1]]
-    else:
-        holder[path[-1]] = value
-    return out
 
 
 STEPS: dict[str, Callable[[Path], Iterator[list[str]]]] = {

@@ -199,7 +199,7 @@ def test_a_measurement_report_with_an_odd_value_is_one_line(
     """Each was an internal error in `report show` (TypeError, AttributeError, ValueError: NaN to integer)."""
     import json
 
-    doc = r19._mutated_any(measured, where, value)
+    doc = r19.mutated(measured, where, value)
     path = tmp_path / "m.json"
     path.write_text(json.dumps(doc))
     for argv in (["report", "show", str(path)], ["report", "diff", str(path), str(path)]):
@@ -222,7 +222,7 @@ def test_a_report_holding_nan_is_refused_not_printed_back(
 
     base = tmp_path / "plan.json"
     r19._save(["plan", "--output", str(base), "Qwen2.5-0.5B", "--gpu", "RTX-4090"])
-    doc = r19._mutated_any(json.loads(base.read_text()), where, value)
+    doc = r19.mutated(json.loads(base.read_text()), where, value)
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(doc))
     code, err = assert_answered(["report", "show", str(edited), "--format", "json"], capsys)
