@@ -69,7 +69,6 @@ from llmsize.estimate.engines import (
     sglang_moe_a2a,
     sglang_mxfp4,
     sglang_prefill_admission,
-    sglang_short_pool,
     sglang_startup,
     sglang_swa,
 )
@@ -822,8 +821,7 @@ class Sglang(BaseEngine):
             concurrency = min(concurrency, max(0, running))
         outside = est.activations_bytes + est.overhead_bytes - self.pre_load_bytes()
         refused = self._refusal(est, p, running, outside, start, frac, f)
-        reason = refused[0] if refused else (self._short(concurrency, p.tokens) or sglang_short_pool.reason(
-            p.tokens, wl.request_context or wl.context))
+        reason = refused[0] if refused else self._short(concurrency, p.tokens)
         stopped = refused[1] if refused else None  # the log up to the error SGLang raises
         # A pool shorter than one --context does not stop SGLang: it starts and caps every request at
         # max_total_num_tokens - 1 (scheduler.py: max_req_len = min(context_len, max_total_num_tokens) - 1).
