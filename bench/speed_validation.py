@@ -2809,6 +2809,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["context"] = max(data["context"], int(row["num_ctx"]))
     if row.get("n_cpu_moe"):  # llama.cpp --n-cpu-moe N: the experts of the first N layers in host RAM
         data["n_cpu_moe"] = int(row["n_cpu_moe"])
+    if row.get("moe_a2a_backend"):  # SGLang --moe-a2a-backend / vLLM --all2all-backend (engine modules)
+        data["moe_a2a_backend"] = str(row["moe_a2a_backend"])
     wl = Workload.model_validate(data)
     est = estimate(spec, wl)
     # An engine that offloads by itself (Ollama) runs a model that does not fit with layers in CPU RAM.
@@ -2818,21 +2820,12 @@ def build_case(row: dict[str, Any]) -> Case:
     name = None if engine == "ollama" else speed_engine(row)
     if auto is not None:
         inputs = planner.speed_inputs_for(layout, planner.estimate(auto), auto, engine=name)
-        return Case(row, spec, gpu, _row_inputs(row, inputs))
+        return Case(row, spec, gpu, _row_logits(row, inputs))
     if wl.n_cpu_moe:  # the host experts leave the GPU's reads for the CPU's (planner.speed_inputs_for)
-        return Case(row, spec, gpu, _row_inputs(row, planner.speed_inputs_for(layout, est, wl, engine=name)))
+        return Case(row, spec, gpu, _row_logits(row, planner.speed_inputs_for(layout, est, wl, engine=name)))
     blocks = sweep_pool_blocks(row, planner.budget(gpu, wl).kv_blocks) if row.get("sweep") else 0
-    return Case(row, spec, gpu, _row_inputs(row, speed_inputs(spec, wl, est, layout, engine=name)),
+    return Case(row, spec, gpu, _row_logits(row, speed_inputs(spec, wl, est, layout, engine=name)),
                 _tail_case(row), blocks)
-
-
-def _row_inputs(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
-    """The row's build facts (_row_logits), and SGLang's --moe-a2a-backend deepep where the row ran it:
-    the MoE layers' dispatch and combine are DeepEP's all-to-all (hardware/expert_all_to_all.py)."""
-    inputs = _row_logits(row, inputs)
-    if str(row.get("moe_a2a_backend") or "").lower() == "deepep":
-        inputs = inputs.model_copy(update={"expert_all_to_all": True})
-    return inputs
 
 
 def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
