@@ -29,12 +29,14 @@ import bisect
 import itertools
 from dataclasses import dataclass, field
 
-MIN_BLOCK = 512  # kMinBlockSize
-SMALL_SIZE = 1 << 20  # kSmallSize: largest request served by the small pool
-SMALL_BUFFER = 2 << 20  # kSmallBuffer: small-pool segment
-LARGE_BUFFER = 20 << 20  # kLargeBuffer: segment for requests between 1 and 10 MiB
-MIN_LARGE_ALLOC = 10 << 20  # kMinLargeAlloc
-ROUND_LARGE = 2 << 20  # kRoundLarge
+from llmsize.estimate.engines.torch_alloc import (
+    LARGE_BUFFER,
+    MIN_BLOCK,
+    MIN_LARGE_ALLOC,
+    ROUND_LARGE,
+    SMALL_BUFFER,
+    SMALL_SIZE,
+)
 
 
 def round_size(size: int) -> int:

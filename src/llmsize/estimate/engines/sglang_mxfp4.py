@@ -43,9 +43,8 @@ from typing import TYPE_CHECKING
 from llmsize.estimate import quant_formats as qf
 from llmsize.estimate.engines import sglang_swa
 from llmsize.estimate.engines.sglang_swa import GPT_OSS
-from llmsize.estimate.engines.torch_alloc import MIN_LARGE_ALLOC, SMALL_SIZE
+from llmsize.estimate.engines.torch_alloc import LARGE_BUFFER, MIN_LARGE_ALLOC, SMALL_SIZE
 from llmsize.specs.models import QuantMethod
-from llmsize.units import MIB
 
 if TYPE_CHECKING:
     from llmsize.estimate.placement import Stage
@@ -54,7 +53,6 @@ if TYPE_CHECKING:
     from llmsize.specs.models import ModelSpec, WeightFormat
 
 TRTLLM_GEN_ALIGN = 256  # REFERENCE: mxfp4.py create_weights, round_up(..., 256) with flashinfer on SM100
-LARGE_BUFFER = 20 * MIB  # REFERENCE: CUDACachingAllocator.cpp kLargeBuffer (requests of 1-10 MiB)
 FP32_BYTES = 4  # process_weights_after_loading: w13_bias / w2_bias .to(torch.float32)
 BF16_BYTES = 2  # the checkpoint's biases as create_weights allocates them
 

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 MIN_LARGE_ALLOC = 10 * MIB  # REFERENCE: CUDACachingAllocator.cpp kMinLargeAlloc
 ROUND_LARGE = 2 * MIB  # REFERENCE: CUDACachingAllocator.cpp kRoundLarge
 SMALL_SIZE = 1 * MIB  # REFERENCE: CUDACachingAllocator.cpp kSmallSize
+MIN_BLOCK = 512  # REFERENCE: CUDACachingAllocator.cpp kMinBlockSize
+SMALL_BUFFER = 2 * MIB  # REFERENCE: CUDACachingAllocator.cpp kSmallBuffer (small-pool segment)
+LARGE_BUFFER = 20 * MIB  # REFERENCE: CUDACachingAllocator.cpp kLargeBuffer (requests of 1-10 MiB)
 _FUSED = {"q_proj": "qkv_proj", "k_proj": "qkv_proj", "v_proj": "qkv_proj", "gate_proj": "gate_up_proj",
           "up_proj": "gate_up_proj"}  # fmt: skip
 
