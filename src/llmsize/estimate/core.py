@@ -22,6 +22,7 @@ from llmsize.estimate import (
     fsdp_root,
     images,
     kv_cache,
+    logits_upcast,
     param_offload,
     phases,
     preference,
@@ -446,6 +447,8 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             "LoRALinear; TRL casts QLoRA and ZeRO-3 adapters back)"
         )
     out.extend(busiest.train.notes)
+    if wl.mode.trains and frameworks.recipe(wl).logits_fp32 and logits_upcast.model_upcasts_logits(wl):
+        out.append(logits_upcast.NOTE)
     if ctx.images is not None:
         out.append(ctx.images.note())
         tower = phases.tower_note(spec, wl, ctx)
