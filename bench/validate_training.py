@@ -1105,6 +1105,13 @@ for model, args, published, label in (
 # checkpointing; transformers 4.40's upcast, shifted loss (--loss full-shifted). requirements.txt at
 # fe832e17a pins transformers at 43d17c18 (the 4.40.0 development tree): --engine-version 4.40.0, whose
 # LlamaForCausalLM.forward returns `logits.float()` (logits_upcast.py).
+# The 70B FSDP row (trainaxo, checked and left): axolotl at fe832e17a loads Llama through
+# LlamaForCausalLM.from_pretrained (utils/models.py; bnb_4bit_quant_storage bf16, so the unquantized
+# embeddings and head are bf16, not load_sharded_model_quant's fp32 default), sets FSDP_OFFLOAD_PARAMS
+# (utils/trainer.py setup_fsdp_envs), and FSDP1 frees each offloaded unit's GPU shard copy as it
+# reshards (torch/distributed/fsdp/_flat_param.py pre_unshard / _use_sharded_flat_param). Answer.AI's
+# reserved peak for the same FSDP1 + offload recipe on Llama-2 70B at 2 x 2048 tokens is 14.92 GiB (the
+# plain rows below), so no training allocation found makes 21 GB at 1 x 512: the figure stays unexplained.
 AX = "https://github.com/axolotl-ai-cloud/axolotl/blob/fe832e17a/examples/llama-3/README.md"
 AX_BASE = (
     "--framework axolotl --attention flash --gradient-checkpointing --loss full-shifted "
