@@ -1111,7 +1111,7 @@ for model, args, published, label in (
 # (utils/trainer.py setup_fsdp_envs), and FSDP1 frees each offloaded unit's GPU shard copy as it
 # reshards (torch/distributed/fsdp/_flat_param.py pre_unshard / _use_sharded_flat_param). Answer.AI's
 # reserved peak for the same FSDP1 + offload recipe on Llama-2 70B at 2 x 2048 tokens is 14.92 GiB (the
-# plain rows below), so no training allocation found makes 21 GB at 1 x 512: the figure stays unexplained.
+# plain rows above), so no training allocation found makes 21 GB at 1 x 512: the figure stays unexplained.
 AX = "https://github.com/axolotl-ai-cloud/axolotl/blob/fe832e17a/examples/llama-3/README.md"
 AX_BASE = (
     "--framework axolotl --attention flash --gradient-checkpointing --loss full-shifted "
