@@ -44,6 +44,7 @@ from llmsize.estimate.engines.rocm_decode_backend import sglang_decode, speed_pr
 from llmsize.estimate.engines.server_releases import release as release_of
 from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
+from llmsize.estimate.engines.vllm_moe_tuned import speed_name as moe_tuned_speed_name
 from llmsize.estimate.engines.vllm_prefix_cache import (
     BLOCK_TOKENS,
     parse_sweep,
@@ -2946,8 +2947,12 @@ V0_ERA = re.compile(r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep)\w* 2025|2024)
 def _v0_only(row: dict[str, Any], version: str) -> str:
     """The profile of vLLM `version` for the row's model: V0's where that release runs it on V0."""
     eager = bool(row.get("enforce_eager"))
-    return v0_only_speed_name(vllm_speed_name(version, eager), resolve(row["model"]).architecture,
-                              release_of(version, "vLLM", "0.6.3"), eager)
+    spec, rel = resolve(row["model"]), release_of(version, "vLLM", "0.6.3")
+    base = v0_only_speed_name(vllm_speed_name(version, eager), spec.architecture, rel, eager)
+    # 0.4-0.7 without a tuned fused_moe file for the expert shape run the default tiles (vllm_moe_tuned.py)
+    tp = int(row.get("num_gpus", 1)) // int(row.get("dp") or 1)
+    quantized = spec.weight_format.quant is not None or bool(row.get("quant"))
+    return moe_tuned_speed_name(base, spec, tp, rel, quantized, eager)
 
 
 def rocm_decode_profile(row: dict[str, Any], base: str) -> str:
