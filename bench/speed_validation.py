@@ -44,6 +44,7 @@ from llmsize.estimate.engines.rocm_decode_backend import sglang_decode, speed_pr
 from llmsize.estimate.engines.server_releases import release as release_of
 from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
+from llmsize.estimate.engines.vllm_moe_tuned import speed_name as moe_tuned_speed_name
 from llmsize.estimate.engines.vllm_prefix_cache import (
     BLOCK_TOKENS,
     parse_sweep,
@@ -2739,6 +2740,37 @@ FINDINGS = (
     "across --dp engine cores. Other backends keep the default's price and a speed note says their cost "
     "is not modelled; the setting without its engine's preconditions exits 2. No table row sets it, so "
     "docs/validation-speed.md is unchanged (held out: median 9.3%, worst 271.0% before and after).",
+    "vLLM 0.4-0.7 on default fused_moe tiles (issue 11, vllmoldmoe; the 0.4.1-0.4.3, 0.5.0, 0.5.4 and "
+    "0.6.3 sdists from PyPI). fused_moe.py get_config_file_name / get_moe_configs (v0.4.2) look the tiles"
+    " up as E={E},N={w2.shape[2]},device_name=...json, and 0.4.1-0.4.3 ship 16-bit files for E=8 and E=16"
+    " only (Mixtral, DBRX); E=64,N=1280 (Qwen2-57B-A14B at TP 2) first ships between 0.5.0 and 0.5.4 and "
+    "is in 0.6.3. So the Qwen2 table's 0.4.2 MoE rows ran the default tiles (16 x 32 x 64, GROUP_SIZE_M "
+    "1). New: estimate/engines/vllm_moe_tuned.py holds each V0-era release's shipped (E, N) list and "
+    "vllm_moe_untuned_speed.py gives 'vllm-0.4', 'vllm-0.6' and 'vllm-0.6-eager' untuned twins that add "
+    "vllm_speed.UNTUNED_MOE_CALL_S (36 us a routed-FFN call, vllm-project/vllm PR #19049 on an A100, the "
+    "price the V1 'vllm-moe-untuned' profile already uses) to every MoE layer; Vllm.speed_name and the "
+    "bench pick them alike (a shape shipped for any device counts as tuned, quantized MoE makes no "
+    "claim). Rows heldout6-qwen2-a100-113 / 114 (graphs): +137.5 / +127.0% -> +120.9 / +111.6%; 115 / 116"
+    " (past the 8,192-token capture cap, eager) stay +120.1 / +121.9%: the model's eager step is "
+    "host-bound there and the extra GPU time hides under the launches. Mixtral's 0.4-era rows (PR #3240, "
+    "E=8,N=7168 shipped) unchanged; no other row moves. vLLM held out median 9.4% -> 9.4%, worst 137.5% "
+    "-> 121.9%; all held out 9.3% / 271.0% unchanged. Checked and ruled out for the rest: "
+    "moe_align_block_size (csrc, one block of E threads, O(E + tokens) work), topk_softmax (a 64-expert "
+    "fast path, LAUNCH_SOFTMAX(64)), qwen2_moe.py 0.4.2 vs 0.5.0 (cache_config plumbing and "
+    "mlp_only_layers only); the later tuned A100 file picks the same batch-1 tile bar num_stages 5, so "
+    "tuning would not have closed it either. Published default-tile A100 timings disagree by shape: PR "
+    "#19049 (E=128, N=768, hidden 2048) streams at 0.87 of the datasheet past a ~53 us intercept; PR "
+    "#37814 (E=16, N=3072, hidden 4096) reads its first 8 experts at 0.72 TB/s and the next 8 at ~0.46 "
+    "TB/s marginal, its tuned file no faster at batch 1; PR #40542 (E=64, N=1408) was timed by a "
+    "standalone tuner, launches included. No tile-geometry rule reproduces both, so no shape-dependent "
+    "share is set. What remains: the measured step is 2.1-2.2x the modelled one in all four rows, "
+    "graph-replayed (GPU-bound) and eager (host-bound in the model) alike, a uniform factor no 0.4.2 code"
+    " path found gives; recorded as a property of the run, not modelled. The two other rows of this brief"
+    " are left as the earlier passes classified them, measurement artifacts not forced: qwen2.5-a100-236 "
+    "(0.6.3, one A100, 72B GPTQ-Int4 through gptq_marlin: the same shapes on the same kernel run 1.8x "
+    "faster in Qwen2's 0.4.2 table, 29.60 t/s, predicted 28.90, and its slowdown scales with the work) "
+    "and heldout6-qwen2-a100-132 (transformers 4.38.2 AWQ, 2 GPUs, 30,720 tokens: the page's memory "
+    "column shows 19.3 GB less than its GPTQ twin, the prompt's FP32 logits, so a different forward ran).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -2946,8 +2978,12 @@ V0_ERA = re.compile(r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep)\w* 2025|2024)
 def _v0_only(row: dict[str, Any], version: str) -> str:
     """The profile of vLLM `version` for the row's model: V0's where that release runs it on V0."""
     eager = bool(row.get("enforce_eager"))
-    return v0_only_speed_name(vllm_speed_name(version, eager), resolve(row["model"]).architecture,
-                              release_of(version, "vLLM", "0.6.3"), eager)
+    spec, rel = resolve(row["model"]), release_of(version, "vLLM", "0.6.3")
+    base = v0_only_speed_name(vllm_speed_name(version, eager), spec.architecture, rel, eager)
+    # 0.4-0.7 without a tuned fused_moe file for the expert shape run the default tiles (vllm_moe_tuned.py)
+    tp = int(row.get("num_gpus", 1)) // int(row.get("dp") or 1)
+    quantized = spec.weight_format.quant is not None or bool(row.get("quant"))
+    return moe_tuned_speed_name(base, spec, tp, rel, quantized, eager)
 
 
 def rocm_decode_profile(row: dict[str, Any], base: str) -> str:

@@ -95,6 +95,7 @@ from llmsize.estimate.engines import (
     vllm_expert_parallel,
     vllm_hybrid_prefix,
     vllm_language_only,
+    vllm_moe_tuned,
     vllm_v0_only,
 )
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad, serving_dtype
@@ -371,6 +372,10 @@ class Vllm(BaseEngine):
         if spec is not None:  # 0.8-0.10 run a SupportsV0Only model on V0 (vllm_v0_only.py)
             release = server_releases.release(self.wl.engine_version, "vLLM", "0.6.3")
             base = vllm_v0_only.speed_name(base, spec.architecture, release, self.wl.enforce_eager)
+            # 0.4-0.7 without a tuned fused_moe file for the expert shape: default tiles (vllm_moe_tuned.py)
+            quantized = spec.weight_format.quant is not None or self.wl.quant is not None
+            base = vllm_moe_tuned.speed_name(base, spec, self.wl.tp, release, quantized,
+                                             self.wl.enforce_eager)
         return rocm_decode_backend.speed_profile(base, self._decode_choice(spec))
 
     def _decode_choice(self, spec: ModelSpec | None) -> rocm_decode_backend.DecodeAttention | None:
