@@ -41,6 +41,7 @@ from llmsize.estimate.engines.llama_cpp_sycl_ssm_host import decode_splits, scan
 from llmsize.estimate.engines.llama_cpp_vulkan_amd_tiles import runs_large_tile
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_ids
 from llmsize.estimate.engines.rocm_decode_backend import sglang_decode, speed_profile, vllm_decode
+from llmsize.estimate.engines.serving_context import vllm_derived_max_len
 from llmsize.estimate.engines.server_releases import release as release_of
 from llmsize.estimate.engines.server_releases import vllm_speed_name
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
@@ -2967,7 +2968,11 @@ def rocm_decode_profile(row: dict[str, Any], base: str) -> str:
     named = re.search(r"\b(ROCM_AITER_UNIFIED_ATTN|ROCM_AITER_FA|TRITON_ATTN|ROCM_ATTN)\b", version)
     context = max(1, int(row.get("prompt_tokens") or 1)) + max(1, int(row.get("gen_tokens") or 0))
     rel = release_of(said.group(1), "vLLM", "0.6.3") if said else None
-    return speed_profile(base, vllm_decode(spec, arch, rel, named.group(1) if named else None, context))
+    # The server's --max-model-len where the row gives it, else vLLM's default, the config's derived length:
+    # decode graphs are captured at it (rocm_decode_backend.py, 'Full CUDA graphs').
+    given = re.search(r"max[-_]model[-_]len[ =]?(\d+)", version)
+    window = int(given.group(1)) if given else vllm_derived_max_len(spec)
+    return speed_profile(base, vllm_decode(spec, arch, rel, named.group(1) if named else None, context, window))
 
 
 # Builds of known date (llama_cpp_fusion.py): a row that gives a date but no build number is placed between.
