@@ -38,11 +38,11 @@ def test_only_releases_with_a_triton_twin_switch_profile() -> None:
 
 def test_decode_graphs_captured_at_a_long_max_model_len_take_the_triton_kernel() -> None:
     """vLLM 0.11+ replays decode steps as full CUDA graphs captured with max_seq_len = max_model_len
-    (v1/worker/gpu_model_runner.py _build_attention_metadata, for_cudagraph_capture; read in 0.17.0 and 0.20.0),
-    so use_rocm_custom_paged_attention's 'max_seq_len <= 128 * 1024' is checked against the server's window:
+    (v1/worker/gpu_model_runner.py _build_attention_metadata, for_cudagraph_capture; read in 0.17.0 and
+    0.20.0), so use_rocm_custom_paged_attention's 'max_seq_len <= 128 * 1024' is checked against the window:
     Ministral 3's derived 262,144 tokens bake the Triton paged_attention_2d into every decode graph, even for
-    2,048-token requests (vllm-project/recipes PR #443: Ministral-3-8B-Reasoning-2512 on one MI300X, TPOT 11.88 ms
-    at concurrency 32, where Qwen3-8B of the same shape (max 40,960) reads 9.42 ms, PR #431)."""
+    2,048-token requests (vllm-project/recipes PR #443: Ministral-3-8B-Reasoning-2512 on one MI300X, TPOT
+    11.88 ms at concurrency 32, where Qwen3-8B of the same shape (max 40,960) reads 9.42 ms, PR #431)."""
     ministral = resolve("Ministral-3-8B-Reasoning-2512")
     choice = vllm_decode(ministral, "cdna3", None, None, 2048, 262_144)
     assert choice is not None and choice.backend == "ROCM_ATTN" and choice.triton
