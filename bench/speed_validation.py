@@ -43,6 +43,7 @@ from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_id
 from llmsize.estimate.engines.rocm_decode_backend import sglang_decode, speed_profile, vllm_decode
 from llmsize.estimate.engines.server_releases import release as release_of
 from llmsize.estimate.engines.server_releases import vllm_speed_name
+from llmsize.estimate.engines.serving_context import vllm_derived_max_len
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
 from llmsize.estimate.engines.vllm_moe_tuned import speed_name as moe_tuned_speed_name
 from llmsize.estimate.engines.vllm_prefix_cache import (
@@ -2823,6 +2824,39 @@ FINDINGS = (
     "K-quants, so llama-quant's fallback types, and whatever Unsloth raises beside them) is the shared part; "
     "llmsize sizes the file within 2% (15.63 against 15.90 GiB) but not its per-token share, and no tensor "
     "list of that file was readable here. llama.cpp held-out median 9.9% -> 9.9%, worst 271.0% -> 271.0%.",
+    "ROCm serving rows (issue 11, rocmserve: the MI300X vLLM/SGLang rows predicted 50-90% fast). (1) Landed: "
+    "vLLM 0.11+ captures its decode CUDA graphs at the server's max_model_len. 0.11.0 made "
+    "FULL_AND_PIECEWISE the default cudagraph_mode (vllm/config VllmConfig.__post_init__; 0.10.2 kept "
+    "PIECEWISE), ROCM_ATTN supports full graphs (rocm_attn.py _cudagraph_support ALWAYS), and a graph is "
+    "captured with max_seq_len = max_model_len (v1/worker/gpu_model_runner.py _build_attention_metadata, "
+    "for_cudagraph_capture; read in the 0.17.0 and 0.20.0 sdists). chunked_prefill_paged_decode decides "
+    "use_rocm_custom_paged_attention ('max_seq_len <= 128 * 1024') in Python at capture, so a server whose "
+    "window exceeds 128k (vLLM's default: the config's derived length) bakes the Triton "
+    "kernel_paged_attention_2d into every decode graph, whatever the requests' lengths "
+    "(estimate/engines/rocm_decode_backend.py vllm_decode max_model_len; the bench passes a row's "
+    "--max-model-len, else vllm_derived_max_len; nothing fitted). Ministral-3-8B-Reasoning (262,144, "
+    "vllm-project/recipes PR #443) c32 TPOT -35.3% -> -16.3%, output +66.4% -> +32.0%, level with the same "
+    "run of Qwen3-8B (40,960: the HIP kernel; -19.8% / +31.8%); no other row changes. vLLM held out median "
+    "9.4% and worst +137.5% unchanged (both rows stay above the median); other engines unchanged. "
+    "(2) Checked, not landed, for the MoE "
+    "rows (gpt-oss-120b TP 1 c64-c256, MiniMax-M2.7, GLM-5.1): 'compute-bound MoE at high concurrency' is "
+    "not what AITER's own gfx942 timings show at these batches. Its tuned block-FP8 fused-MoE table "
+    "(ROCm/aiter a8w8_blockscale_tuned_fmoe_glm5_1.csv, gfx942, 304 CUs) gives, for 32 experts x 2048 x "
+    "6144 top 8: 302 us at 64 tokens (all experts, 4.0 TB/s: the stream), 335 at 128, 448 at 256, 987 at "
+    "1,024 and a ~750 TFLOPS plateau from 4,096; the call leaves its stream time only past ~64 rows an "
+    "expert. MiniMax TP 4 at c256 has 8 rows an expert, GLM TP 8 at c64 ~2, gpt-oss TP 1 at c256 8: their "
+    "expert math is under a tenth of the stream even at 0.29 of the FP8 peak, so no matrix-rate share "
+    "makes the measured 0.14-0.15 ms a sequence-step slope (gpt-oss c64->c256, MiniMax TP 4 c64->c256; "
+    "model 0.06 / 0.09). triton_kernels on AMD (matmul_ogs_details/opt_flags.py make_default_opt_flags_amd: "
+    "block_m = max(32, min(next_pow2(tokens per expert), 64)), split_k = 304 // grid) keeps one M-block an "
+    "expert at c64-c256, so its in-loop MXFP4 dequantization (vLLM 0.17 get_mxfp4_backend: TRITON on gfx942; "
+    "_swizzle_mxfp4: StridedLayout, no FP4 MFMA) is per expert, not per token: a constant, not the slope. "
+    "Leads left: GLM-5.1's BF16-KV decode on HIP runs SGLang's TileLang sparse_attention_fwd_kernel_v1 "
+    "(nsa/tilelang_kernel.py tilelang_sparse_fwd: num_stages=1, one workgroup per token and head block over "
+    "all 2,048 top-k slots), a per-layer floor that fits the c1 gap (~128 us a layer) but has no gfx942 "
+    "timing; and the residual ~20% of the BF16 dense c32 rows (both Ministral and Qwen3-8B), where gfx942 "
+    "runs batch-32 linears through hipBLASLt (vLLM rocm_unquantized_gemm_impl: wvSplitK only for n <= 4, "
+    "wvSplitKrc only on gfx950), with no gfx942 timing at those shapes.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -3055,7 +3089,12 @@ def rocm_decode_profile(row: dict[str, Any], base: str) -> str:
     named = re.search(r"\b(ROCM_AITER_UNIFIED_ATTN|ROCM_AITER_FA|TRITON_ATTN|ROCM_ATTN)\b", version)
     context = max(1, int(row.get("prompt_tokens") or 1)) + max(1, int(row.get("gen_tokens") or 0))
     rel = release_of(said.group(1), "vLLM", "0.6.3") if said else None
-    return speed_profile(base, vllm_decode(spec, arch, rel, named.group(1) if named else None, context))
+    # The server's --max-model-len where the row gives it, else vLLM's default, the config's derived length:
+    # decode graphs are captured at it (rocm_decode_backend.py, 'Full CUDA graphs').
+    given = re.search(r"max[-_]model[-_]len[ =]?(\d+)", version)
+    window = int(given.group(1)) if given else vllm_derived_max_len(spec)
+    choice = vllm_decode(spec, arch, rel, named.group(1) if named else None, context, window)
+    return speed_profile(base, choice)
 
 
 # Builds of known date (llama_cpp_fusion.py): a row that gives a date but no build number is placed between.

@@ -384,9 +384,10 @@ class Vllm(BaseEngine):
         if spec is None or self.wl.enforce_eager:
             return None
         release = server_releases.release(self.wl.engine_version, "vLLM", "0.6.3")
+        # The window is the server's --max-model-len, which its decode graphs are captured at.
         return rocm_decode_backend.vllm_decode(spec, self.wl.gpu_architecture, release,
                                                self.wl.attention_backend,
-                                               self.wl.request_context or self.wl.context)
+                                               self.wl.request_context or self.wl.context, self.wl.context)
 
     # --- weights as loaded ------------------------------------------------------------------------
     def place_weights(
