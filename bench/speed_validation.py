@@ -57,6 +57,7 @@ from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, Planner, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants, tower_seconds
+from llmsize.hardware.speed_inputs import prefill_launch_fields
 from llmsize.hardware.speed_prefix import cached_prefill_seconds
 from llmsize.hardware.speed_profiles import device_class
 from llmsize.hardware.speed_serving import (
@@ -2824,8 +2825,23 @@ def build_case(row: dict[str, Any]) -> Case:
     if wl.n_cpu_moe:  # the host experts leave the GPU's reads for the CPU's (planner.speed_inputs_for)
         return Case(row, spec, gpu, _row_logits(row, planner.speed_inputs_for(layout, est, wl, engine=name)))
     blocks = sweep_pool_blocks(row, planner.budget(gpu, wl).kv_blocks) if row.get("sweep") else 0
-    return Case(row, spec, gpu, _row_logits(row, speed_inputs(spec, wl, est, layout, engine=name)),
-                _tail_case(row), blocks)
+    inputs = _row_logits(row, speed_inputs(spec, wl, est, layout, engine=name))
+    return Case(row, spec, gpu, _sglang_prefill_launch(row, spec, wl, inputs), _tail_case(row), blocks)
+
+
+def _sglang_prefill_launch(row: dict[str, Any], spec: ModelSpec, wl: Workload,
+                           inputs: SpeedInputs) -> SpeedInputs:
+    """SGLang: whether the row's prefill ran outside the piecewise CUDA graphs, asked of the engine with
+    what `llmsize fit --engine sglang --engine-version X` gives it on the row's card (the planner's
+    gpu_defaults copy the card's architecture and segment; estimate/engines/sglang_prefill_graphs.py);
+    the rows' workloads carry neither, so the same engine code runs on a copy that does."""
+    if row["engine"] != "sglang":
+        return inputs
+    gpu = get_gpu(str(row["device"]))
+    said = re.search(r"\bSGLang v?(\d+\.\d+\.\d+)", str(row.get("engine_version", "")))
+    facts = wl.model_copy(update={"gpu_architecture": gpu.architecture, "gpu_segment": gpu.segment,
+                                  "engine_version": said.group(1) if said else None})
+    return inputs.model_copy(update=prefill_launch_fields(spec, facts))
 
 
 def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
