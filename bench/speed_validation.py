@@ -59,6 +59,7 @@ from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, Planner, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants, tower_seconds
+from llmsize.hardware.speed_inputs import prefill_launch_fields
 from llmsize.hardware.speed_prefix import cached_prefill_seconds
 from llmsize.hardware.speed_profiles import device_class
 from llmsize.hardware.speed_serving import (
@@ -2857,6 +2858,39 @@ FINDINGS = (
     "timing; and the residual ~20% of the BF16 dense c32 rows (both Ministral and Qwen3-8B), where gfx942 "
     "runs batch-32 linears through hipBLASLt (vLLM rocm_unquantized_gemm_impl: wvSplitK only for n <= 4, "
     "wvSplitKrc only on gfx950), with no gfx942 timing at those shapes.",
+    "SGLang prefills outside its piecewise CUDA graphs pay the CPU launch of every kernel (issue 11, "
+    "ttftrows pass; estimate/engines/sglang_prefill_graphs.py). SGLang replays full graphs for decode only; "
+    "a prefill runs the Python forward unless a piecewise graph covers its token count. Read in the "
+    "released wheels' server_args.py: off by default up to 0.5.9 (enable_piecewise_cuda_graph False in "
+    "0.5.7-0.5.9), on from 0.5.10 (disable_piecewise_cuda_graph; PR #16331), where "
+    "_handle_piecewise_cuda_graph turns it off on ROCm (is_hip), with DP attention, pipeline parallelism, "
+    "a MoE all-to-all backend, a multimodal or a DSA model, and _handle_moe_kernel_config for the "
+    "flashinfer_trtllm MoE runner, the default of DeepseekV3ForCausalLM on SM100 "
+    "(_handle_model_specific_adjustments) and the InferenceX B300 scripts' flag; with MLA the graphs stop "
+    "at 2,048 tokens (piecewise_cuda_graph_max_tokens). Eager, a chunk costs at least the launch time of "
+    "one forward: the per-kernel CPU time the vLLM --enforce-eager profile borrows from transformers "
+    "(speed_eager.launch_per_kernel_s, 45 us) times the kernels SGLang's own table counts per block part "
+    "(nothing fitted; hardware/speed.eager_prefill_seconds, max with the GPU's time). The bench asks the "
+    "engine with the row's card and named release, as `llmsize fit --engine sglang --engine-version X` "
+    "does. Held out: InferenceX B300 DeepSeek-R1 single-stream TTFT (#3175 FP8 TP 8, #3183 NVFP4 TP 8 / "
+    "TP 4; three runs within 10% of each other while each GPU's weight bytes differ 2x) -66.2 / -77.6 / "
+    "-67.7% -> +15.1 / -18.1 / -19.1%; their 8k rows are GPU-bound (288 / 381 ms against 82 / 117: left "
+    "open); GLM-5.1 MI300X c1 -91.8% -> -71.8%, but its c64 +58.0% -> +82.5% (the row carries no chunk "
+    "size, so 17-prompt batches split into three 8,192-token chunks, each launched; the source's "
+    "--chunked-prefill-size 131072 would make it one). SGLang held-out median 8.4% -> 7.9%, worst 91.8% "
+    "-> 90.8%; every other engine unchanged (fit rows: SGLang 0.4.6 H20 e2e rows move <= 0.2 points). "
+    "tests/golden/test_speed_sglang_eager_prefill.py. Read for the other rows of the brief and left: "
+    "(1) tt#379 Llama-3.2-90B-Vision TTFT (-71..-78%): tt-inference-server did not start GPU servers "
+    "(run.py of 4d552dfec, April 2025: 'GPU support for running inference server not implemented yet'; "
+    "the harness only ran benchmark_serving's client, text prompts through /v1/completions, "
+    "cleaned-random dataset, --max-concurrency 1), so the server's flags and machine are unpublished; "
+    "both its TPOT (+18 ms over the model) and its 0.44 ms a prompt token fit a TP all-reduce path of "
+    "~11 GB/s, which no vLLM 0.9.2 mllama code path gives. (2) tt#143 at 2,048 tokens (+78.5%): the "
+    "harness's batch-1 list of April 2025 (benchmarking/benchmark_config.py) ends with 16,384 / 128 and "
+    "32,000 / 128 runs that the published table lacks, which points to a server max_model_len under "
+    "~16.5k, and it sent one trace-capture prompt a length before the sweep (utils/prompt_client.py "
+    "capture_traces); neither pins the pool, still unpublished. (3) Qwen3.5-4B on an A100 (vLLM 0.27, "
+    "-70%): the source ran vLLM from a vllm-omni environment; no timing of the ~150 ms per request.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -2942,8 +2976,23 @@ def build_case(row: dict[str, Any]) -> Case:
     if wl.n_cpu_moe:  # the host experts leave the GPU's reads for the CPU's (planner.speed_inputs_for)
         return Case(row, spec, gpu, _row_logits(row, planner.speed_inputs_for(layout, est, wl, engine=name)))
     blocks = sweep_pool_blocks(row, planner.budget(gpu, wl).kv_blocks) if row.get("sweep") else 0
-    return Case(row, spec, gpu, _row_logits(row, speed_inputs(spec, wl, est, layout, engine=name)),
-                _tail_case(row), blocks)
+    inputs = _row_logits(row, speed_inputs(spec, wl, est, layout, engine=name))
+    return Case(row, spec, gpu, _sglang_prefill_launch(row, spec, wl, inputs), _tail_case(row), blocks)
+
+
+def _sglang_prefill_launch(row: dict[str, Any], spec: ModelSpec, wl: Workload,
+                           inputs: SpeedInputs) -> SpeedInputs:
+    """SGLang: whether the row's prefill ran outside the piecewise CUDA graphs, asked of the engine with
+    what `llmsize fit --engine sglang --engine-version X` gives it on the row's card (the planner's
+    gpu_defaults copy the card's architecture and segment; estimate/engines/sglang_prefill_graphs.py);
+    the rows' workloads carry neither, so the same engine code runs on a copy that does."""
+    if row["engine"] != "sglang":
+        return inputs
+    gpu = get_gpu(str(row["device"]))
+    said = re.search(r"\bSGLang v?(\d+\.\d+\.\d+)", str(row.get("engine_version", "")))
+    facts = wl.model_copy(update={"gpu_architecture": gpu.architecture, "gpu_segment": gpu.segment,
+                                  "engine_version": said.group(1) if said else None})
+    return inputs.model_copy(update=prefill_launch_fields(spec, facts))
 
 
 def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:

@@ -296,6 +296,13 @@ class SpeedInputs(Record):
         "on the CPU (no op offload: Ollama's Go engine v0.7.0-v0.12.7, --no-op-offload); 0: on the GPU")
     prefill_chunk_tokens: int | None = Field(
         default=None, gt=0, description="the engine's configured prompt tokens per forward pass (-ub)")
+    prefill_eager_launch_s: float = Field(
+        default=0.0, ge=0, description="CPU seconds to launch one dense layer's kernels in a prefill that "
+        "runs eagerly while the speed profile counts no launch (SGLang outside its piecewise CUDA "
+        "graphs: estimate/engines/sglang_prefill_graphs.py); 0: none priced")
+    prefill_graph_tokens: int = Field(
+        default=0, ge=0, description="the largest prefill chunk the engine's graphs cover (0: none); a "
+        "larger chunk pays prefill_eager_launch_s")
     wave_prefill_runs: tuple[tuple[int, int], ...] = Field(
         default=(), description="the prefill batches when the batch's prompts arrive together (the engine's "
         "admission budget), as runs of (requests per batch, batches); empty: one batch")
@@ -972,12 +979,24 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         seconds += mmid_prompt.ollama_scan_seconds(inputs, tokens, chunk)
     seconds += prompt_dequant_seconds(inputs, gpu, c, tokens, chunk)  # llama.cpp CUDA before PR #8075
     seconds += bf16_fp32_conversion_seconds(inputs, gpu, c, tokens, chunk)  # llama.cpp SYCL, BF16 weights
+    seconds = max(seconds, eager_prefill_seconds(inputs, c, chunks, min(chunk, tokens)))
     seconds += tower_seconds(inputs, gpu, c)  # images / video: the encoder runs before the decoder
     # Gated DeltaNet layers pass their chunk intermediates through memory, kernel after kernel, between
     # the mat-muls (estimate/engines/fla_chunk_prefill.py); each pipeline stage holds its share of them.
     if c.delta_prefill_bytes_per_s:
         seconds += tokens * inputs.delta_prefill_bytes_per_token / c.delta_prefill_bytes_per_s
     return seconds, "compute" if compute_s >= memory_s else "memory"
+
+
+def eager_prefill_seconds(inputs: SpeedInputs, c: SpeedConstants, chunks: int, chunk_tokens: int) -> float:
+    """The CPU's floor under a prefill whose chunks run eagerly: each chunk's forward launches every
+    kernel of every layer from Python, and the GPU cannot finish a chunk before its last kernel is
+    launched (estimate/engines/sglang_prefill_graphs.py). Kernels count in dense-layer equivalents, as
+    the decode step's launch time does; 0 when the engine's graphs cover the chunk."""
+    if not inputs.prefill_eager_launch_s or chunk_tokens <= inputs.prefill_graph_tokens:
+        return 0.0
+    layers = c.latency_layers or inputs.num_layers
+    return chunks * (c.step_fixed_s + layers * inputs.prefill_eager_launch_s)
 
 
 def tower_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants) -> float:

@@ -69,6 +69,7 @@ from llmsize.estimate.engines import (
     sglang_moe_a2a,
     sglang_mxfp4,
     sglang_prefill_admission,
+    sglang_prefill_graphs,
     sglang_startup,
     sglang_swa,
 )
@@ -218,6 +219,19 @@ class Sglang(BaseEngine):
         budget = min(MAX_PREFILL_TOKENS, self.chunked_prefill())
         return sglang_prefill_admission.wave_runs(requests, prompt_tokens, budget)
 
+    def prefill_launch(self, spec: ModelSpec) -> tuple[float, int]:
+        """A prefill outside the piecewise CUDA graphs launches every kernel from Python
+        (sglang_prefill_graphs.py): the eager launch time of a dense layer of this release's kernel table,
+        and the largest chunk the graphs cover (0: none, every prefill eager)."""
+        rel = self.release()
+        table = SPEED_V04 if rel is not None and rel[:2] < sglang_startup.SERIES_05 else SPEED
+        launch = sglang_prefill_graphs.eager_launch_per_layer_s(table)
+        arch, segment = self.wl.gpu_architecture, self.wl.gpu_segment
+        if sglang_prefill_graphs.graphs_off(spec, self.wl, rel, hip=sglang_prefill_graphs.amd(arch),
+                                            sm100=sglang_swa.sm100(arch, segment)):
+            return launch, 0
+        return launch, sglang_prefill_graphs.graph_tokens(spec, self.chunked_prefill())
+
     def release(self) -> tuple[int, int, int] | None:
         """The SGLang release asked for (--engine-version); None: the release modelled."""
         return sglang_startup.release(self.wl.engine_version)
@@ -333,7 +347,8 @@ class Sglang(BaseEngine):
         arch, segment = self.wl.gpu_architecture, self.wl.gpu_segment
         ampere = arch in sglang_fp8.MARLIN_ARCHITECTURES
         cdna3 = arch in rocm_decode_backend.TRITON_RATE_ARCHITECTURES
-        return (arch is None, segment is None, sglang_swa.sm100(arch, segment), ampere, cdna3)
+        hip = sglang_prefill_graphs.amd(arch)  # prefill_launch: no piecewise graphs under ROCm
+        return (arch is None, segment is None, sglang_swa.sm100(arch, segment), ampere, cdna3, hip)
 
     def mem_fraction(
         self, total_bytes: int | None = None, reserved_bytes: int | None = None, factor: float = 1.0
