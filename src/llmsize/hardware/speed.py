@@ -28,6 +28,7 @@ from llmsize.estimate.engines import llama_cpp_sycl_bf16 as sycl_bf16
 from llmsize.estimate.engines import llama_cpp_sycl_mmid as sycl_mmid
 from llmsize.estimate.engines import llama_cpp_vulkan_amd_tiles as amd_tiles
 from llmsize.estimate.engines import llama_cpp_vulkan_bf16 as vulkan_bf16
+from llmsize.estimate.engines import ollama_go_mask as go_mask
 from llmsize.estimate.engines import transformers_batched_mm as batched_mm
 from llmsize.estimate.engines import transformers_moe_loop as moe_loop
 from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds, sequence_layer_seconds
@@ -396,6 +397,10 @@ class SpeedInputs(Record):
         default=(0, 0, 0), description="ops of a decode step run on the CPU between graph splits: host round "
         "trips, bytes over the host link, bytes the CPU moves (llama.cpp SYCL before PR #22149: "
         "engines/llama_cpp_sycl_ssm_host.py; zeros: none)")
+    decode_mask_caches: tuple[int, ...] = Field(
+        default=(), description="decode: the caches whose padded attention mask the host builds and uploads "
+        "every step, each as its cell cap (0: the whole context; Ollama's Go engine before v0.13.5: "
+        "engines/ollama_go_mask.py); empty: none")
     bf16_weights: bool = Field(
         default=False, description="the weights are stored as BF16 (a BF16 GGUF): llama.cpp's Vulkan backend "
         "runs them on its own shaders (estimate/engines/llama_cpp_vulkan_bf16.py)")
@@ -893,7 +898,8 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     # So do ops the GPU backend refuses: the scheduler waits for the GPU, copies their inputs out, runs
     # them on the CPU and copies the results back (hardware/host_split.py).
     host_serial = (inputs.sampling_s + inputs.num_layers * c.host_graph_per_layer_s
-                   + host_split.decode_seconds(inputs.decode_host_splits, gpu, c.host_bandwidth_bytes_per_s))
+                   + host_split.decode_seconds(inputs.decode_host_splits, gpu, c.host_bandwidth_bytes_per_s)
+                   + go_mask.step_seconds(ctx, inputs.decode_mask_caches, host_split.link_bytes_per_s(gpu)))
     step += host_serial + c.moe_loop_s
     fixed_s = max(0.0, c.step_fixed_s - gpu_s - comm_s) if c.step_overlapped else c.step_fixed_s
     overhead = (fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + host_serial
@@ -1073,6 +1079,12 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
                      "(estimate/engines/ollama_sampling.py)")
     if inputs.decode_host_splits[0]:
         notes.append(host_split.note(inputs.decode_host_splits, gpu, c.host_bandwidth_bytes_per_s))
+    if inputs.decode_mask_caches:
+        ctx = inputs.context or inputs.prompt_tokens
+        mask_s = go_mask.step_seconds(ctx, inputs.decode_mask_caches, host_split.link_bytes_per_s(gpu))
+        notes.append(f"decode: the host builds {len(inputs.decode_mask_caches)} attention mask(s) padded to "
+                     f"{go_mask.MASK_ROWS} rows and uploads them every token, {mask_s * 1e3:.2f} ms at "
+                     f"{ctx:,} cached tokens (estimate/engines/ollama_go_mask.py)")
     if inputs.prefill_moe_host_s and inputs.layer_parts.get("moe_ffn") and gpu.vendor != "apple":
         notes.append(f"prompt: {inputs.prefill_moe_host_s * 1e3:.2f} ms a MoE layer per ubatch of host round "
                      "trips (expert grouping on the CPU, estimate/engines/ollama_mmid_sync.py)")

@@ -131,6 +131,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         sampling_note=engine_for(wl).sampling_note(spec),
         prefill_moe_host_s=engine_for(wl).prefill_moe_host_seconds(spec),
         decode_host_splits=engine_for(wl).decode_host_splits(spec),
+        decode_mask_caches=engine_for(wl).decode_mask_caches(spec),
         encoder_flops=encoder_flops,
         encoder_attention_flops=encoder_attention,
         encoder_tp=encoder_tp,
