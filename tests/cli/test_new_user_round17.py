@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from typer.testing import CliRunner
 
@@ -42,3 +44,58 @@ def test_explain_shows_the_live_part_under_its_headline() -> None:
     text = " ".join(runner.invoke(app, ["explain", "gemma-4-e2b"], env={"COLUMNS": "80"}).stdout.split())
     assert "KV cache: 0.00 GiB" in text
     assert "75,497,472 B (0.07 GiB) in all; live at the peak (prefill): 0 B (0.00 GiB)" in text
+
+
+# --- (b) check: a MoE that overflows one llama.cpp GPU is offered --n-cpu-moe ------------------------------
+# `check --gpu RTX-4060-Ti-16GB -- llama-server -hf unsloth/Qwen3.6-35B-A3B-GGUF:Q4_K_M -c 32768 -ngl 99`
+# said "--gpu-layers N ... or --n-cpu-moe N keeps the experts of N layers in CPU RAM" and then offered only
+# "-ngl 28" (12 whole layers from host RAM), while its own fit row (cpu_moe_layers 14, ~48 tokens/s) and
+# `plan` for the same model chose --n-cpu-moe. llama-server's default --fit moves experts first, keeping the
+# dense weights on the GPU (ggml-org/llama.cpp tools/fit-params/README.md; hardware/planner.py
+# _with_cpu_moe); a MoE's experts off the GPU are read only where a token picks them.
+MOE_16GB = ("--gpu", "RTX-4060-Ti-16GB", "--", "llama-server", "-hf", "unsloth/Qwen3.6-35B-A3B-GGUF:Q4_K_M",
+            "-c", "32768", "-ngl", "99")
+
+
+def test_check_offers_the_fit_rows_n_cpu_moe_first() -> None:
+    result = runner.invoke(app, ["check", "--format", "json", *MOE_16GB])
+    assert "does not fit" in str(result.exception)  # cli.main maps it to exit 3
+    doc = json.loads(result.stdout)
+    n = doc["gpus"][0]["cpu_moe_layers"]
+    assert n is not None and 0 < n < 40
+    first = doc["check"]["suggestions"][0]
+    assert first["flags"] == {"--n-cpu-moe": n}
+    assert first["command"].endswith(f"-ngl 99 --n-cpu-moe {n}")
+    assert any(s["flags"].get("-ngl") for s in doc["check"]["suggestions"][1:])  # still offered, after
+    text = " ".join(runner.invoke(app, ["check", *MOE_16GB], env={"COLUMNS": "80"}).stdout.split())
+    assert f"the experts of {n} of 40 layers in CPU RAM" in text
+
+
+def test_check_offers_no_n_cpu_moe_for_a_dense_model() -> None:
+    args = ["check", "--format", "json", "--gpu", "RTX-4060-Ti-16GB", "--", "llama-server", "-hf",
+            "unsloth/Qwen3.5-27B-GGUF:Q4_K_M", "-c", "8192", "-ngl", "99"]
+    result = runner.invoke(app, args)
+    doc = json.loads(result.stdout)
+    assert not any("--n-cpu-moe" in s["flags"] for s in doc["check"]["suggestions"])
+
+
+# --- (c) a Qwen3.5/3.6 size no entry has takes the Qwen3.5 grid ------------------------------------------
+# `estimate Qwen3.6-9B` said "approximated ... with the shape of Qwen3-8B (the nearest size of its own
+# family ...: the qwen grid Qwen3-0.6B, ..., Qwen3-32B)": the version "3.6" matched the grid keyed "3"
+# (a prefix test), so a Qwen3.6 name got Qwen3's all-attention decoder, its 40,960-token context and a KV
+# cache of every layer. Qwen3.6 reuses the Qwen3.5 shapes (model_specs/qwen3.5.yaml: the Qwen3.6-27B and
+# Qwen3.6-35B-A3B cards list the Qwen3.5 layers, widths, heads and vocabulary): three Gated DeltaNet layers
+# to one full-attention layer, 262,144 positions (hf.co/Qwen/Qwen3.5-9B config.json).
+@pytest.mark.parametrize("name", ["Qwen3.6-9B", "Qwen3.6-14B", "Qwen3.5-14B", "Qwen3.5-1B"])
+def test_unknown_qwen3_5_sizes_take_the_hybrid_grid(name: str) -> None:
+    doc = _json("estimate", name, "--context", "32k")
+    grid = next(w for w in doc["warnings"] if "no known architecture" in w)
+    assert "Qwen3.5-9B" in grid and "Qwen3-8B" not in grid
+    arch = doc["model"]["architecture"]
+    assert arch["max_context"] == 262144
+    assert "linear_attention" in arch["layer_kinds"] and "full_attention" in arch["layer_kinds"]
+
+
+def test_qwen3_names_keep_the_qwen3_grid() -> None:
+    grid = next(w for w in _json("estimate", "Qwen3-12B")["warnings"] if "no known architecture" in w)
+    assert "Qwen3-8B" in grid and "Qwen3.5" not in grid
