@@ -99,3 +99,33 @@ def test_unknown_qwen3_5_sizes_take_the_hybrid_grid(name: str) -> None:
 def test_qwen3_names_keep_the_qwen3_grid() -> None:
     grid = next(w for w in _json("estimate", "Qwen3-12B")["warnings"] if "no known architecture" in w)
     assert "Qwen3-8B" in grid and "Qwen3.5" not in grid
+
+
+# --- (d) check: an AWQ checkpoint is a different download, not a flag ---------------------------------------
+# `check --gpu RTX-5090 -- vllm serve Qwen/Qwen3.6-27B-FP8 --max-model-len 32768` offered "an AWQ 4-bit
+# checkpoint" as `vllm serve Qwen/Qwen3.6-27B-FP8 --max-model-len 32768 --quantization awq`. vLLM refuses
+# that: a checkpoint whose config names another method fails ModelConfig._verify_quantization ("Quantization
+# method specified in the model config (fp8) does not match the quantization method specified in the
+# `quantization` argument (awq)"), and an unquantized one fails get_quant_config ("Cannot find the config
+# file for awq": AWQConfig.get_config_filenames is quant_config.json / quantize_config.json, which only AWQ
+# uploads have); vllm 0.17.0 config/model.py, model_executor/model_loader/weight_utils.py. FP8 has no config
+# file (Fp8Config.get_config_filenames is []): `--quantization fp8` quantizes a bf16 checkpoint as it loads.
+@pytest.mark.parametrize("model", ["Qwen/Qwen3.6-27B-FP8", "Qwen/Qwen3.6-27B"])
+def test_check_names_an_awq_checkpoint_without_a_flag_vllm_refuses(model: str) -> None:
+    args = ["check", "--format", "json", "--gpu", "RTX-5090", "--", "vllm", "serve", model,
+            "--max-model-len", "32768"]
+    doc = json.loads(runner.invoke(app, args).stdout)
+    awq = next(s for s in doc["check"]["suggestions"] if "AWQ" in s["change"])
+    assert awq["flags"] == {} and awq["command"] is None
+    assert not any(s["flags"].get("--quantization") == "awq" or "awq" in (s["command"] or "")
+                   for s in doc["check"]["suggestions"])
+    text = " ".join(runner.invoke(app, args[:1] + args[3:], env={"COLUMNS": "80"}).stdout.split())
+    assert "an AWQ 4-bit checkpoint of the model" in text and "32768 --quantization awq" not in text
+
+
+def test_check_still_offers_online_fp8_for_a_bf16_checkpoint() -> None:
+    args = ["check", "--format", "json", "--gpu", "RTX-4090", "--", "vllm", "serve", "Qwen/Qwen3-14B",
+            "--max-model-len", "8192"]
+    doc = json.loads(runner.invoke(app, args).stdout)
+    fp8 = next(s for s in doc["check"]["suggestions"] if "FP8 checkpoint" in s["change"])
+    assert fp8["flags"] == {"--quantization": "fp8"} and fp8["command"].endswith("--quantization fp8")

@@ -624,7 +624,7 @@ def suggest(result: CheckResult, limit: int = 6) -> list[Suggestion]:
             continue
         if row.fits:
             effect = row.per_gpu_bytes - result.row.per_gpu_bytes
-            command = rewrite.apply(result.setup, flags)
+            command = rewrite.apply(result.setup, flags) if flags else None  # {}: another download
             out.append(Suggestion(change, flags, effect, cost, command))
         if len(out) >= limit:
             break
@@ -730,12 +730,19 @@ def _serving_candidates(result: CheckResult) -> list[Candidate]:
                 "about half the weight memory; needs FP8 support (Ada, Hopper, Blackwell) for speed",
             )
         )
+        # A download, not a flag: vLLM's --quantization awq on other weights fails (a checkpoint naming
+        # another method: ModelConfig._verify_quantization "... does not match the quantization method
+        # specified in the `quantization` argument"; an unquantized one: weight_utils.get_quant_config
+        # "Cannot find the config file for awq", AWQConfig reads quant_config.json / quantize_config.json).
+        # fp8 above has no config file (Fp8Config.get_config_filenames is []): it quantizes as it loads.
         out.append(
             (
-                "an AWQ 4-bit checkpoint",
-                {"--quantization": "awq"},
+                "an AWQ 4-bit checkpoint of the model",
+                {},
                 {"quant": "awq"},
-                "about a quarter of the weight memory; some quality loss",
+                "about a quarter of the weight memory; some quality loss; serve its repo in place of this "
+                "one (the engine reads the format from its config; --quantization awq cannot convert "
+                "these weights)",
             )
         )
     return out
