@@ -129,3 +129,32 @@ def test_check_still_offers_online_fp8_for_a_bf16_checkpoint() -> None:
     doc = json.loads(runner.invoke(app, args).stdout)
     fp8 = next(s for s in doc["check"]["suggestions"] if "FP8 checkpoint" in s["change"])
     assert fp8["flags"] == {"--quantization": "fp8"} and fp8["command"].endswith("--quantization fp8")
+
+
+# --- (e) plan's llama-server -hf command loads what the plan sized ----------------------------------------
+# `plan unsloth/Qwen3.6-35B-A3B-GGUF:Q4_K_M --gpu RTX-4060-Ti-16GB --context 32k` printed
+# `llama-server -hf unsloth/Qwen3.6-35B-A3B-GGUF:Q4_K_M -c 32768 -np 1 -ngl 41 --n-cpu-moe 12`, sized for the
+# text GGUF alone; `check` of that very command said "DOES NOT FIT: needs 16.14 GiB per GPU of 15.57 GiB",
+# because -hf also downloads and loads the repository's mmproj file (the vision tower; common/arg.cpp -hf:
+# "mmproj is also downloaded automatically if available. to disable, add --no-mmproj"). A text-only plan
+# says --no-mmproj, so the command runs what was sized.
+PLAN_16GB = ("plan", "unsloth/Qwen3.6-35B-A3B-GGUF:Q4_K_M", "--gpu", "RTX-4060-Ti-16GB", "--context", "32k")
+
+
+def _plan_command(*args: str) -> str:
+    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    return next(line for line in result.stdout.splitlines() if line.startswith("llama-server"))
+
+
+def test_text_plan_with_hf_says_no_mmproj_and_check_agrees() -> None:
+    command = _plan_command(*PLAN_16GB)
+    assert command.split()[-1] == "--no-mmproj"
+    checked = runner.invoke(app, ["check", "--format", "json", "--gpu", "RTX-4060-Ti-16GB", "--",
+                                  *command.split()])
+    assert json.loads(checked.stdout)["check"]["fits"] is True
+
+
+def test_text_only_model_gets_no_flag() -> None:
+    command = _plan_command("plan", "unsloth/Qwen3-30B-A3B-GGUF:Q4_K_M", "--gpu", "RTX-4060-Ti-16GB")
+    assert "mmproj" not in command
