@@ -326,7 +326,8 @@ def _components(
             if not wl.mode.trains
             else "none: training runs without a KV cache",
             detail=explain.kv_detail(
-                spec, wl, ctx.kv_dtype, busiest.kv_terms, static.kv_full, static.kv_prefill
+                spec, wl, ctx.kv_dtype, busiest.kv_terms, static.kv_full, static.kv_prefill,
+                (pk.kv_cache, str(pk.phase)),
             ),
         ),
         Component(
