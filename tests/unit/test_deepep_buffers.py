@@ -56,7 +56,9 @@ def test_engines_size_their_own_buffers() -> None:
     nvl, _ = dp.normal_bytes(7168, 8)  # type: ignore[misc]
     assert sglang_moe_a2a.deepep_bytes(v3, sg) == nvl + ll + dp.WORKSPACE_BYTES
     assert sglang_moe_a2a.deepep_bytes(v3, sg.model_copy(update={"moe_a2a_backend": None})) == 0
-    vl = Workload(engine="vllm", data_parallel=2, num_gpus=2, expert_parallel=True, moe_a2a_backend="deepep_low_latency")
+    vl = Workload(
+        engine="vllm", data_parallel=2, num_gpus=2, expert_parallel=True, moe_a2a_backend="deepep_low_latency"
+    )
     assert vllm_all2all.deepep_bytes(v3, vl) == 1024 * dp.MIB + dp.low_latency_rdma_bytes(256, 7168, 256) + (
         dp.WORKSPACE_BYTES)
     ht = vl.model_copy(update={"moe_a2a_backend": "deepep_high_throughput"})

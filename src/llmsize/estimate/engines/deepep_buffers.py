@@ -58,15 +58,34 @@ class ChunkConfig(NamedTuple):
 
 
 # deep_ep/buffers/legacy.py Buffer.get_dispatch_config / get_combine_config: rank count -> chunks.
-DISPATCH = {2: ChunkConfig(24, 256, 6, 128), 4: ChunkConfig(6, 256, 6, 128), 8: ChunkConfig(6, 256, 6, 128),
-            16: ChunkConfig(36, 288, 20, 128), 24: ChunkConfig(32, 288, 8, 128), 32: ChunkConfig(32, 288, 8, 128),
-            48: ChunkConfig(32, 288, 8, 128), 64: ChunkConfig(32, 288, 8, 128), 96: ChunkConfig(20, 480, 12, 128),
-            128: ChunkConfig(20, 560, 12, 128), 144: ChunkConfig(32, 720, 12, 128),
-            160: ChunkConfig(28, 720, 12, 128)}
-COMBINE = {2: ChunkConfig(10, 256, 6, 128), 4: ChunkConfig(9, 256, 6, 128), 8: ChunkConfig(4, 256, 6, 128),
-           16: ChunkConfig(4, 288, 12, 128), 24: ChunkConfig(1, 288, 8, 128), 32: ChunkConfig(1, 288, 8, 128),
-           48: ChunkConfig(1, 288, 8, 128), 64: ChunkConfig(1, 288, 8, 128), 96: ChunkConfig(1, 480, 8, 128),
-           128: ChunkConfig(1, 560, 8, 128), 144: ChunkConfig(2, 720, 8, 128), 160: ChunkConfig(2, 720, 8, 128)}
+DISPATCH = {
+    2: ChunkConfig(24, 256, 6, 128),
+    4: ChunkConfig(6, 256, 6, 128),
+    8: ChunkConfig(6, 256, 6, 128),
+    16: ChunkConfig(36, 288, 20, 128),
+    24: ChunkConfig(32, 288, 8, 128),
+    32: ChunkConfig(32, 288, 8, 128),
+    48: ChunkConfig(32, 288, 8, 128),
+    64: ChunkConfig(32, 288, 8, 128),
+    96: ChunkConfig(20, 480, 12, 128),
+    128: ChunkConfig(20, 560, 12, 128),
+    144: ChunkConfig(32, 720, 12, 128),
+    160: ChunkConfig(28, 720, 12, 128),
+}
+COMBINE = {
+    2: ChunkConfig(10, 256, 6, 128),
+    4: ChunkConfig(9, 256, 6, 128),
+    8: ChunkConfig(4, 256, 6, 128),
+    16: ChunkConfig(4, 288, 12, 128),
+    24: ChunkConfig(1, 288, 8, 128),
+    32: ChunkConfig(1, 288, 8, 128),
+    48: ChunkConfig(1, 288, 8, 128),
+    64: ChunkConfig(1, 288, 8, 128),
+    96: ChunkConfig(1, 480, 8, 128),
+    128: ChunkConfig(1, 560, 8, 128),
+    144: ChunkConfig(2, 720, 8, 128),
+    160: ChunkConfig(2, 720, 8, 128),
+}
 
 
 def _align(n: int, to: int) -> int:

@@ -87,7 +87,9 @@ def deepep_bytes(spec: ModelSpec, wl: Workload) -> int:
     if backend(wl) != "deepep" or not spec.num_experts or wl.tp < 2:
         return 0
     normal = deepep_buffers.normal_bytes(spec.hidden_size * DISPATCH_BYTES, wl.tp) or (0, 0)
-    low_latency = deepep_buffers.low_latency_rdma_bytes(MAX_DISPATCH_TOKENS, spec.hidden_size, spec.num_experts)
+    low_latency = deepep_buffers.low_latency_rdma_bytes(
+        MAX_DISPATCH_TOKENS, spec.hidden_size, spec.num_experts
+    )
     return deepep_buffers.buffer_bytes(normal[0], max(normal[1], low_latency))
 
 
@@ -96,7 +98,7 @@ def deepep_note(spec: ModelSpec, wl: Workload) -> str | None:
     n = deepep_bytes(spec, wl)
     if not n:
         return None
-    return (f"--moe-a2a-backend deepep: DeepEP's buffer {n / 2**30:.2f} GiB per GPU (low-latency RDMA region "
-            f"for {MAX_DISPATCH_TOKENS} tokens x {spec.num_experts} experts, normal-mode NVLink region, 32 MiB "
-            "workspace; DeepEPBuffer.get_deepep_buffer), allocated at the first dispatch after the KV pool: "
-            "counted in the overhead, outside --mem-fraction-static (deepep_buffers.py)")
+    return (f"--moe-a2a-backend deepep: DeepEP's buffer {n / 2**30:.2f} GiB per GPU (low-latency RDMA "
+            f"region for {MAX_DISPATCH_TOKENS} tokens x {spec.num_experts} experts, normal-mode NVLink "
+            "region, 32 MiB workspace; DeepEPBuffer.get_deepep_buffer), allocated at the first dispatch "
+            "after the KV pool: counted in the overhead, outside --mem-fraction-static (deepep_buffers.py)")

@@ -102,6 +102,7 @@ def deepep_note(spec: ModelSpec, wl: Workload) -> str | None:
     if not n:
         return None
     return (f"--all2all-backend {backend(wl)}: DeepEP's buffer {n / 2**30:.2f} GiB per GPU "
-            f"({BUFFER_MIB} MiB NVLink region (VLLM_DEEPEP_BUFFER_SIZE_MB), the RDMA region, 32 MiB workspace; "
+            f"({BUFFER_MIB} MiB NVLink region (VLLM_DEEPEP_BUFFER_SIZE_MB), the RDMA region, 32 MiB "
+            "workspace; "
             "all2all.py _make_all2all_kwargs), made before the memory profile: counted in vLLM's non-torch "
             "memory, so the KV cache shrinks by it (deepep_buffers.py)")
