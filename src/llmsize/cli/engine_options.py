@@ -234,8 +234,9 @@ MoeA2aBackendOpt = Annotated[
         "deepep, mooncake, ...; deepep and mooncake put whole experts on each --tp rank): deepep is priced "
         "as DeepEP's dispatch/combine across --dp-attention groups (low-latency kernels in decode, normal "
         "for prompts). vLLM --all2all-backend (allgather_reducescatter, deepep_low_latency, "
-        "deepep_high_throughput, ...; needs --ep and --dp 2+). Backends whose cost is not modelled keep the "
-        "default's price and say so in the speed notes.",
+        "deepep_high_throughput, ...; needs --ep and --dp 2+). DeepEP's buffer is counted per GPU (SGLang: "
+        "in the overhead, outside the KV pool; vLLM: non-torch memory, the KV cache shrinks). Backends whose "
+        "cost is not modelled keep the default's price and say so in the speed notes.",
         rich_help_panel=_PANEL,
     ),
 ]

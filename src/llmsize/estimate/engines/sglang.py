@@ -536,6 +536,8 @@ class Sglang(BaseEngine):
                 "the KV pool (conv window in bf16, SSM state in "
                 f"{wl.mamba_ssm_dtype or 'float32'}); only attention layers get KV cells",
             )
+        if (deepep := sglang_moe_a2a.deepep_note(spec, wl)) is not None:
+            notes += (deepep,)
         return notes
 
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
@@ -568,13 +570,15 @@ class Sglang(BaseEngine):
         h = spec.hidden_size
         bs = self.graph_max_bs()
         graphs = bs * 2 * (2 * h + 3 * spec.max_mlp_width // wl.tp) + bs * spec.vocab_size * 4
-        nominal = self.pre_load_bytes() + graphs
+        deepep = sglang_moe_a2a.deepep_bytes(spec, wl)  # after the KV pool, outside the static share
+        nominal = self.pre_load_bytes() + graphs + deepep
         nccl = " + the TP NCCL communicator" if self.pre_load_bytes() > CUDA_CONTEXT_BYTES else ""
+        buffer = f" + DeepEP buffer {deepep / 2**30:.2f} GiB" if deepep else ""
         return Overhead(
             nominal=nominal,
             low=nominal,
             high=nominal + 256 * MIB,
-            formula=f"CUDA context{nccl} + CUDA graphs of decode batches up to {bs}",
+            formula=f"CUDA context{nccl} + CUDA graphs of decode batches up to {bs}{buffer}",
             driver="graph pool size with the batch sizes captured",
         )
 

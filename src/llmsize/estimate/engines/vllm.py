@@ -566,13 +566,15 @@ class Vllm(BaseEngine):
         layers = -(-spec.num_layers // self.wl.pp)
         return buffers + graph_node_bytes(spec, layers, biggest, self.max_seqs() * query, query, modes, extra)
 
-    def non_torch_bytes(self) -> int:
+    def non_torch_bytes(self, spec: ModelSpec | None = None) -> int:
         """cuBLAS and lazily loaded modules, and at TP > 1 what NCCL and the custom all-reduce add in
         device memory: none between PCIe GeForce cards, where NCCL's buffers are host shared memory and
         the custom all-reduce is off (vllm#13061: "non_torch_memory takes 0.25GiB" at TP 2 on two RTX
-        4090s, no more than one rank's own; nccl.py)."""
+        4090s, no more than one rank's own; nccl.py). A DeepEP --all2all-backend adds its Buffer, made
+        before the profile (vllm_all2all.py deepep_bytes)."""
         extra = self.wl.tp > 1 and device_buffers(self.wl.gpu_link)
-        return NON_TORCH_TP1_BYTES + (NON_TORCH_TP_EXTRA_BYTES if extra else 0)
+        deepep = vllm_all2all.deepep_bytes(spec, self.wl) if spec is not None else 0
+        return NON_TORCH_TP1_BYTES + (NON_TORCH_TP_EXTRA_BYTES if extra else 0) + deepep
 
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
         from llmsize.estimate.phases import Peak
@@ -613,12 +615,15 @@ class Vllm(BaseEngine):
 
         e = rs.compute_bytes
         graphs = self.cuda_graph_bytes(spec, e)
-        nominal = CUDA_CONTEXT_BYTES + self.non_torch_bytes() + graphs
+        nominal = CUDA_CONTEXT_BYTES + self.non_torch_bytes(spec) + graphs
+        deepep = vllm_all2all.deepep_bytes(spec, wl)
         return Overhead(
             nominal=nominal,
             low=nominal,
             high=nominal + int(allocated * 0.05),
-            formula="CUDA context + non-torch memory (cuBLAS, NCCL) + CUDA graphs (none if --enforce-eager)",
+            formula="CUDA context + non-torch memory (cuBLAS, NCCL"
+            + (f", DeepEP buffer {deepep / GIB:.2f} GiB" if deepep else "")
+            + ") + CUDA graphs (none if --enforce-eager)",
             driver="NCCL buffers grow with tensor parallelism; graph pool with max_num_seqs",
         )
 
@@ -656,7 +661,7 @@ class Vllm(BaseEngine):
             engine=str(self.engine),
             version=self.version,
             device_weights_bytes=weights.device_bytes,
-            non_torch_bytes=self.non_torch_bytes(),
+            non_torch_bytes=self.non_torch_bytes(spec),
             cuda_graph_bytes=self.cuda_graph_bytes(spec, e),
             kv_page_bytes=page * size,
             block_tokens=block,
@@ -694,7 +699,7 @@ class Vllm(BaseEngine):
             engine=str(self.engine),
             version=f"{vllm_dsv4.VLLM_RELEASES} (DeepSeek V4)",
             device_weights_bytes=weights.device_bytes,
-            non_torch_bytes=self.non_torch_bytes(),
+            non_torch_bytes=self.non_torch_bytes(spec),
             cuda_graph_bytes=self.cuda_graph_bytes(spec, e),
             kv_page_bytes=plan.stride_bytes,
             block_tokens=block,
@@ -809,6 +814,8 @@ class Vllm(BaseEngine):
                 f"{len(plan.groups)} groups sharing block ids of {plan.stride_bytes:,} B "
                 f"({plan.tuples} layer tuples x {sum(plan.page_sizes):,} B); without the MTP layer's cache",
             )
+        if (deepep := vllm_all2all.deepep_note(spec, wl)) is not None:
+            notes += (deepep,)
         return notes
 
     def quant_options(self) -> tuple[str, ...]:
