@@ -33,7 +33,7 @@ from llmsize.estimate import (
 )
 from llmsize.estimate.engines import WeightPlacement, engine_for
 from llmsize.estimate.memo import memo
-from llmsize.estimate.overhead import Overhead
+from llmsize.estimate.overhead import CUDA_CONTEXT_BYTES, Overhead
 from llmsize.estimate.phases import StaticBytes
 from llmsize.estimate.placement import Stage
 from llmsize.estimate.resolved import Resolved, ShapeKey, resolve_workload, shape_key
@@ -371,10 +371,15 @@ def _components(
             name="overhead",
             bytes=over.nominal,
             formula=over.formula,
-            detail=explain.simple_detail("CUDA context", over.nominal),
+            detail=explain.simple_detail(_overhead_label(over.nominal), over.nominal),
             range=ByteRange(low=over.low, high=over.high, driver=over.driver),
         ),
     )
+
+
+def _overhead_label(nominal: int) -> str:
+    """Name the overhead's sum for what it is: only the CUDA context when that is all it holds."""
+    return "CUDA context" if nominal == CUDA_CONTEXT_BYTES else "runtime overhead (the rule's parts)"
 
 
 def _training_info(wl: Workload, pk: phases.Peak, busiest: StagePlan) -> dict[str, object]:
