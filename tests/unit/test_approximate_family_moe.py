@@ -64,6 +64,14 @@ def test_deepseek_moe_name_keeps_mla_and_its_dense_leading_blocks() -> None:
     assert spec.kv_lora_rank == 512 and spec.first_k_dense_layers == 3
 
 
+def test_ring_flash_2_is_scaled_from_ling_flash_2() -> None:
+    # "Ring-flash-2.0 ... optimized from Ling-flash-2.0-base ... 100B total parameters and only 6.1B active"
+    # (inclusionAI/Ring-flash-2.0 model card): the Ling 2.0 shape, 32 blocks as Ling-flash-2.0's config.json
+    spec = approximate_spec(parse_name("Ring-flash-2.0"))
+    assert spec is not None and spec.provenance.source.startswith("Ling-flash-2.0 shape")
+    assert spec.num_layers == 32 and spec.first_k_dense_layers == 1
+
+
 def test_an_unknown_series_still_takes_the_qwen3_moe_grid() -> None:
     spec = approximate_spec(parse_name("Foo-120B-A12B"))
     assert spec is not None and spec.provenance.source.startswith("Qwen3-235B-A22B")
@@ -79,6 +87,7 @@ _FAMILY_NAMES = {
     "gemma-4-{t}B-A{a}B": ("gemma", "4", None),
     "NVIDIA-Nemotron-3-{t}B-A{a}B": ("nemotron", "3", None),
     "LFM2-{t}B-A{a}B": ("lfm", "2", None),
+    "Ling-2.5-{t}B-A{a}B": ("ling", "2", None),
 }
 
 

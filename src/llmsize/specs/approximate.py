@@ -120,6 +120,9 @@ FAMILY_MOE_REFERENCE_SHAPES: dict[tuple[str, str | None, str | None], tuple[str,
     ("gemma", "4", None): ("gemma-4-26B-A4B-it",),
     # Nemotron 3 (model_specs/nemotron.yaml): Mamba-2, MoE-only and attention blocks in NVIDIA's pattern
     ("nemotron", "3", None): ("NVIDIA-Nemotron-3-Nano-30B-A3B", "NVIDIA-Nemotron-3-Super-120B-A12B-BF16"),
+    # Ling 2.0 (model_specs/ling.yaml, bailing_moe_v2): Ring-flash-2.0 is "optimized from Ling-flash-2.0-base"
+    ("ling", "2", None): ("Ling-mini-2.0", "Ling-flash-2.0"),
+    ("ring", "2", None): ("Ling-mini-2.0", "Ling-flash-2.0"),
     # LFM2 MoE (model_specs/lfm2.yaml): short-conv and attention blocks, 2 leading dense blocks
     ("lfm", "2", None): ("LFM2-8B-A1B", "LFM2-24B-A2B"),
 }
