@@ -12,14 +12,19 @@ while depth tracks size). The result is marked approximate and says which shape 
 A name that states an active size as well ("Foo-120B-A12B") is a mixture of experts, and a dense
 shape of its total size would be wrong where it matters: every token would read all the weights
 (decode ~10x too slow) and the KV cache would follow a dense model's depth. Such names take the
-Qwen3-MoE shape (Qwen3-30B-A3B, Qwen3-235B-A22B, Qwen3-Coder-480B-A35B in model_specs/qwen3.yaml:
-GQA with 4-8 KV heads, 128-160 experts, 8 routed): the layer count is chosen so the active size
-matches, then the expert count so the total matches.
+nearest real MoE entry of their own family (FAMILY_MOE_REFERENCE_SHAPES: Qwen3.5/3.6's 3 Gated DeltaNet : 1
+gated attention blocks, Qwen3-Next's, gpt-oss's sliding/full pairs, DeepSeek V3's MLA, Gemma 4's 5 sliding : 1
+full, Nemotron 3's Mamba-2/MoE/attention pattern), else the Qwen3-MoE shape (Qwen3-30B-A3B, Qwen3-235B-A22B,
+Qwen3-Coder-480B-A35B in model_specs/qwen3.yaml: GQA with 4-8 KV heads, 128-160 experts, 8 routed). The
+entry keeps its layer pattern (tiled over the new depth, leading dense blocks kept), attention kind, heads,
+head_dim, context and top-k; the layer count is chosen so the active size matches, then the expert count
+so the total matches (issue 15: "Qwen3.6-122B-A10B" was a 39-layer all-attention Qwen3 shape).
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 from llmsize.errors import BadInputError
 from llmsize.names import ParsedName
@@ -91,6 +96,53 @@ def family_reference_names(parsed: ParsedName) -> tuple[str, ...] | None:
                 best, matched = names, 0
         elif (version == prefix or version.startswith(prefix + ".")) and len(prefix) > matched:
             best, matched = names, len(prefix)
+    return best
+
+
+# A name with an active size of one of these families ("Qwen3.6-122B-A10B", "gemma-4-60B-A8B") takes the
+# nearest real MoE entry of that family instead of the Qwen3-MoE grid: its layer pattern (linear attention,
+# sliding window, Mamba, MLA), KV heads, head_dim, context and top-k follow the family. Keys: (series, version
+# prefix or None, a word the name must hold or None); values: catalog MoE entries (each copied from its
+# config.json in model_specs/), smallest first. A key with a word beats one without; a longer version wins.
+_QWEN3_5_MOE = ("Qwen3.5-35B-A3B", "Qwen3.5-122B-A10B", "Qwen3.5-397B-A17B")
+FAMILY_MOE_REFERENCE_SHAPES: dict[tuple[str, str | None, str | None], tuple[str, ...]] = {
+    # Qwen3.5 and Qwen3.6 MoE (model_specs/qwen3.5.yaml, qwen3_5_moe): 3 Gated DeltaNet : 1 gated attention
+    ("qwen", "3.5", None): _QWEN3_5_MOE,
+    ("qwen", "3.6", None): _QWEN3_5_MOE,
+    # Qwen3-Next (model_specs/qwen3-2507.yaml, qwen3_next): the same 3:1 hybrid, 512 experts, 10 routed
+    ("qwen", "3", "next"): ("Qwen3-Next-80B-A3B-Instruct",),
+    # gpt-oss (model_specs/gpt-oss.yaml): alternating 128-token sliding and full attention, attention sinks
+    ("gpt-oss", None, None): ("gpt-oss-20b", "gpt-oss-120b"),
+    # DeepSeek V3 / R1 (model_specs/deepseek.yaml): MLA, 3 leading dense blocks, 256 experts of which 8 routed
+    ("deepseek", "3", None): ("DeepSeek-V3",),
+    ("deepseek", "r1", None): ("DeepSeek-V3",),
+    # Gemma 4 MoE (model_specs/gemma.yaml gemma-4-26B-A4B-it): 5 sliding : 1 full, own global head sizes
+    ("gemma", "4", None): ("gemma-4-26B-A4B-it",),
+    # Nemotron 3 (model_specs/nemotron.yaml): Mamba-2, MoE-only and attention blocks in NVIDIA's pattern
+    ("nemotron", "3", None): ("NVIDIA-Nemotron-3-Nano-30B-A3B", "NVIDIA-Nemotron-3-Super-120B-A12B-BF16"),
+    # Ling 2.0 (model_specs/ling.yaml, bailing_moe_v2): Ring-flash-2.0 is "optimized from Ling-flash-2.0-base"
+    ("ling", "2", None): ("Ling-mini-2.0", "Ling-flash-2.0"),
+    ("ring", "2", None): ("Ling-mini-2.0", "Ling-flash-2.0"),
+    # LFM2 MoE (model_specs/lfm2.yaml): short-conv and attention blocks, 2 leading dense blocks
+    ("lfm", "2", None): ("LFM2-8B-A1B", "LFM2-24B-A2B"),
+}
+
+
+def family_moe_reference_names(parsed: ParsedName) -> tuple[str, ...] | None:
+    """The MoE entries of the name's own family (FAMILY_MOE_REFERENCE_SHAPES), or None when it has none."""
+    series = (parsed.series or "").lower()
+    version = (parsed.version or "").lower().lstrip("v")
+    words = set(re.split(r"[-_./: ]+", parsed.raw.strip().lower()))
+    best: tuple[str, ...] | None = None
+    rank = (-1, -1)
+    for (key, prefix, word), names in FAMILY_MOE_REFERENCE_SHAPES.items():
+        if key != series or (word is not None and word not in words):
+            continue
+        if prefix is not None and not (version == prefix or version.startswith(prefix + ".")):
+            continue
+        here = (word is not None, len(prefix or ""))
+        if here > rank:
+            best, rank = names, here
     return best
 
 
@@ -184,37 +236,81 @@ def _layers_for(reference: ModelSpec, size: int) -> tuple[int, bool]:
     return max(layers, 1), layers >= 1
 
 
-def _moe_shape(reference: ModelSpec, size: int, active: int, experts: int | None) -> dict[str, object]:
-    """Layers and experts of a `reference`-shaped MoE whose total and active sizes match the name's.
+def _pattern(reference: ModelSpec) -> tuple[int, int]:
+    """(head, period) of the reference's per-block kinds: the leading dense blocks kept as they are, then
+    the shortest period the mixer and MLP kinds repeat with (Qwen3.5's 4, gpt-oss's 2; Nemotron's all)."""
+    ffn = reference.ffn_types
+    head = reference.first_k_dense_layers if ffn is None else next(
+        (i for i, f in enumerate(ffn) if f != "dense"), 0
+    )
+    n = reference.num_layers
+    head = min(head, n - 1)
+    kinds = [t[head:] for t in (reference.layer_types, ffn) if t]
+    for period in range(1, n - head + 1):
+        if all(all(t[i] == t[i % period] for i in range(len(t))) for t in kinds):
+            return head, period
+    return head, n - head
 
-    Both sizes are linear in the layer count L and the expert count E (a layer holds attention and
-    norms `a`, E experts of `x` each and a router column per expert, of which the top-k are active),
-    so finite differences of the parameter inventory give `a` and `x` without restating it:
-    L follows from the active size, then E from the total (or E is the name's, "17B-16E").
+
+def _tiled_blocks(reference: ModelSpec, layers: int, n_experts: int) -> ModelSpec:
+    """The reference with `layers` blocks whose kinds continue its own pattern, and `n_experts` experts."""
+    head, period = _pattern(reference)
+
+    def tile(kinds: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if not kinds:
+            return None
+        return tuple(kinds[i] if i < head else kinds[head + (i - head) % period] for i in range(layers))
+
+    return reference.model_copy(
+        update={
+            "num_layers": layers,
+            "num_experts": n_experts,
+            "num_experts_per_tok": min(reference.num_experts_per_tok, n_experts),
+            "layer_types": tile(reference.layer_types),
+            "ffn_types": tile(reference.ffn_types),
+        }
+    )
+
+
+def _moe_shape(reference: ModelSpec, size: int, active: int, experts: int | None) -> dict[str, object]:
+    """Layers, experts and per-block kinds of a `reference`-shaped MoE whose total and active sizes match.
+
+    The active size is linear in the number of whole pattern periods (a period holds each block kind once:
+    Qwen3.5's 3 DeltaNet + 1 attention block), so finite differences of the parameter inventory over one
+    period give the active size per block without restating it: L follows from the active size. At that
+    depth the total is linear in the expert count E, so E follows from the total (or the name's, "17B-16E").
     """
     from llmsize.specs.params import active_params, total_params
 
-    def variant(layers: int, n_experts: int) -> ModelSpec:
-        return reference.model_copy(
-            update={"num_layers": layers, "num_experts": n_experts, "layer_types": None, "ffn_types": None}
+    head, period = _pattern(reference)
+    e0 = reference.num_experts
+    low, high = head + period, head + 2 * period
+    per_block = (active_params(_tiled_blocks(reference, high, e0)) - active_params(
+        _tiled_blocks(reference, low, e0))) / period
+    outside = active_params(_tiled_blocks(reference, low, e0)) - low * per_block
+    periods = max(1, round(((active - outside) / per_block - head) / period))
+    if reference.num_layers - head >= 2 * period:
+        # a pattern the entry repeats stays whole (Qwen3.5's 48 and 60 blocks are 12 and 15 times 3+1; a
+        # 49th block would leave a DeltaNet block with no attention block after it)
+        layers = head + periods * period
+    else:  # an irregular pattern (Nemotron 3) or a single kind: any depth, the nearest active size
+        guess = max(1, round((active - outside) / per_block))
+        layers = min(
+            range(max(1, guess - period), guess + period + 1),
+            key=lambda n: abs(active_params(_tiled_blocks(reference, n, e0)) - active),
         )
-
-    e0, k = reference.num_experts, reference.num_experts_per_tok
-    t11, t21, t12 = (
-        total_params(variant(1, e0)),
-        total_params(variant(2, e0)),
-        total_params(variant(1, e0 + 1)),
-    )
-    per_expert = t12 - t11
-    per_layer = t21 - t11
-    outside = t11 - per_layer
-    active_per_layer = active_params(variant(2, e0)) - active_params(variant(1, e0))
-    layers = max(1, round((active - outside) / active_per_layer))
     if experts is None:
-        dense_part = per_layer - e0 * per_expert
-        experts = round(((size - outside) / layers - dense_part) / per_expert)
-    n_experts = max(experts, k)
-    return {"num_layers": layers, "num_experts": n_experts, "num_experts_per_tok": min(k, n_experts)}
+        at_e0 = total_params(_tiled_blocks(reference, layers, e0))
+        per_expert = total_params(_tiled_blocks(reference, layers, e0 + 1)) - at_e0
+        experts = e0 + round((size - at_e0) / per_expert) if per_expert > 0 else e0
+    shaped = _tiled_blocks(reference, layers, max(experts, reference.num_experts_per_tok))
+    return {
+        "num_layers": layers,
+        "num_experts": shaped.num_experts,
+        "num_experts_per_tok": shaped.num_experts_per_tok,
+        "layer_types": shaped.layer_types,
+        "ffn_types": shaped.ffn_types,
+    }
 
 
 # A stated size the nearest reference overshoots by more than this (even cut to one block) is a different
@@ -276,8 +372,13 @@ def describe_shape(spec: ModelSpec) -> str:
         )
     else:
         ffn = f"MLP {spec.intermediate_size}"
+    kinds = spec.layer_types or ()
+    counts = {k: kinds.count(k) for k in dict.fromkeys(kinds)}
+    layers = f"{spec.num_layers} layers" + (
+        f" ({' + '.join(f'{n} {k}' for k, n in counts.items())})" if len(counts) > 1 else ""
+    )
     return (
-        f"{spec.num_layers} layers, hidden {spec.hidden_size}, {spec.num_attention_heads} heads / "
+        f"{layers}, hidden {spec.hidden_size}, {spec.num_attention_heads} heads / "
         f"{spec.num_kv_heads} KV heads (head_dim {spec.head_dim}), {ffn}, "
         f"vocab {spec.vocab_size} ({tie}), context {spec.max_position_embeddings}"
     )
@@ -310,7 +411,9 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
         )
     _check_active(parsed, size)
     active = parsed.active_params if parsed.active_params and parsed.active_params < size else None
-    moe_references = _references(MOE_REFERENCE_SHAPES) if active else []
+    own_moe = family_moe_reference_names(parsed) if active else None
+    moe_grid = own_moe or MOE_REFERENCE_SHAPES
+    moe_references = [_language_model(r) for r in _references(moe_grid)] if active else []
     own = family_reference_names(parsed) if not active else None
     family_references = [_language_model(r) for r in _references(own)] if own else []
     references = moe_references or family_references or _references()
@@ -320,11 +423,7 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
     update: dict[str, object]
     experts_dropped = False
     if moe_references and active:
-        update = {
-            **_moe_shape(reference, size, active, parsed.experts),
-            "layer_types": None,
-            "ffn_types": None,
-        }
+        update = _moe_shape(reference, size, active, parsed.experts)
         if parsed.experts and not _near(reference.model_copy(update=update), size):
             # the name's expert count at the reference's expert width and top-k cannot hold the total
             # ("Foo-109B-A17B-16E" came out 27.8B): the total and active sizes rule, the count gives way
@@ -345,6 +444,9 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
         f" (the nearest size of its own family, not a Llama shape: the {parsed.series} grid "
         f"{', '.join(r.name for r in family_references)})"
         if family_references and not moe_references
+        else f" (the nearest real MoE entry of its own family, {', '.join(r.name for r in moe_references)}: "
+        "its layer pattern, attention, heads and context kept)"
+        if own_moe and moe_references
         else ""
     )
     warnings = [
@@ -397,7 +499,7 @@ def approximate_spec(parsed: ParsedName, *, dtype: WeightFormat | None = None) -
         provenance=Provenance(
             kind=ProvenanceKind.APPROXIMATE,
             source=f"{reference.name} shape ({reference.provenance.source})",
-            note=f"assumed shape: {shape}",
+            note=f"assumed shape: scaled from {reference.name}: {shape}",
         ),
         warnings=tuple(warnings),
     )
