@@ -179,7 +179,7 @@ def semantic_problems(doc: Any) -> list[str]:
             problems.append(f"{where} = {value}")
         if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
             key = where.rsplit(".", 1)[-1]
-            if ("bytes" in key and "headroom" not in key) or any(s in key for s in _SIGNED):
+            if ("bytes" in key and "headroom" not in key and "effect" not in key) or any(s in key for s in _SIGNED):
                 problems.append(f"{where} = {value}")
         if isinstance(value, dict):
             for k, v in value.items():

@@ -574,7 +574,8 @@ class Planner:
                 if not nearby:  # no count has a layout: the engine refuses every TP degree the heads allow
                     raise self._no_tp_degree()
                 raise PlanError(f"{num_gpus} GPUs cannot be split into a tensor/pipeline layout of "
-                                f"{self.spec.name}; try {', '.join(map(str, nearby))}")
+                                f"{self.spec.name}{self._engine_refusal(num_gpus)}; try "
+                                f"{', '.join(map(str, nearby))}")
             return chosen
         best: tuple[Layout, bool] | None = None
         # Every count of AUTO_COUNTS is tried: the need is not provably non-increasing in the count
@@ -607,6 +608,14 @@ class Planner:
             raise PlanError(asked or f"no tensor/pipeline layout of {self.spec.name} takes --tp "
                             f"{self.wl.tp} --pp {self.wl.pp}")
         return best
+
+    def _engine_refusal(self, count: int) -> str:
+        """Why the engine refuses TP `count` where the heads allow it, as a clause ('' when it does not):
+        `fit --engine sglang --moe-a2a-backend deepep` on one GPU said only "try 2" (issue 15, round 20)."""
+        if count > GPUS_PER_NODE or tp_problem(self.spec, count) is not None:
+            return ""
+        why = engine_for(self.wl).tp_problem(self.spec, count)
+        return f" (the engine refuses TP {count}: {why.replace('; ', ', ')})" if why else ""
 
     def _no_tp_degree(self) -> PlanError:
         allowed = [t for t in range(1, GPUS_PER_NODE + 1) if tp_problem(self.spec, t) is None]

@@ -368,7 +368,9 @@ class Sglang(BaseEngine):
 
     def tp_problem(self, spec: ModelSpec, tp: int) -> str | None:
         """A vision tower whose heads or MLP width `tp` does not divide: VisionAttention and the parallel
-        linears assert while SGLang builds it over the attention TP group (encoder_tp.indivisible)."""
+        linears assert while SGLang builds it over the attention TP group (encoder_tp.indivisible); a TP
+        degree --dp-attention does not divide; TP 1 under a backend that spreads the experts over the TP
+        ranks (sglang_moe_a2a.tp_problem)."""
         from llmsize.estimate.encoder_tp import indivisible
 
         problem = indivisible(spec, tp)
@@ -377,7 +379,7 @@ class Sglang(BaseEngine):
         if tp % self.wl.dp_attention:  # the groups split the TP ranks: the TP degree is the multiple
             return (f"SGLang cannot start: --dp-attention {self.wl.dp_attention} must divide --tp {tp}; "
                     f"use a TP degree that is a multiple of {self.wl.dp_attention}")
-        return None
+        return sglang_moe_a2a.tp_problem(spec, self.wl, tp)  # deepep/mooncake: TP 2 or more
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
