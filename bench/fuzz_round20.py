@@ -29,8 +29,26 @@ from fuzz_round10 import Tally, run_round
 
 import hostile_round20 as r20
 
-API_VALUES: tuple[object, ...] = (None, 0, -1, 1.5, math.nan, math.inf, -math.inf, "", b"x", ["x"], {"a": 1},
-                                  "x", 10**400, True, 2**63, -(2**63), "\x1b[2J", 1e308)  # fmt: skip
+API_VALUES: tuple[object, ...] = (
+    None,
+    0,
+    -1,
+    1.5,
+    math.nan,
+    math.inf,
+    -math.inf,
+    "",
+    b"x",
+    ["x"],
+    {"a": 1},
+    "x",
+    10**400,
+    True,
+    2**63,
+    -(2**63),
+    "\x1b[2J",
+    1e308,
+)
 
 
 def api_problem(field: str, value: object, engine: str | None) -> tuple[str | None, str]:
@@ -47,7 +65,7 @@ def api_problem(field: str, value: object, engine: str | None) -> tuple[str | No
         return (None if "\n" not in text and text.isprintable() else "not one printable line"), text
     except ValueError as err:  # llmsize.records.ValidationError, pydantic's shape
         return None, str(err)
-    except Exception as err:  # noqa: BLE001 - any other exception is the break this step looks for
+    except Exception as err:
         return f"raised {type(err).__name__}", str(err)[-300:]
     return None, ""
 
@@ -56,7 +74,9 @@ def after_steps(tally: Tally, tmp: Path, wanted: list[str], limit: float) -> Non
     """Nothing named was run or overwritten; then the API step."""
     tally.record("engines", ["(touch PWNED)"], "executed" if Path("PWNED").exists() else None, "")
     if (tmp / "formats").exists():
-        tally.record("formats", ["(files --output named)"], None if r20.kept(tmp / "formats") else "overwritten", "")
+        tally.record(
+            "formats", ["(files --output named)"], None if r20.kept(tmp / "formats") else "overwritten", ""
+        )
     if wanted and "api" not in wanted:
         return
     import llmsize

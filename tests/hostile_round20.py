@@ -29,19 +29,81 @@ from pathlib import Path
 
 MODEL = "Qwen2.5-0.5B"
 MOE = "Qwen3-30B-A3B"
-NUMBERS = ("0", "-0", "-1", "1", "nan", "-inf", "inf", "1e400", "9" * 25, "٣", "１", "²", "1_000", "1,000",
-           "+5", "0x10", " 7 ", "", "1.5", "7k", "1e3")  # fmt: skip
+NUMBERS = (
+    "0",
+    "-0",
+    "-1",
+    "1",
+    "nan",
+    "-inf",
+    "inf",
+    "1e400",
+    "9" * 25,
+    "٣",
+    "１",
+    "²",
+    "1_000",
+    "1,000",
+    "+5",
+    "0x10",
+    " 7 ",
+    "",
+    "1.5",
+    "7k",
+    "1e3",
+)
 
-VLLM_A2A = ("allgather_reducescatter", "deepep_low_latency", "deepep_high_throughput", "mori", "nixl_ep",
-            "flashinfer_nvlink_two_sided", "flashinfer_all2allv", "flashinfer_nvlink_one_sided", "naive",
-            "pplx")  # fmt: skip
+VLLM_A2A = (
+    "allgather_reducescatter",
+    "deepep_low_latency",
+    "deepep_high_throughput",
+    "mori",
+    "nixl_ep",
+    "flashinfer_nvlink_two_sided",
+    "flashinfer_all2allv",
+    "flashinfer_nvlink_one_sided",
+    "naive",
+    "pplx",
+)
 SGLANG_A2A = ("none", "deepep", "mooncake", "nixl", "mori", "ascend_fuseep", "flashinfer", "megamoe")
-ODD_WORDS = ("", " ", "DEEPEP", "deepep ", "deep-ep", "auto", "none,deepep", "pplx;touch PWNED", "\x1b[2J",
-             "é", "x" * 5000, "0", "nan")  # fmt: skip
+ODD_WORDS = (
+    "",
+    " ",
+    "DEEPEP",
+    "deepep ",
+    "deep-ep",
+    "auto",
+    "none,deepep",
+    "pplx;touch PWNED",
+    "\x1b[2J",
+    "é",
+    "x" * 5000,
+    "0",
+    "nan",
+)
 ENGINES = ("transformers", "vllm", "sglang", "llama.cpp", "ollama")
-VERSIONS = ("b0", "b1", "b-1", "b" + "9" * 25, "b1e400", "0", "0.0.0", "0.11.2.3.4", "v0.15.0-rc1", "latest",
-            "0.19.0rc1.dev123+gabc", "1e400", "nan", "٠.١٠", "-1", "", "99999.0", "0.4.3.post4", "4.46.0",
-            "b8571")  # fmt: skip
+VERSIONS = (
+    "b0",
+    "b1",
+    "b-1",
+    "b" + "9" * 25,
+    "b1e400",
+    "0",
+    "0.0.0",
+    "0.11.2.3.4",
+    "v0.15.0-rc1",
+    "latest",
+    "0.19.0rc1.dev123+gabc",
+    "1e400",
+    "nan",
+    "٠.١٠",
+    "-1",
+    "",
+    "99999.0",
+    "0.4.3.post4",
+    "4.46.0",
+    "b8571",
+)
 
 
 def backend_cases() -> Iterator[list[str]]:
@@ -50,11 +112,36 @@ def backend_cases() -> Iterator[list[str]]:
         for word in (*VLLM_A2A, *SGLANG_A2A, *ODD_WORDS):
             flag = ("--moe-a2a-backend", "--all2all-backend")[len(word) % 2]
             yield ["estimate", MOE, "--engine", engine, flag, word]
-            yield ["fit", MOE, "--gpu", "H100", "--engine", engine, "--ep", "8", "--num-gpus", "8", flag, word]
+            yield [
+                "fit",
+                MOE,
+                "--gpu",
+                "H100",
+                "--engine",
+                engine,
+                "--ep",
+                "8",
+                "--num-gpus",
+                "8",
+                flag,
+                word,
+            ]
             if engine in ("vllm", "sglang"):
                 yield ["plan", MOE, "--gpu", "H100", "--engine", engine, "--ep", "2", flag, word]
-                yield ["compare", MOE, "--gpus", "H100,L4", "--engine", engine, "--dp", "2", flag, word,
-                       "--num-gpus", "auto"]  # fmt: skip
+                yield [
+                    "compare",
+                    MOE,
+                    "--gpus",
+                    "H100,L4",
+                    "--engine",
+                    engine,
+                    "--dp",
+                    "2",
+                    flag,
+                    word,
+                    "--num-gpus",
+                    "auto",
+                ]
                 yield ["explain", MOE, "--engine", engine, flag, word, "--ep", "4"]
         yield ["estimate", MODEL, "--engine", engine, "--moe-a2a-backend", "deepep"]  # a dense model
 
@@ -65,35 +152,93 @@ def version_cases() -> Iterator[list[str]]:
         for engine in ENGINES:
             model = models[i % len(models)]
             yield ["estimate", model, "--engine", engine, "--engine-version", version]
-            yield ["fit", model, "--gpu", "RTX-4090", "--engine", engine, "--engine-version", version,
-                   "--num-gpus", "auto"]  # fmt: skip
+            yield [
+                "fit",
+                model,
+                "--gpu",
+                "RTX-4090",
+                "--engine",
+                engine,
+                "--engine-version",
+                version,
+                "--num-gpus",
+                "auto",
+            ]
             if engine in ("llama.cpp", "ollama"):
                 for fa in ("on", "off", "auto"):
-                    yield ["estimate", model, "--engine", engine, "--engine-version", version, "--flash-attn", fa,
-                           "--kv-dtype", "q8_0"]  # fmt: skip
+                    yield [
+                        "estimate",
+                        model,
+                        "--engine",
+                        engine,
+                        "--engine-version",
+                        version,
+                        "--flash-attn",
+                        fa,
+                        "--kv-dtype",
+                        "q8_0",
+                    ]
             yield ["explain", model, "--engine", engine, "--engine-version", version]
 
 
 _NUMBER_OPTIONS = (
-    "--context", "--prompt-tokens", "--batch", "--lora-rank", "--grad-accum", "--loss-chunks", "--tp", "--pp",
-    "--zero", "--images", "--image-size", "--audio-seconds", "--video-frames", "--video-size",
-    "--gpu-memory-utilization", "--gpu-layers", "--max-num-seqs", "--max-num-batched-tokens", "--block-size",
-    "--kv-cache-memory", "--mem-fraction-static", "--max-mamba-cache-size", "--mamba-full-memory-ratio",
-    "--dp", "--ep", "--ubatch", "--n-batch", "--n-cpu-moe", "--num-speculative-tokens",
-    "--decode-context-parallel-size", "--concurrency", "--host-bandwidth", "--host-threads",
-    "--completion-tokens", "--kl-beta", "--ds-reduce-bucket", "--num-gpus",
-)  # fmt: skip
-_FIT_ONLY = ("--output-tokens", "--turns", "--system-tokens", "--bandwidth-efficiency", "--compute-efficiency",
-             "--price-per-hour")  # fmt: skip
+    "--context",
+    "--prompt-tokens",
+    "--batch",
+    "--lora-rank",
+    "--grad-accum",
+    "--loss-chunks",
+    "--tp",
+    "--pp",
+    "--zero",
+    "--images",
+    "--image-size",
+    "--audio-seconds",
+    "--video-frames",
+    "--video-size",
+    "--gpu-memory-utilization",
+    "--gpu-layers",
+    "--max-num-seqs",
+    "--max-num-batched-tokens",
+    "--block-size",
+    "--kv-cache-memory",
+    "--mem-fraction-static",
+    "--max-mamba-cache-size",
+    "--mamba-full-memory-ratio",
+    "--dp",
+    "--ep",
+    "--ubatch",
+    "--n-batch",
+    "--n-cpu-moe",
+    "--num-speculative-tokens",
+    "--decode-context-parallel-size",
+    "--concurrency",
+    "--host-bandwidth",
+    "--host-threads",
+    "--completion-tokens",
+    "--kl-beta",
+    "--ds-reduce-bucket",
+    "--num-gpus",
+)
+_FIT_ONLY = (
+    "--output-tokens",
+    "--turns",
+    "--system-tokens",
+    "--bandwidth-efficiency",
+    "--compute-efficiency",
+    "--price-per-hour",
+)
 _PLAN = ("--context", "--batch", "--num-gpus", "--dp", "--ep")
 
 
 def number_cases() -> Iterator[list[str]]:
     """Each number option x each odd spelling; the command cycles over estimate / fit / compare / explain."""
-    heads = (["estimate", MOE, "--gpu", "H100", "--engine", "vllm"],
-             ["fit", MOE, "--gpu", "RTX-4090", "--engine", "llama.cpp"],
-             ["compare", MOE, "--gpus", "H100,L4", "--engine", "sglang"],
-             ["explain", MOE, "--engine", "ollama"])  # fmt: skip
+    heads = (
+        ["estimate", MOE, "--gpu", "H100", "--engine", "vllm"],
+        ["fit", MOE, "--gpu", "RTX-4090", "--engine", "llama.cpp"],
+        ["compare", MOE, "--gpus", "H100,L4", "--engine", "sglang"],
+        ["explain", MOE, "--engine", "ollama"],
+    )
     for i, option in enumerate(_NUMBER_OPTIONS):
         for j, value in enumerate(NUMBERS):
             yield [*heads[(i + j) % len(heads)], option, value]
@@ -107,9 +252,29 @@ def number_cases() -> Iterator[list[str]]:
             yield ["plan", MOE, "--gpu", "H100", "--engine", "sglang", option, value]
 
 
-CONCURRENCY = ("1,,2", ",", ",,,", "1;2", "8,4,2", "1 2", "1,2,", ",1", "1..8", "1-8", "0,1", "1,-1", "1,1e400",
-               "1,nan", "1,٣", ",".join(str(i) for i in range(1, 201)), ",".join(["64"] * 500), "1,2**40",
-               "1," + "9" * 25, "[1,2]", "1, 2")  # fmt: skip
+CONCURRENCY = (
+    "1,,2",
+    ",",
+    ",,,",
+    "1;2",
+    "8,4,2",
+    "1 2",
+    "1,2,",
+    ",1",
+    "1..8",
+    "1-8",
+    "0,1",
+    "1,-1",
+    "1,1e400",
+    "1,nan",
+    "1,٣",
+    ",".join(str(i) for i in range(1, 201)),
+    ",".join(["64"] * 500),
+    "1,2**40",
+    "1," + "9" * 25,
+    "[1,2]",
+    "1, 2",
+)
 
 
 def concurrency_cases() -> Iterator[list[str]]:
@@ -196,9 +361,18 @@ ENGINE_LINES = (
     "llama-server -m /dev/zero",
     "llama-server -m /etc",
 )
-OLLAMA_ENV = ("OLLAMA_CONTEXT_LENGTH", "OLLAMA_NUM_PARALLEL", "OLLAMA_KV_CACHE_TYPE", "OLLAMA_FLASH_ATTENTION",
-              "OLLAMA_GPU_OVERHEAD", "OLLAMA_SCHED_SPREAD", "OLLAMA_NEW_ENGINE", "OLLAMA_MAX_LOADED_MODELS",
-              "OLLAMA_NUM_GPU", "OLLAMA_MULTIUSER_CACHE")  # fmt: skip
+OLLAMA_ENV = (
+    "OLLAMA_CONTEXT_LENGTH",
+    "OLLAMA_NUM_PARALLEL",
+    "OLLAMA_KV_CACHE_TYPE",
+    "OLLAMA_FLASH_ATTENTION",
+    "OLLAMA_GPU_OVERHEAD",
+    "OLLAMA_SCHED_SPREAD",
+    "OLLAMA_NEW_ENGINE",
+    "OLLAMA_MAX_LOADED_MODELS",
+    "OLLAMA_NUM_GPU",
+    "OLLAMA_MULTIUSER_CACHE",
+)
 MODELFILES = (
     "FROM qwen3:8b\nPARAMETER num_ctx 0\n",
     "FROM qwen3:8b\nPARAMETER num_ctx -1\n",
@@ -215,7 +389,7 @@ MODELFILES = (
     "FROM /dev/zero\n",
     "FROM /etc\n",
     "FROM ./Modelfile\n",
-    "FROM qwen3:8b\nSYSTEM \"\"\"unterminated\n",
+    'FROM qwen3:8b\nSYSTEM """unterminated\n',
     "FROM qwen3:8b\nTEMPLATE {{ .Prompt \n",
     "FROM qwen3:8b\nADAPTER /dev/zero\n",
     "FROM qwen3:8b\n" + "PARAMETER stop x\n" * 20000,
@@ -234,12 +408,33 @@ def engine_cases(root: Path) -> Iterator[list[str]]:
         yield ["check", "--gpu", "H100", "--num-gpus", "8", line]
         yield ["check", "--gpu", "H100", "--format", "json", "--", *line.split(" ")]
     for name in OLLAMA_ENV:
-        for value in NUMBERS[:12] + ("q4_0", "true", "x" * 5000):
-            yield ["check", "--gpu", "RTX-4090", "--env", f"{name}={value}", "--", "ollama", "run", "qwen3:8b"]
+        for value in (*NUMBERS[:12], "q4_0", "true", "x" * 5000):
+            yield [
+                "check",
+                "--gpu",
+                "RTX-4090",
+                "--env",
+                f"{name}={value}",
+                "--",
+                "ollama",
+                "run",
+                "qwen3:8b",
+            ]
     yield ["check", "--gpu", "RTX-4090", "--env", "=", "--", "ollama", "run", "qwen3:8b"]
     yield ["check", "--gpu", "RTX-4090", "--env", "OLLAMA_CONTEXT_LENGTH", "--", "ollama", "run", "qwen3:8b"]
-    yield ["check", "--gpu", "RTX-4090", "--env", "OLLAMA_CONTEXT_LENGTH=8192", "--env",
-           "OLLAMA_CONTEXT_LENGTH=0", "--", "ollama", "run", "qwen3:8b"]  # fmt: skip
+    yield [
+        "check",
+        "--gpu",
+        "RTX-4090",
+        "--env",
+        "OLLAMA_CONTEXT_LENGTH=8192",
+        "--env",
+        "OLLAMA_CONTEXT_LENGTH=0",
+        "--",
+        "ollama",
+        "run",
+        "qwen3:8b",
+    ]
     for i, text in enumerate(MODELFILES):
         folder = root / f"mf{i}"
         folder.mkdir(exist_ok=True)
@@ -264,7 +459,7 @@ _COMMANDS = (
     ["models", "--family", "qwen3"],
     ["plan", MODEL, "--gpu", "H100"],
     ["check", "--gpu", "H100", "--", "vllm", "serve", "Qwen/Qwen2.5-0.5B"],
-)  # fmt: skip
+)
 
 
 def output_targets(root: Path) -> list[str]:
@@ -277,9 +472,18 @@ def output_targets(root: Path) -> list[str]:
         os.mkfifo(root / "fifo.json")
     if not (root / "link.yaml").is_symlink():
         (root / "link.yaml").symlink_to(root / "taken.json")
-    return [str(root / "taken.json"), str(root / "taken.html"), str(root / "folder.json"),
-            str(root / "fifo.json"), str(root / "link.yaml"), "/dev/full", str(root / "no" / "such" / "x.json"),
-            str(root / "new.html"), str(root / "new.csv"), str(root / "new.json")]  # fmt: skip
+    return [
+        str(root / "taken.json"),
+        str(root / "taken.html"),
+        str(root / "folder.json"),
+        str(root / "fifo.json"),
+        str(root / "link.yaml"),
+        "/dev/full",
+        str(root / "no" / "such" / "x.json"),
+        str(root / "new.html"),
+        str(root / "new.csv"),
+        str(root / "new.json"),
+    ]
 
 
 def format_cases(root: Path) -> Iterator[list[str]]:
@@ -297,13 +501,43 @@ def format_cases(root: Path) -> Iterator[list[str]]:
 
 def kept(root: Path) -> bool:
     """The files output_targets made are as they were (nothing overwritten without --force)."""
-    return ((root / "taken.json").read_text() == "precious\n" and (root / "taken.html").read_text() == "precious\n"
-            and (root / "fifo.json").is_fifo() and (root / "link.yaml").is_symlink()
-            and (root / "folder.json").is_dir())  # fmt: skip
+    return (
+        (root / "taken.json").read_text() == "precious\n"
+        and (root / "taken.html").read_text() == "precious\n"
+        and (root / "fifo.json").is_fifo()
+        and (root / "link.yaml").is_symlink()
+        and (root / "folder.json").is_dir()
+    )
 
 
-FILTERS = ("", " ", "0", "-1", "nan", "inf", "1e400", "9" * 25, "٣B", "１B", "7b", "7 B", "7BB", "B", "1_000M",
-           "24GiB", "24 GB", "24gb", "-24GB", "24TB", "1e400GB", ".*", "(((", "\x1b[2J", "qwen3", "é")  # fmt: skip
+FILTERS = (
+    "",
+    " ",
+    "0",
+    "-1",
+    "nan",
+    "inf",
+    "1e400",
+    "9" * 25,
+    "٣B",
+    "１B",
+    "7b",
+    "7 B",
+    "7BB",
+    "B",
+    "1_000M",
+    "24GiB",
+    "24 GB",
+    "24gb",
+    "-24GB",
+    "24TB",
+    "1e400GB",
+    ".*",
+    "(((",
+    "\x1b[2J",
+    "qwen3",
+    "é",
+)
 
 
 def filter_cases() -> Iterator[list[str]]:
@@ -344,8 +578,29 @@ _NEW_RULES: tuple[tuple[str, ...], ...] = (
     ("--engine", "ollama", "--engine-version", "0.14.3"),  # ollama_mla_cache.py: every head cached
     ("--engine", "llama.cpp", "--engine-version", "b5000", "--flash-attn", "off"),  # llama_cpp_cell_pad.py
     ("--engine", "llama.cpp", "--engine-version", "b6000"),  # llama_cpp_fa_default.py
-    ("--engine", "sglang", "--tp", "4", "--num-gpus", "4", "--moe-a2a-backend", "deepep", "--dp-attention", "4"),
-    ("--engine", "vllm", "--dp", "2", "--ep", "--num-gpus", "2", "--all2all-backend", "deepep_high_throughput"),
+    (
+        "--engine",
+        "sglang",
+        "--tp",
+        "4",
+        "--num-gpus",
+        "4",
+        "--moe-a2a-backend",
+        "deepep",
+        "--dp-attention",
+        "4",
+    ),
+    (
+        "--engine",
+        "vllm",
+        "--dp",
+        "2",
+        "--ep",
+        "--num-gpus",
+        "2",
+        "--all2all-backend",
+        "deepep_high_throughput",
+    ),
     ("--engine", "ollama", "--num-gpus", "auto"),  # ollama_context.py: the context follows the GPUs picked
 )
 
@@ -359,8 +614,11 @@ def rule_config_cases(root: Path, n: int | None = 2000, seed: int = 20) -> Itera
     from hostile_round19 import all_config_jobs, catalog_configs
 
     configs = catalog_configs()
-    kinds = {k for k, c in configs.items() if any(key in json.dumps(c) for key in
-                                                    ("expert", "kv_lora_rank", "linear", "mamba", "sliding"))}  # fmt: skip
+    kinds = {
+        k
+        for k, c in configs.items()
+        if any(key in json.dumps(c) for key in ("expert", "kv_lora_rank", "linear", "mamba", "sliding"))
+    }
     jobs = [job for job in all_config_jobs() if job[0] in kinds]
     if n is not None:
         jobs = random.Random(seed).sample(jobs, min(n, len(jobs)))

@@ -13,7 +13,11 @@ Found and fixed:
   older): exit 2 from the whole-model row compare sizes at TP 1 (hardware/compare.py), though every GPU
   row had a layout;
 - a GPU count with no layout because the engine refuses its TP degree said only "1 GPUs cannot be split
-  ...; try 2": it now says why (hardware/planner.py _engine_refusal).
+  ...; try 2": it now says why (hardware/planner.py _engine_refusal);
+- `fit M --gpu H100 --tp 2` (and vLLM `--dp 2`, and `fit --all --tp 2`): "--num-gpus 1 is not a multiple of
+  --tp x --pp (2 x 1)" for a count nobody gave; fit's default single GPU is now the layout's GPUs, as
+  estimate's (cli/cmd_fit.py, cli/gpu_options.py layout_gpus); `estimate/explain --engine vllm --dp 2
+  --num-gpus 1` planned 2 GPUs without a word: refused as round 5 refused `--tp 2 --num-gpus 1`.
 The long run over every input is bench/fuzz_round20.py; this file runs a seeded sample.
 """
 
@@ -57,21 +61,39 @@ def test_plan_picks_a_tp_degree_the_all_to_all_backend_runs_at(
 
 
 @pytest.mark.parametrize("command", ["fit", "estimate"])
-def test_a_layout_search_passes_over_tp_1_under_deepep(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_layout_search_passes_over_tp_1_under_deepep(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run_cli([command, *A2A, "--num-gpus", "auto", "--format", "json"], capsys)
     assert code == 0, err
     doc = json.loads(out)
     assert doc["gpus"] and all(r["count"] >= 2 for r in doc["gpus"]), doc["gpus"]
 
 
-@pytest.mark.parametrize("option", [["--moe-a2a-backend", "deepep"], ["--dp-attention", "2"],
-                                    ["--moe-a2a-backend", "mooncake", "--dp-attention", "2", "--dp-lm-head"]])  # fmt: skip
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--moe-a2a-backend", "deepep"],
+        ["--dp-attention", "2"],
+        ["--moe-a2a-backend", "mooncake", "--dp-attention", "2", "--dp-lm-head"],
+    ],
+)
 def test_compare_sizes_its_whole_model_row_without_sglang_tp_settings(
     option: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     """compare's weights column comes from the model on one GPU, which SGLang refuses under these
     settings: the whole comparison exited 2 though each GPU row has a TP 2 layout."""
-    argv = ["compare", "Qwen3-30B-A3B", "--gpus", "H100,L4", "--engine", "sglang", *option, "--format", "json"]
+    argv = [
+        "compare",
+        "Qwen3-30B-A3B",
+        "--gpus",
+        "H100,L4",
+        "--engine",
+        "sglang",
+        *option,
+        "--format",
+        "json",
+    ]
     code, out, err = run_cli(argv, capsys)
     assert code in (0, 3), err
     rows = json.loads(out)["rows"]
@@ -81,15 +103,25 @@ def test_compare_sizes_its_whole_model_row_without_sglang_tp_settings(
 
 def test_one_gpu_without_a_layout_says_why_the_engine_refuses_it(capsys: pytest.CaptureFixture[str]) -> None:
     code, err = assert_answered(["fit", *A2A, "--num-gpus", "1"], capsys)
-    assert code == 2 and "the engine refuses TP 1" in err and "ep_size = tp_size" in err and "try 2" in err, err
+    assert code == 2 and "the engine refuses TP 1" in err and "ep_size = tp_size" in err and "try 2" in err, (
+        err
+    )
 
 
 @pytest.mark.parametrize(
     ("argv", "says"),
-    [(["estimate", *A2A], "needs --tp 2 or more"),  # an explicit layout: still refused, naming --tp
-     (["estimate", "Qwen2.5-7B", "--engine", "sglang", "--tp", "2", "--moe-a2a-backend", "deepep"], "has no experts"),
-     (["estimate", "Qwen3-30B-A3B", "--engine", "sglang", "--moe-a2a-backend", "x"], "is not one of SGLang's")],
-)  # fmt: skip
+    [
+        (["estimate", *A2A], "needs --tp 2 or more"),  # an explicit layout: still refused, naming --tp
+        (
+            ["estimate", "Qwen2.5-7B", "--engine", "sglang", "--tp", "2", "--moe-a2a-backend", "deepep"],
+            "has no experts",
+        ),
+        (
+            ["estimate", "Qwen3-30B-A3B", "--engine", "sglang", "--moe-a2a-backend", "x"],
+            "is not one of SGLang's",
+        ),
+    ],
+)
 def test_an_explicit_layout_is_still_refused_in_one_line(
     argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -97,10 +129,49 @@ def test_an_explicit_layout_is_still_refused_in_one_line(
     assert code == 2 and says in err, err
 
 
+@pytest.mark.parametrize(
+    ("layout", "gpus"),
+    [
+        (["--tp", "2"], 2),
+        (["--engine", "vllm", "--dp", "2"], 2),
+        (["--engine", "vllm", "--tp", "2", "--dp", "2"], 4),
+    ],
+)
+def test_fit_plans_the_gpus_its_layout_holds(
+    layout: list[str], gpus: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """fit's default single GPU with --tp/--dp: "--num-gpus 1 is not a multiple of --tp x --pp (2 x 1)",
+    an option the command line did not give; estimate and compare planned the layout's GPUs."""
+    code, out, err = run_cli(["fit", "Qwen3-30B-A3B", "--gpu", "H100", *layout, "--format", "json"], capsys)
+    assert code == 0, err
+    assert {r["count"] for r in json.loads(out)["gpus"]} == {gpus}
+
+
+def test_fit_all_plans_the_gpus_its_layout_holds(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run_cli(["fit", "--all", "--gpu", "H100", "--tp", "2", "--format", "csv"], capsys)
+    assert code == 0 and "not a multiple" not in err, err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["estimate", "--gpu", "H100"], ["explain"], ["fit", "--gpu", "H100"], ["compare", "--gpus", "H100"]],
+)
+def test_an_explicit_single_gpu_under_vllm_dp_is_refused(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--dp 2 --num-gpus 1`: estimate and explain planned 2 GPUs without a word (round 5 refused this for
+    --tp / --pp only)."""
+    argv = [command[0], "Qwen3-30B-A3B", *command[1:], "--engine", "vllm", "--dp", "2", "--num-gpus", "1"]
+    code, err = assert_answered(argv, capsys)
+    assert code == 2 and "--dp 2 needs 2 GPUs, but --num-gpus says 1" in err, err
+
+
 # --- what the round checks besides exit codes
 
 
-def test_nothing_an_output_names_is_overwritten_without_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_nothing_an_output_names_is_overwritten_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     targets = r20.output_targets(tmp_path)
     for command in (["estimate", "Qwen2.5-0.5B"], ["plan", "Qwen2.5-0.5B", "--gpu", "H100"]):
         for target in targets[:6]:  # taken files, a folder, a FIFO, a link, /dev/full
@@ -121,8 +192,19 @@ def test_the_api_step_finds_nothing_on_a_sample() -> None:
 # --- a seeded sample of the round's inputs (the whole run: bench/fuzz_round20.py)
 
 
-@pytest.mark.parametrize(("step", "n"), [("backends", 12), ("versions", 8), ("numbers", 16), ("concurrency", 6),
-                                         ("engines", 12), ("formats", 10), ("filters", 8), ("configs", 6)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("step", "n"),
+    [
+        ("backends", 12),
+        ("versions", 8),
+        ("numbers", 16),
+        ("concurrency", 6),
+        ("engines", 12),
+        ("formats", 10),
+        ("filters", 8),
+        ("configs", 6),
+    ],
+)
 def test_round20_sample(step: str, n: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / step
     cases = r20.rule_config_cases(root, n) if step == "configs" else r20.STEPS[step](root)
