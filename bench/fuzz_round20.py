@@ -93,8 +93,18 @@ def after_steps(tally: Tally, tmp: Path, wanted: list[str], limit: float) -> Non
     print(f"api: done in {time.perf_counter() - start:.0f} s", flush=True)
 
 
+def _round20_run(argv: list[str], limit: float) -> tuple[str | None, int, str, str]:
+    """Round 19's checked run, then: a refusal names no option the command lacks (r20.foreign_options)."""
+    problem, code, out, err = fuzz_round19._checked_run(argv, limit)
+    if problem is None and code == 2:
+        foreign = r20.foreign_options(argv, err)
+        if foreign:
+            problem = f"names {foreign[0]}, not an option of {argv[0]}"
+    return problem, code, out, err
+
+
 def main() -> None:
-    fuzz_round10.run = fuzz_round19._checked_run  # run_round's runs get round 19's output check too
+    fuzz_round10.run = _round20_run  # run_round's runs get round 19's output check and this round's
     run_round("round 20", __doc__, r20.STEPS, after=after_steps)
 
 

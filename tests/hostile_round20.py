@@ -22,10 +22,13 @@ nothing given is executed, and no existing file is overwritten without --force.
 
 from __future__ import annotations
 
+import functools
 import os
 import random
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 MODEL = "Qwen2.5-0.5B"
 MOE = "Qwen3-30B-A3B"
@@ -630,3 +633,73 @@ def rule_config_cases(root: Path, n: int | None = 2000, seed: int = 20) -> Itera
 
 
 STEPS["configs"] = rule_config_cases
+
+
+# --- layouts: each command x engine x the parallel / all-to-all options x GPU counts
+
+_LAYOUT_OPTIONS: tuple[tuple[str, ...], ...] = (
+    (),
+    ("--dp-attention", "2"),
+    ("--dp-lm-head",),
+    ("--dp", "2"),
+    ("--ep",),
+    ("--dp", "2", "--ep"),
+    ("--moe-a2a-backend", "deepep"),
+    ("--all2all-backend", "deepep_low_latency"),
+    ("--dp", "2", "--ep", "--all2all-backend", "deepep_high_throughput"),
+    ("--dp-attention", "2", "--moe-a2a-backend", "mooncake"),
+    ("--tp", "2"),
+    ("--tp", "2", "--dp", "2"),
+    ("--decode-context-parallel-size", "2"),
+)
+_LAYOUT_HEADS = (
+    ("plan", "--gpu", "H100"),
+    ("fit", "--gpu", "H100"),
+    ("compare", "--gpus", "H100,L4"),
+    ("estimate", "--gpu", "H100"),
+    ("explain",),
+)
+
+
+def layout_cases() -> Iterator[list[str]]:
+    for model in (MOE, MODEL, "DeepSeek-V2-Lite"):
+        for engine in ("vllm", "sglang", "llama.cpp"):
+            for head in _LAYOUT_HEADS:
+                for options in _LAYOUT_OPTIONS:
+                    if head[0] == "plan" and {"--tp", "--decode-context-parallel-size"} & set(options):
+                        continue  # no such option of plan
+                    for count in ((), ("--num-gpus", "auto"), ("--num-gpus", "1")):
+                        if head[0] == "explain" and count[1:] == ("auto",):
+                            continue
+                        yield [head[0], model, *head[1:], "--engine", engine, *options, *count]
+
+
+@functools.cache
+def spellings(command: str) -> frozenset[str]:
+    """Every option spelling of a live command (aliases and --no- forms included)."""
+    import typer
+
+    from llmsize.cli import load_commands
+
+    cmd: Any = typer.main.get_command(load_commands()).commands[command]
+    return frozenset(o for p in cmd.params for o in (*p.opts, *getattr(p, "secondary_opts", ())))
+
+
+_OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
+_OWN = ("estimate", "explain", "fit", "compare", "plan", "models", "gpus")
+
+
+def foreign_options(argv: list[str], err: str) -> list[str]:
+    """The options a refusal names that the command has not and the command line did not give: advice
+    the user cannot follow (plan's "it needs --tp 2 or more", round 20)."""
+    if not argv or argv[0] not in _OWN:
+        return []
+    known = spellings(argv[0]) | ENGINE_FLAGS
+    return [o for o in _OPTION.findall(err) if o not in known and o not in argv]
+
+
+# the engines' own flags, named as theirs ("llama.cpp splits layers across GPUs (--split-mode layer)")
+ENGINE_FLAGS = frozenset({"--help", "--split-mode", "--dp-size", "--tp-size"})
+
+
+STEPS["layouts"] = lambda root: layout_cases()

@@ -18,6 +18,11 @@ Found and fixed:
   --tp x --pp (2 x 1)" for a count nobody gave; fit's default single GPU is now the layout's GPUs, as
   estimate's (cli/cmd_fit.py, cli/gpu_options.py layout_gpus); `estimate/explain --engine vllm --dp 2
   --num-gpus 1` planned 2 GPUs without a word: refused as round 5 refused `--tp 2 --num-gpus 1`.
+- refusals of plan named --tp, which plan does not take ("--num-gpus 1 is not a multiple of --tp x --pp x
+  --dp 2", "--dp-attention 2 must divide --tp 1"): they name only the degrees given, and the engine's TP
+  degree as such (hardware/planner.py explicit_layout, estimate/engines/sglang.py tp_problem); the run
+  checks every refusal of estimate / explain / fit / compare / plan / models / gpus for such options
+  (hostile_round20.foreign_options).
 The long run over every input is bench/fuzz_round20.py; this file runs a seeded sample.
 """
 
@@ -111,7 +116,10 @@ def test_one_gpu_without_a_layout_says_why_the_engine_refuses_it(capsys: pytest.
 @pytest.mark.parametrize(
     ("argv", "says"),
     [
-        (["estimate", *A2A], "needs --tp 2 or more"),  # an explicit layout: still refused, naming --tp
+        (
+            ["estimate", "Qwen3-30B-A3B", "--engine", "sglang", "--moe-a2a-backend", "deepep"],
+            "needs --tp 2 or more",
+        ),  # an explicit layout: still refused, naming --tp
         (
             ["estimate", "Qwen2.5-7B", "--engine", "sglang", "--tp", "2", "--moe-a2a-backend", "deepep"],
             "has no experts",
@@ -164,6 +172,23 @@ def test_an_explicit_single_gpu_under_vllm_dp_is_refused(
     argv = [command[0], "Qwen3-30B-A3B", *command[1:], "--engine", "vllm", "--dp", "2", "--num-gpus", "1"]
     code, err = assert_answered(argv, capsys)
     assert code == 2 and "--dp 2 needs 2 GPUs, but --num-gpus says 1" in err, err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["plan", "Qwen3-30B-A3B", "--gpu", "H100", "--engine", "vllm", "--dp", "2", "--num-gpus", "1"],
+     ["plan", "Qwen3-30B-A3B", "--gpu", "H100", "--engine", "sglang", "--dp-attention", "2",
+      "--num-gpus", "1"],
+     ["plan", *A2A, "--num-gpus", "1"],
+     ["fit", "Qwen3-30B-A3B", "--gpu", "H100", "--engine", "vllm", "--dp", "2", "--num-gpus", "1"]],
+)  # fmt: skip
+def test_a_refusal_names_only_options_the_command_has(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """plan has no --tp: "--num-gpus 1 is not a multiple of --tp x --pp x --dp 2", "--dp-attention 2 must
+    divide --tp 1" and "it needs --tp 2 or more" sent plan's user to an option it does not take."""
+    code, err = assert_answered(argv, capsys)
+    assert code == 2 and not r20.foreign_options(argv, err), err
 
 
 # --- what the round checks besides exit codes

@@ -146,10 +146,10 @@ def refuse_fewer_gpus_than_the_layout(count: int | None, options: dict[str, obje
         return
     tp, pp = options.get("tp", 1), options.get("pp", 1)
     dp = need // (tp * pp) if isinstance(tp, int) and isinstance(pp, int) and tp * pp > 0 else 1
-    raise BadInputError(
-        f"--tp {tp} x --pp {pp}{f' x --dp {dp}' if dp > 1 else ''} needs {need} GPUs, but --num-gpus says 1",
-        hint=f"give --num-gpus {need} or a multiple of it",
-    )
+    # only the degrees given: `plan` has no --tp, and "--tp 1 x --pp 1 x --dp 2" named two of them
+    layout = " x ".join(f"--{n} {v}" for n, v in (("tp", tp), ("pp", pp), ("dp", dp)) if v != 1)
+    raise BadInputError(f"{layout} needs {need} GPUs, but --num-gpus says 1",
+                        hint=f"give --num-gpus {need} or a multiple of it")
 
 
 def gpu_names(given: Sequence[str] | None) -> list[str]:

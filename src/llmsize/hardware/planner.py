@@ -268,10 +268,12 @@ class Planner:
         dp = self.wl.data_parallel  # vLLM --dp: engine cores the layout holds (vllm_expert_parallel.py)
         if self.wl.tp > 1 or self.wl.pp > 1 or dp > 1 or (self.wl.mode.trains and self.wl.zero > 0):
             if num_gpus % (self.wl.tp * self.wl.pp * dp):
-                also = f" x --dp {dp}" if dp > 1 else ""
+                # only the degrees given: `plan` has no --tp, and `plan --dp 2 --num-gpus 1` named it
+                layout = " x ".join(f"--{name} {degree}" for name, degree in
+                                    (("tp", self.wl.tp), ("pp", self.wl.pp), ("dp", dp)) if degree > 1)
                 raise BadInputError(
-                    f"--num-gpus {num_gpus} is not a multiple of --tp x --pp{also} "
-                    f"({self.wl.tp} x {self.wl.pp}{f' x {dp}' if dp > 1 else ''})")
+                    f"--num-gpus {num_gpus} is not a multiple of the {self.wl.tp * self.wl.pp * dp} GPUs "
+                    f"{layout} holds")
             return Layout(self.wl.tp, self.wl.pp, num_gpus // (self.wl.tp * self.wl.pp))
         return None
 
