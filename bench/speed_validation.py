@@ -43,7 +43,9 @@ from llmsize.estimate.engines.llama_cpp_vulkan_mmid import WALK_ENGINE, walks_id
 from llmsize.estimate.engines.rocm_decode_backend import sglang_decode, speed_profile, vllm_decode
 from llmsize.estimate.engines.server_releases import release as release_of
 from llmsize.estimate.engines.server_releases import vllm_speed_name
+from llmsize.estimate.engines.serving_context import vllm_derived_max_len
 from llmsize.estimate.engines.transformers_wrappers import EXTRA_CALLS as WRAPPER_CALLS
+from llmsize.estimate.engines.vllm_moe_tuned import speed_name as moe_tuned_speed_name
 from llmsize.estimate.engines.vllm_prefix_cache import (
     BLOCK_TOKENS,
     parse_sweep,
@@ -57,6 +59,7 @@ from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, Planner, speed_inputs
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants, tower_seconds
+from llmsize.hardware.speed_inputs import prefill_launch_fields
 from llmsize.hardware.speed_prefix import cached_prefill_seconds
 from llmsize.hardware.speed_profiles import device_class
 from llmsize.hardware.speed_serving import (
@@ -2739,6 +2742,224 @@ FINDINGS = (
     "across --dp engine cores. Other backends keep the default's price and a speed note says their cost "
     "is not modelled; the setting without its engine's preconditions exits 2. No table row sets it, so "
     "docs/validation-speed.md is unchanged (held out: median 9.3%, worst 271.0% before and after).",
+    "vLLM 0.4-0.7 on default fused_moe tiles (issue 11, vllmoldmoe; the 0.4.1-0.4.3, 0.5.0, 0.5.4 and "
+    "0.6.3 sdists from PyPI). fused_moe.py get_config_file_name / get_moe_configs (v0.4.2) look the tiles"
+    " up as E={E},N={w2.shape[2]},device_name=...json, and 0.4.1-0.4.3 ship 16-bit files for E=8 and E=16"
+    " only (Mixtral, DBRX); E=64,N=1280 (Qwen2-57B-A14B at TP 2) first ships between 0.5.0 and 0.5.4 and "
+    "is in 0.6.3. So the Qwen2 table's 0.4.2 MoE rows ran the default tiles (16 x 32 x 64, GROUP_SIZE_M "
+    "1). New: estimate/engines/vllm_moe_tuned.py holds each V0-era release's shipped (E, N) list and "
+    "vllm_moe_untuned_speed.py gives 'vllm-0.4', 'vllm-0.6' and 'vllm-0.6-eager' untuned twins that add "
+    "vllm_speed.UNTUNED_MOE_CALL_S (36 us a routed-FFN call, vllm-project/vllm PR #19049 on an A100, the "
+    "price the V1 'vllm-moe-untuned' profile already uses) to every MoE layer; Vllm.speed_name and the "
+    "bench pick them alike (a shape shipped for any device counts as tuned, quantized MoE makes no "
+    "claim). Rows heldout6-qwen2-a100-113 / 114 (graphs): +137.5 / +127.0% -> +120.9 / +111.6%; 115 / 116"
+    " (past the 8,192-token capture cap, eager) stay +120.1 / +121.9%: the model's eager step is "
+    "host-bound there and the extra GPU time hides under the launches. Mixtral's 0.4-era rows (PR #3240, "
+    "E=8,N=7168 shipped) unchanged; no other row moves. vLLM held out median 9.4% -> 9.4%, worst 137.5% "
+    "-> 121.9%; all held out 9.3% / 271.0% unchanged. Checked and ruled out for the rest: "
+    "moe_align_block_size (csrc, one block of E threads, O(E + tokens) work), topk_softmax (a 64-expert "
+    "fast path, LAUNCH_SOFTMAX(64)), qwen2_moe.py 0.4.2 vs 0.5.0 (cache_config plumbing and "
+    "mlp_only_layers only); the later tuned A100 file picks the same batch-1 tile bar num_stages 5, so "
+    "tuning would not have closed it either. Published default-tile A100 timings disagree by shape: PR "
+    "#19049 (E=128, N=768, hidden 2048) streams at 0.87 of the datasheet past a ~53 us intercept; PR "
+    "#37814 (E=16, N=3072, hidden 4096) reads its first 8 experts at 0.72 TB/s and the next 8 at ~0.46 "
+    "TB/s marginal, its tuned file no faster at batch 1; PR #40542 (E=64, N=1408) was timed by a "
+    "standalone tuner, launches included. No tile-geometry rule reproduces both, so no shape-dependent "
+    "share is set. What remains: the measured step is 2.1-2.2x the modelled one in all four rows, "
+    "graph-replayed (GPU-bound) and eager (host-bound in the model) alike, a uniform factor no 0.4.2 code"
+    " path found gives; recorded as a property of the run, not modelled. The two other rows of this brief"
+    " are left as the earlier passes classified them, measurement artifacts not forced: qwen2.5-a100-236 "
+    "(0.6.3, one A100, 72B GPTQ-Int4 through gptq_marlin: the same shapes on the same kernel run 1.8x "
+    "faster in Qwen2's 0.4.2 table, 29.60 t/s, predicted 28.90, and its slowdown scales with the work) "
+    "and heldout6-qwen2-a100-132 (transformers 4.38.2 AWQ, 2 GPUs, 30,720 tokens: the page's memory "
+    "column shows 19.3 GB less than its GPTQ twin, the prompt's FP32 logits, so a different forward ran).",
+    "Arc Pro B70 llama.cpp Vulkan rows, fresh angles (issue 11, lcppvkxe2 pass; no constant moved, rows "
+    "unchanged; ggml-vulkan.cpp read at Ollama's vendored b8457 copy, the build nearest b9039 on this "
+    "machine). (1) Catalog: the Arc-Pro-B70 entry (32 Xe2 cores at 2.8 GHz: 367 INT8 TOPS, 183.5 FP16 XMX, "
+    "FP32 22.94 = 32 x 128 x 2 x 2.8, 608 GB/s = 19 Gbps x 256 bits) agrees with Intel's figures as "
+    "zolotukhin.ai's B70 deep dive (2026-05-18) restates them (256 XMX engines, 367 INT8 TOPS, 608 GB/s, "
+    "230 W): nothing to correct. (2) Prompts are priced on KHR coopmat already (hardware/vulkan_paths."
+    "vulkan_path: 'xe2' is in COOPMAT_ARCHITECTURES), as ggml-vulkan builds them there: ggml_vk_load_shaders "
+    "builds the q8_1 integer-dot MMQ pipelines only in its scalar `device->fp16` branch, and "
+    "ggml_vk_get_mul_mat_mat_pipeline gives quantized and F16 weights the f16acc coopmat pipelines where the "
+    "driver has FP16 accumulators, BF16 the f32-accumulating bf16 ones. What is low is the share (0.052, "
+    "June 2025 Windows builds: llama_cpp_vulkan_intel.py), from before PR #18178's Xe2 retune (4x the "
+    "workgroup, 2x BM and BN of the medium tile), which b8457 runs as a 512-invocation 128 x 128 large tile "
+    "(ggml_vk_get_device sets mul_mat_l and mul_mat_id_l for Xe2 with coopmat; l_warptile, l_warptile_mmq; "
+    "ggml_vk_guess_matmul_pipeline takes it past 64 columns). The B70's BF16 prompt (about 0.06 of its "
+    "peak) matches PR #22461's B580 test-backend-ops BF16 n=512 after the retune (7.29 TFLOPS at b8943, "
+    "Windows, 0.067 of the B580's 109.6), while its "
+    "quantized prompts reach 0.10-0.18: the f16acc tiles moved, the BF16 ones did not. The only readable "
+    "non-held-out quantized Xe2 prompt after the retune is still the B60 one (Qwen3.5-27B Q4_K_S pp512 "
+    "354.33, b8963): 3.46x this model's 102.3 for that run, while the B70's same-architecture row is 2.67x "
+    "(507.84 against 190.5), and PR #18178's and #17374's before/after tables are images, so no tile factor "
+    "was priced the way llama_cpp_vulkan_amd_tiles.py prices AMD's from a before/after pair. The same B60 "
+    "run decodes that Q4_K_S 27B at 18.11 t/s (model 22.1, +22%) where the B70 decodes the same "
+    "architecture at 13.21 (+108%) with 1.33x the bandwidth: the B70 machine is slower than its sibling in "
+    "both phases, not the llama.cpp paths. (3) Decode, Intel paths read: rm_stdq = rm_stdq_int = 2 and "
+    "rm_kq_int = 1 on Intel; DMMV at a forced subgroup of 16 and MMVQ at subgroup_min_size, with "
+    "ggml_vk_get_dequantize_mul_mat_vec forcing DMMV_WG_SIZE_SUBGROUP for q8_1 on Intel; decode "
+    "MUL_MAT_ID one dispatch over {rows, used experts}; async execution off only on DG1 "
+    "(support_async); the graph submitted every 100 nodes or min(100 MB, a fortieth of the weights) "
+    "(ggml_backend_vk_graph_compute). None yields the 0.4-0.8 ms a layer the MMVQ files lose, and the four "
+    "Vulkan MoE rows all take 22-27 ms a token (gpt-oss-20b 22.4, Nemotron 24.8, Qwen3.6-35B-A3B 25.7, "
+    "gemma-4-26B 26.5; modelled 6.5-8.6) whatever their bytes. Not priced. (4) R9700 llama-server Vulkan "
+    "long prompts (+111 / +120%): a mechanism, not priced. ggml-vulkan compiles each pipeline on first use "
+    "(PR #11406 'compile shaders on-demand': ggml_pipeline_request_descriptor_sets calls "
+    "ggml_vk_load_shaders for a pipeline whose `needed` is set and `compiled` is not); llama-bench runs each "
+    "test once untimed first, which compiles the timed shapes, while llama-server's warmup "
+    "(common/common.cpp common_init_from_params) decodes BOS and EOS only, the mat-vec path, so "
+    "the first request to reach a new mat-mat tile compiles it inside its prompt time. The rows' own JSON "
+    "shows it, same server session, same prompts: Vulkan RADV code_python (30 tokens, first request) "
+    "460.9 ms, code_cpp (40, first past the 32-column s tile) 311.3, later 21-62-token prompts 127-152; "
+    "ROCm 7.2.3 263.5, 143.5, 133-160. The 731-token long_code_review is the first prompt past 64 columns "
+    "(the l tile, which RADV coopmat runs for MUL_MAT since PR #18749 but not for MUL_MAT_ID): about 0.43 s "
+    "over the rate of llama-bench pp512 on two R9700s (lcppworst table, Vulkan build 8990, 987 t/s) on the "
+    "dense 27B, 0.23 s on the 35B-A3B (2,903 t/s) with fewer new pipelines. A "
+    "steady-state prefill estimate leaves a cold compile out and no per-pipeline compile time is published, "
+    "so nothing was added. (5) A lead shared with the R9700 gemma-4 decode row: gemma-4-26B-A4B "
+    "UD-Q4_K_XL decode is priced too fast on every backend (RTX 3090 / 4090 / 5070 Ti +28..+32%, Strix "
+    "Halo ROCm +41.5% and Vulkan +29.6%, R9700 ROCm +58.1% and Vulkan 2-GPU +71.5%, B70 SYCL +91.5% and "
+    "Vulkan +271.0%) where that model's Q4_0 rows (RTX 3090 / 4090, -1..-5%) and Strix Halo UD-Q8_K_XL rows "
+    "(+4 / +9%) are not: the file's per-tensor mix (its 704-wide expert down projections cannot hold "
+    "K-quants, so llama-quant's fallback types, and whatever Unsloth raises beside them) is the shared part; "
+    "llmsize sizes the file within 2% (15.63 against 15.90 GiB) but not its per-token share, and no tensor "
+    "list of that file was readable here. llama.cpp held-out median 9.9% -> 9.9%, worst 271.0% -> 271.0%.",
+    "ROCm serving rows (issue 11, rocmserve: the MI300X vLLM/SGLang rows predicted 50-90% fast). (1) Landed: "
+    "vLLM 0.11+ captures its decode CUDA graphs at the server's max_model_len. 0.11.0 made "
+    "FULL_AND_PIECEWISE the default cudagraph_mode (vllm/config VllmConfig.__post_init__; 0.10.2 kept "
+    "PIECEWISE), ROCM_ATTN supports full graphs (rocm_attn.py _cudagraph_support ALWAYS), and a graph is "
+    "captured with max_seq_len = max_model_len (v1/worker/gpu_model_runner.py _build_attention_metadata, "
+    "for_cudagraph_capture; read in the 0.17.0 and 0.20.0 sdists). chunked_prefill_paged_decode decides "
+    "use_rocm_custom_paged_attention ('max_seq_len <= 128 * 1024') in Python at capture, so a server whose "
+    "window exceeds 128k (vLLM's default: the config's derived length) bakes the Triton "
+    "kernel_paged_attention_2d into every decode graph, whatever the requests' lengths "
+    "(estimate/engines/rocm_decode_backend.py vllm_decode max_model_len; the bench passes a row's "
+    "--max-model-len, else vllm_derived_max_len; nothing fitted). Ministral-3-8B-Reasoning (262,144, "
+    "vllm-project/recipes PR #443) c32 TPOT -35.3% -> -16.3%, output +66.4% -> +32.0%, level with the same "
+    "run of Qwen3-8B (40,960: the HIP kernel; -19.8% / +31.8%); no other row changes. vLLM held out median "
+    "9.4% and worst +137.5% unchanged (both rows stay above the median); other engines unchanged. "
+    "(2) Checked, not landed, for the MoE "
+    "rows (gpt-oss-120b TP 1 c64-c256, MiniMax-M2.7, GLM-5.1): 'compute-bound MoE at high concurrency' is "
+    "not what AITER's own gfx942 timings show at these batches. Its tuned block-FP8 fused-MoE table "
+    "(ROCm/aiter a8w8_blockscale_tuned_fmoe_glm5_1.csv, gfx942, 304 CUs) gives, for 32 experts x 2048 x "
+    "6144 top 8: 302 us at 64 tokens (all experts, 4.0 TB/s: the stream), 335 at 128, 448 at 256, 987 at "
+    "1,024 and a ~750 TFLOPS plateau from 4,096; the call leaves its stream time only past ~64 rows an "
+    "expert. MiniMax TP 4 at c256 has 8 rows an expert, GLM TP 8 at c64 ~2, gpt-oss TP 1 at c256 8: their "
+    "expert math is under a tenth of the stream even at 0.29 of the FP8 peak, so no matrix-rate share "
+    "makes the measured 0.14-0.15 ms a sequence-step slope (gpt-oss c64->c256, MiniMax TP 4 c64->c256; "
+    "model 0.06 / 0.09). triton_kernels on AMD (matmul_ogs_details/opt_flags.py make_default_opt_flags_amd: "
+    "block_m = max(32, min(next_pow2(tokens per expert), 64)), split_k = 304 // grid) keeps one M-block an "
+    "expert at c64-c256, so its in-loop MXFP4 dequantization (vLLM 0.17 get_mxfp4_backend: TRITON on gfx942; "
+    "_swizzle_mxfp4: StridedLayout, no FP4 MFMA) is per expert, not per token: a constant, not the slope. "
+    "Leads left: GLM-5.1's BF16-KV decode on HIP runs SGLang's TileLang sparse_attention_fwd_kernel_v1 "
+    "(nsa/tilelang_kernel.py tilelang_sparse_fwd: num_stages=1, one workgroup per token and head block over "
+    "all 2,048 top-k slots), a per-layer floor that fits the c1 gap (~128 us a layer) but has no gfx942 "
+    "timing; and the residual ~20% of the BF16 dense c32 rows (both Ministral and Qwen3-8B), where gfx942 "
+    "runs batch-32 linears through hipBLASLt (vLLM rocm_unquantized_gemm_impl: wvSplitK only for n <= 4, "
+    "wvSplitKrc only on gfx950), with no gfx942 timing at those shapes.",
+    "SGLang prefills outside its piecewise CUDA graphs pay the CPU launch of every kernel (issue 11, "
+    "ttftrows pass; estimate/engines/sglang_prefill_graphs.py). SGLang replays full graphs for decode only; "
+    "a prefill runs the Python forward unless a piecewise graph covers its token count. Read in the "
+    "released wheels' server_args.py: off by default up to 0.5.9 (enable_piecewise_cuda_graph False in "
+    "0.5.7-0.5.9), on from 0.5.10 (disable_piecewise_cuda_graph; PR #16331), where "
+    "_handle_piecewise_cuda_graph turns it off on ROCm (is_hip), with DP attention, pipeline parallelism, "
+    "a MoE all-to-all backend, a multimodal or a DSA model, and _handle_moe_kernel_config for the "
+    "flashinfer_trtllm MoE runner, the default of DeepseekV3ForCausalLM on SM100 "
+    "(_handle_model_specific_adjustments) and the InferenceX B300 scripts' flag; with MLA the graphs stop "
+    "at 2,048 tokens (piecewise_cuda_graph_max_tokens). Eager, a chunk costs at least the launch time of "
+    "one forward: the per-kernel CPU time the vLLM --enforce-eager profile borrows from transformers "
+    "(speed_eager.launch_per_kernel_s, 45 us) times the kernels SGLang's own table counts per block part "
+    "(nothing fitted; hardware/speed.eager_prefill_seconds, max with the GPU's time). The bench asks the "
+    "engine with the row's card and named release, as `llmsize fit --engine sglang --engine-version X` "
+    "does. Held out: InferenceX B300 DeepSeek-R1 single-stream TTFT (#3175 FP8 TP 8, #3183 NVFP4 TP 8 / "
+    "TP 4; three runs within 10% of each other while each GPU's weight bytes differ 2x) -66.2 / -77.6 / "
+    "-67.7% -> +15.1 / -18.1 / -19.1%; their 8k rows are GPU-bound (288 / 381 ms against 82 / 117: left "
+    "open); GLM-5.1 MI300X c1 -91.8% -> -71.8%, but its c64 +58.0% -> +82.5% (the row carries no chunk "
+    "size, so 17-prompt batches split into three 8,192-token chunks, each launched; the source's "
+    "--chunked-prefill-size 131072 would make it one). SGLang held-out median 8.4% -> 7.9%, worst 91.8% "
+    "-> 90.8%; every other engine unchanged (fit rows: SGLang 0.4.6 H20 e2e rows move <= 0.2 points). "
+    "tests/golden/test_speed_sglang_eager_prefill.py. Read for the other rows of the brief and left: "
+    "(1) tt#379 Llama-3.2-90B-Vision TTFT (-71..-78%): tt-inference-server did not start GPU servers "
+    "(run.py of 4d552dfec, April 2025: 'GPU support for running inference server not implemented yet'; "
+    "the harness only ran benchmark_serving's client, text prompts through /v1/completions, "
+    "cleaned-random dataset, --max-concurrency 1), so the server's flags and machine are unpublished; "
+    "both its TPOT (+18 ms over the model) and its 0.44 ms a prompt token fit a TP all-reduce path of "
+    "~11 GB/s, which no vLLM 0.9.2 mllama code path gives. (2) tt#143 at 2,048 tokens (+78.5%): the "
+    "harness's batch-1 list of April 2025 (benchmarking/benchmark_config.py) ends with 16,384 / 128 and "
+    "32,000 / 128 runs that the published table lacks, which points to a server max_model_len under "
+    "~16.5k, and it sent one trace-capture prompt a length before the sweep (utils/prompt_client.py "
+    "capture_traces); neither pins the pool, still unpublished. (3) Qwen3.5-4B on an A100 (vLLM 0.27, "
+    "-70%): the source ran vLLM from a vllm-omni environment; no timing of the ~150 ms per request.",
+    "Ollama's Go engine builds its flash-attention mask on the host (issue 11, ollamamoe pass 2; "
+    "estimate/engines/ollama_go_mask.py). From v0.6.0 to v0.13.4 kvcache/causal.go Causal.buildMask pads "
+    "each step's mask to MaskBatchPadding rows and CachePadding cells, which ml/backend/ggml/ggml.go "
+    "Backend.CacheConfig sets under flash attention to GGML_KQ_MASK_PAD (64) and 256: at decode it "
+    "allocates a [64 x cells] F32 mask, fills the one real row, writes -Inf into the 63 padding rows "
+    "element by element in Go and uploads it (FromFloatSlice, then a cast to F16 on the GPU), once per "
+    "cache (gpt-oss wraps an SWA memory cache and a causal cache); 49a9c9ba6 (first in v0.13.5) removed "
+    "the padding. Priced as a lower bound with rates already held: 0.49 ns an element "
+    "(ollama_sampling.TOP_K_PASS_S, llama.cpp#34) and 4 bytes an element over the card's PCIe one way "
+    "(hardware/host_split.link_bytes_per_s), serial with the step; nothing fitted. It accounts for part "
+    "of the context slope of the A100 gpt-oss:120b report (53.72 -> 51.50 t/s from 525 + 1,594 to "
+    "4,705 + 2,000 tokens: 0.18 us a cached token, the KV reads ~0.05, the masks now ~0.07; "
+    "tests/golden/test_speed_ollama_go_mask.py). Moved: heldout11-ollama-pt-a100-gptoss120b-p525-tg "
+    "+112.6% -> +109.7%, -p1832-tg +114.4% -> +108.6%; no other row (no other Ollama row runs the Go "
+    "engine with flash attention in those releases). Ollama held-out median 11.1% -> 11.1%, worst "
+    "114.4% -> 109.7%; other engines unchanged. Read and ruled out for the A100 MoE rows: (1) ggml-cpu's "
+    "disposable threadpool: Ollama's CMakeLists.txt adds ml/backend/ggml/ggml/src directly, so "
+    "GGML_OPENMP (an option of ggml's own root CMakeLists) is unset, and ggml-cpu.c ggml_graph_compute "
+    "creates and joins n_threads - 1 pthreads each call when no threadpool is attached (neither runner "
+    "attaches one; n_threads is discover GetOptimalThreadCount, every physical core): a per-token cost "
+    "that would grow with a cloud host's cores; but a fully offloaded step's only CPU op is the token "
+    "embedding's GET_ROWS (input layer on the CPU), to which ggml_get_n_tasks gives one task ('the cost "
+    "of launching additional threads decreases performance with GPU offloading', llama.cpp PR #5238), so "
+    "cplan.n_threads is 1 and no thread is made. (2) The Go sampler's topK sorts all 201,088 entries "
+    "when k <= 0 (sample/transforms.go; ~10 ms a token, the size of gpt-oss's gap), but the OpenAI "
+    "endpoint sets only temperature and top_p (openai/openai.go) and the gpt-oss library parameters only "
+    "temperature 1 (ollama/ollama#11725), so DefaultOptions' top_k 40 takes the 40-entry heap, as priced. "
+    "(3) The CUDA 12 build targets sm_80 natively (CMakePresets.json CMAKE_CUDA_ARCHITECTURES "
+    "'50;60;61;70;75;80;86;87;89;90;90a;120'), so the A100 takes the same MMVQ / MMQ / mmvf branches as "
+    "the RTX 4090 (mmvq.cu get_device_table_id: MMVQ_PARAMETERS_GENERIC on every NVIDIA card). A lead for "
+    "the llama.cpp speed model, not landed: solving each card's heldout9-xd Meta-Llama-3 8B / 70B Q4_K_M "
+    "tg512 pair for a bandwidth share and a per-layer time gives 0.58-0.67 and 0.09-0.13 ms a layer on "
+    "the HBM cards (A100 SXM and PCIe, H100 PCIe) where the GDDR ones give 0.74-0.89 and 0.06-0.09 ms "
+    "(A40, L40S, RTX A6000): the 0.45 GGUF share for HBM (speed_profiles.KERNEL_BANDWIDTH, set in the "
+    "first speed commit; no fit row decodes a GGUF on HBM) stands in for a per-layer cost on these parts, "
+    "which a one-token MoE block (twice a dense block's kernels on Ollama 0.11's e54d41be) pays twice; a "
+    "refit is the llama.cpp model's and needs HBM fit rows.",
+    "XiongjieDai llama.cpp CUDA prompt rows too fast on 48 GB workstation / data-center cards (A40 70B "
+    "Q4_K_M pp512 +103%, RTX 6000 Ada 8B F16 +81%, 70B Q4_K_M +51%; lcppcudapp): no llama.cpp mechanism "
+    "found, nothing changed. (1) The accumulate type: ggml_cuda_op_mul_mat_cublas runs F16 weights (and, "
+    "on these May 2024 builds, every dequantized weight of a ubatch above MMQ_MAX_BATCH_SIZE) through "
+    "cublasGemmEx with CUBLAS_COMPUTE_16F after to_fp16_cuda converts src1; "
+    "ggml_cuda_mul_mat_batched_cublas (KQ / KQV, -fa 0) likewise. So the rate is the FP16-accumulate one, "
+    "the same on GeForce and workstation Ada (Ada whitepaper appendix: RTX 4090 330.3 with FP16 "
+    "accumulate, 165.2 with FP32; RTX 6000 Ada 364.2 for both; INT8 660.6 / 728.5). An F16 GGUF prompt is "
+    "already priced that way: its kernel is 'gguf', so resolve_constants takes the int8 peak at 0.274, "
+    "i.e. 0.548 of int8 / 2, the FP16-accumulate rate of every NVIDIA card in the catalog; the catalog's "
+    "fp16 figure (FP32 accumulate, half the rate on GeForce) is not used for these rows. A draft that "
+    "priced kernel '16bit' F16 against int8 / 2 could move none of them (kernel 'gguf') and was dropped. "
+    "The catalog matches "
+    "the sources: RTX 6000 Ada fp16 364.2 / int8 728.5 (whitepaper), A40 149.7 FP16-accumulate and BF16 "
+    "FP32-accumulate, int8 299.3, 696 GB/s, 300 W (datasheet). (2) 70B Q4_K_M on 48 GB: the source "
+    "notebooks offload every layer on one card (46,068 MiB as the notebooks print), the 42.5 GB file plus "
+    "a 512-token KV cache (160 MB), the compute buffer and the one-matrix FP16 copy of the conversion (at "
+    "most 8,192 x 28,672 x 2 B = 470 MB; the head multiplies the one output row, MMVQ) fit, and the L40S "
+    "with the same 46,068 MiB runs the file at 673.63 +- 1.67; MMQ vs cuBLAS is the pre-PR #8075 rule "
+    "llama_cpp_cublas_prefill.py already prices. (3) What the rows share is the board, not the path: "
+    "measured prompt FLOP/s per board watt is flat across Ada where the share of the tensor peak is not. "
+    "8B F16 pp512 (2 x 8.03e9 FLOP a token): RTX 4090 150.7 TFLOP/s at 450 W (0.335 per W, 0.46 of 330.3), "
+    "4080 116.4 / 320 W (0.364, 0.60), RTX 4000 Ada 50.1 / 130 W (0.386, 0.61), 5000 Ada 98.9 / 250 W "
+    "(0.396, 0.38), 6000 Ada 107.0 / 300 W (0.357, 0.29); Q4_K_M pp512 likewise 0.255-0.310 per W on 4090 "
+    "/ 4080 / 4000 / 5000 / 6000 Ada / L40S (share of peak 0.22-0.48), and the same AD102 die runs the 70B "
+    "Q4_K_M file 1.19x faster on the 350 W L40S than on the 300 W RTX 6000 Ada (673.63 vs 565.98 t/s; 350 "
+    "/ 300 = 1.17). Ampere GA102 F16 rows sit at 0.20-0.24 per W (3090, A6000, A40). A sustained "
+    "tensor-clock ceiling set by board power would fit that shape, but its FLOP-per-joule constant has no "
+    "fit row to come from (every fit row on this path is an HBM A100 or an int8 MMQ run of a current "
+    "build) and would be set on these held-out rows; not landed. The A40 70B row stays outside even that "
+    "(0.099 per W, the card's own 8B rows 0.18-0.23): the unstable runs its notes describe. Held-out "
+    "medians unchanged (no model change).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -2824,8 +3045,23 @@ def build_case(row: dict[str, Any]) -> Case:
     if wl.n_cpu_moe:  # the host experts leave the GPU's reads for the CPU's (planner.speed_inputs_for)
         return Case(row, spec, gpu, _row_logits(row, planner.speed_inputs_for(layout, est, wl, engine=name)))
     blocks = sweep_pool_blocks(row, planner.budget(gpu, wl).kv_blocks) if row.get("sweep") else 0
-    return Case(row, spec, gpu, _row_logits(row, speed_inputs(spec, wl, est, layout, engine=name)),
-                _tail_case(row), blocks)
+    inputs = _row_logits(row, speed_inputs(spec, wl, est, layout, engine=name))
+    return Case(row, spec, gpu, _sglang_prefill_launch(row, spec, wl, inputs), _tail_case(row), blocks)
+
+
+def _sglang_prefill_launch(row: dict[str, Any], spec: ModelSpec, wl: Workload,
+                           inputs: SpeedInputs) -> SpeedInputs:
+    """SGLang: whether the row's prefill ran outside the piecewise CUDA graphs, asked of the engine with
+    what `llmsize fit --engine sglang --engine-version X` gives it on the row's card (the planner's
+    gpu_defaults copy the card's architecture and segment; estimate/engines/sglang_prefill_graphs.py);
+    the rows' workloads carry neither, so the same engine code runs on a copy that does."""
+    if row["engine"] != "sglang":
+        return inputs
+    gpu = get_gpu(str(row["device"]))
+    said = re.search(r"\bSGLang v?(\d+\.\d+\.\d+)", str(row.get("engine_version", "")))
+    facts = wl.model_copy(update={"gpu_architecture": gpu.architecture, "gpu_segment": gpu.segment,
+                                  "engine_version": said.group(1) if said else None})
+    return inputs.model_copy(update=prefill_launch_fields(spec, facts))
 
 
 def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:
@@ -2946,8 +3182,12 @@ V0_ERA = re.compile(r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep)\w* 2025|2024)
 def _v0_only(row: dict[str, Any], version: str) -> str:
     """The profile of vLLM `version` for the row's model: V0's where that release runs it on V0."""
     eager = bool(row.get("enforce_eager"))
-    return v0_only_speed_name(vllm_speed_name(version, eager), resolve(row["model"]).architecture,
-                              release_of(version, "vLLM", "0.6.3"), eager)
+    spec, rel = resolve(row["model"]), release_of(version, "vLLM", "0.6.3")
+    base = v0_only_speed_name(vllm_speed_name(version, eager), spec.architecture, rel, eager)
+    # 0.4-0.7 without a tuned fused_moe file for the expert shape run the default tiles (vllm_moe_tuned.py)
+    tp = int(row.get("num_gpus", 1)) // int(row.get("dp") or 1)
+    quantized = spec.weight_format.quant is not None or bool(row.get("quant"))
+    return moe_tuned_speed_name(base, spec, tp, rel, quantized, eager)
 
 
 def rocm_decode_profile(row: dict[str, Any], base: str) -> str:
@@ -2967,7 +3207,12 @@ def rocm_decode_profile(row: dict[str, Any], base: str) -> str:
     named = re.search(r"\b(ROCM_AITER_UNIFIED_ATTN|ROCM_AITER_FA|TRITON_ATTN|ROCM_ATTN)\b", version)
     context = max(1, int(row.get("prompt_tokens") or 1)) + max(1, int(row.get("gen_tokens") or 0))
     rel = release_of(said.group(1), "vLLM", "0.6.3") if said else None
-    return speed_profile(base, vllm_decode(spec, arch, rel, named.group(1) if named else None, context))
+    # The server's --max-model-len where the row gives it, else vLLM's default, the config's derived length:
+    # decode graphs are captured at it (rocm_decode_backend.py, 'Full CUDA graphs').
+    given = re.search(r"max[-_]model[-_]len[ =]?(\d+)", version)
+    window = int(given.group(1)) if given else vllm_derived_max_len(spec)
+    choice = vllm_decode(spec, arch, rel, named.group(1) if named else None, context, window)
+    return speed_profile(base, choice)
 
 
 # Builds of known date (llama_cpp_fusion.py): a row that gives a date but no build number is placed between.

@@ -1102,9 +1102,21 @@ for model, args, published, label in (
 # packed, micro batch 2, adamw_bnb_8bit), fft-8b.yaml (Llama 3 8B, 8192 packed, micro batch 1,
 # paged_adamw_8bit), qlora-fsdp-70b.yaml (Llama 3 70B, r8 all linear, 512 tokens, micro batch 1,
 # adamw_torch, FSDP FULL_SHARD with fsdp_offload_params). All: bf16, flash attention, gradient
-# checkpointing; transformers 4.40's upcast, shifted loss (--loss full-shifted).
+# checkpointing; transformers 4.40's upcast, shifted loss (--loss full-shifted). requirements.txt at
+# fe832e17a pins transformers at 43d17c18 (the 4.40.0 development tree): --engine-version 4.40.0, whose
+# LlamaForCausalLM.forward returns `logits.float()` (logits_upcast.py).
+# The 70B FSDP row (trainaxo, checked and left): axolotl at fe832e17a loads Llama through
+# LlamaForCausalLM.from_pretrained (utils/models.py; bnb_4bit_quant_storage bf16, so the unquantized
+# embeddings and head are bf16, not load_sharded_model_quant's fp32 default), sets FSDP_OFFLOAD_PARAMS
+# (utils/trainer.py setup_fsdp_envs), and FSDP1 frees each offloaded unit's GPU shard copy as it
+# reshards (torch/distributed/fsdp/_flat_param.py pre_unshard / _use_sharded_flat_param). Answer.AI's
+# reserved peak for the same FSDP1 + offload recipe on Llama-2 70B at 2 x 2048 tokens is 14.92 GiB (the
+# plain rows above), so no training allocation found makes 21 GB at 1 x 512: the figure stays unexplained.
 AX = "https://github.com/axolotl-ai-cloud/axolotl/blob/fe832e17a/examples/llama-3/README.md"
-AX_BASE = "--framework axolotl --attention flash --gradient-checkpointing --loss full-shifted"
+AX_BASE = (
+    "--framework axolotl --attention flash --gradient-checkpointing --loss full-shifted "
+    "--engine-version 4.40.0"
+)
 for label, args, published in (
     ("Llama 2 7B 8-bit LoRA r32 all-linear, 1 GPU, bs 2 x packed 4096",
      "Llama-2-7B --mode lora --quant bnb-int8 --lora-rank 32 --lora-targets all-linear --context 4096 "

@@ -147,3 +147,34 @@ def test_plan_emits_each_engines_flag(capsys: pytest.CaptureFixture[str]) -> Non
                               "--dp-attention", "8", "--moe-a2a-backend", "deepep"], capsys)
     assert code == 0, err
     assert "--enable-dp-attention --moe-a2a-backend deepep" in out
+
+
+# DeepEP's buffer per GPU (estimate/engines/deepep_buffers.py). SGLang builds it at the first dispatch,
+# after the KV pool was sized (token_dispatcher/deepep.py DeepEPBuffer.get_deepep_buffer; the auto
+# mem_fraction_static "never models the DeepEP low_latency RDMA buffer", sgl-project/sglang#28994): the
+# pool keeps its size and the GPU needs the bytes on top. vLLM builds it with the MoE kernels before the
+# memory profile (all2all.py _make_all2all_kwargs), so its non-torch memory grows and the pool shrinks.
+# DeepSeek-V3 at EP 8, low-latency hint for 128 tokens x 256 experts x hidden 7168: 1,908,410,496 B; the
+# normal-mode NVLink hint (FP8, 20 SMs, 256 slots): 188,909,184 B; the workspace 32 MiB.
+SGLANG_V3_DEEPEP_BYTES = 1_908_410_496 + 188_909_184 + 32 * 2**20
+
+
+def test_sglang_deepep_buffer_is_counted_outside_the_kv_pool(capsys: pytest.CaptureFixture[str]) -> None:
+    base = json_doc(SGLANG_DP, capsys)
+    deepep = json_doc([*SGLANG_DP, "--moe-a2a-backend", "deepep"], capsys)
+    assert deepep["memory"]["overhead"] - base["memory"]["overhead"] == SGLANG_V3_DEEPEP_BYTES  # type: ignore[index]
+    assert _row(deepep)["kv_pool_bytes"] == _row(base)["kv_pool_bytes"]
+    assert any("DeepEP's buffer 1.98 GiB per GPU" in n for n in deepep["assumptions"])  # type: ignore[attr-defined]
+
+
+def test_vllm_deepep_buffer_shrinks_the_kv_pool(capsys: pytest.CaptureFixture[str]) -> None:
+    # Qwen3-30B-A3B: hidden 2048, 128 experts, VLLM_MOE_DP_CHUNK_SIZE 256 tokens; plus the 1024 MiB NVLink
+    # region (VLLM_DEEPEP_BUFFER_SIZE_MB) and the workspace.
+    from llmsize.estimate.engines.deepep_buffers import low_latency_rdma_bytes
+
+    buffer = low_latency_rdma_bytes(256, 2048, 128) + 1056 * 2**20
+    base = _row(json_doc(VLLM_DP_EP, capsys))
+    low = _row(json_doc([*VLLM_DP_EP, "--all2all-backend", "deepep_low_latency"], capsys))
+    shrink = base["kv_pool_bytes"] - low["kv_pool_bytes"]  # type: ignore[operator]
+    assert shrink == pytest.approx(buffer, abs=2 * 2**20)  # whole KV blocks
+    assert any("non-torch forward increase memory: 1.79GiB" in line for line in low["engine_log"])  # type: ignore[attr-defined]

@@ -23,6 +23,7 @@ from llmsize.estimate.engines.transformers import Transformers
 from llmsize.estimate.engines.vllm import LEGACY_SPEED as VLLM_LEGACY
 from llmsize.estimate.engines.vllm import Vllm
 from llmsize.estimate.engines.vllm_graph_cap import CAPPED_SPEED
+from llmsize.estimate.engines.vllm_moe_untuned_speed import UNTUNED_V0_SPEED
 from llmsize.estimate.workload import Engine
 from llmsize.hardware import speed_profiles
 from llmsize.hardware.speed_profiles import ENGINE_PROFILES, engine_profile
@@ -39,7 +40,7 @@ def test_profiles_are_the_eager_tables_union():
     eager = {cls.engine.value: cls.speed for cls in (Transformers, Vllm, Sglang, LlamaCpp, Ollama)}
     eager |= VLLM_LEGACY | TRANSFORMERS_LEGACY | LLAMA_CPP_LEGACY
     eager |= EAGER_SPEED | VULKAN_PROFILES | OLLAMA_LEGACY | SGLANG_LEGACY | CAPPED_SPEED
-    eager |= TRITON_VLLM | TRITON_SGLANG | SYCL_PROFILES
+    eager |= TRITON_VLLM | TRITON_SGLANG | SYCL_PROFILES | UNTUNED_V0_SPEED
     assert dict(ENGINE_PROFILES) == eager
     assert all(ENGINE_PROFILES[name] is profile for name, profile in eager.items())
     assert engine_profile("no-such-engine") is Vllm.speed  # vLLM's, as before

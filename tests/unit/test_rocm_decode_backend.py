@@ -34,3 +34,21 @@ def test_only_releases_with_a_triton_twin_switch_profile() -> None:
     assert speed_profile("vllm-0.13", choice) == "vllm-0.13-triton-attention"
     assert speed_profile("vllm-moe-untuned", choice) == "vllm-moe-untuned"
     assert speed_profile("vllm", None) == "vllm"
+
+
+def test_decode_graphs_captured_at_a_long_max_model_len_take_the_triton_kernel() -> None:
+    """vLLM 0.11+ replays decode steps as full CUDA graphs captured with max_seq_len = max_model_len
+    (v1/worker/gpu_model_runner.py _build_attention_metadata, for_cudagraph_capture; read in 0.17.0 and
+    0.20.0), so use_rocm_custom_paged_attention's 'max_seq_len <= 128 * 1024' is checked against the window:
+    Ministral 3's derived 262,144 tokens bake the Triton paged_attention_2d into every decode graph, even for
+    2,048-token requests (vllm-project/recipes PR #443: Ministral-3-8B-Reasoning-2512 on one MI300X, TPOT
+    11.88 ms at concurrency 32, where Qwen3-8B of the same shape (max 40,960) reads 9.42 ms, PR #431)."""
+    ministral = resolve("Ministral-3-8B-Reasoning-2512")
+    choice = vllm_decode(ministral, "cdna3", None, None, 2048, 262_144)
+    assert choice is not None and choice.backend == "ROCM_ATTN" and choice.triton
+    assert "max_model_len 262,144" in choice.why
+    assert not vllm_decode(ministral, "cdna3", None, None, 2048, 32_768).triton  # type: ignore[union-attr]
+    # 0.10's default cudagraph_mode is PIECEWISE: attention runs outside the graphs, at the batch's length
+    assert not vllm_decode(ministral, "cdna3", (0, 10), "ROCM_ATTN", 2048, 262_144).triton  # type: ignore[union-attr]
+    llama = resolve("Llama-3.1-8B-Instruct")  # derived 131,072 = 128 x 1024: still the HIP kernel
+    assert not vllm_decode(llama, "cdna3", None, None, 2048, 131_072).triton  # type: ignore[union-attr]

@@ -151,8 +151,9 @@ EngineVersionOpt = Annotated[
         "0.6.3: V0 engine before 0.8; 0.10: no async scheduling before 0.14; default 0.19); transformers: "
         "the release (4.46.0, 4.51.3; default 5.23). Older releases size a few buffers differently, older "
         "llama.cpp builds decode on CUDA with fewer fused kernels, and older vLLM, SGLang and transformers "
-        "releases run their own speed profile (vLLM's and transformers': speed only; speed defaults to the "
-        "current build).",
+        "releases run their own speed profile (vLLM's: speed only; transformers': speed, and for training "
+        "the memory rules that name a release, such as the fp32 logits its forward returned before 4.46; "
+        "speed defaults to the current build).",
         rich_help_panel=_PANEL,
     ),
 ]
@@ -233,8 +234,9 @@ MoeA2aBackendOpt = Annotated[
         "deepep, mooncake, ...; deepep and mooncake put whole experts on each --tp rank): deepep is priced "
         "as DeepEP's dispatch/combine across --dp-attention groups (low-latency kernels in decode, normal "
         "for prompts). vLLM --all2all-backend (allgather_reducescatter, deepep_low_latency, "
-        "deepep_high_throughput, ...; needs --ep and --dp 2+). Backends whose cost is not modelled keep the "
-        "default's price and say so in the speed notes.",
+        "deepep_high_throughput, ...; needs --ep and --dp 2+). DeepEP's buffer is counted per GPU (SGLang: "
+        "in the overhead, outside the KV pool; vLLM: non-torch memory, the KV cache shrinks). Backends whose "
+        "cost is not modelled keep the default's price and say so in the speed notes.",
         rich_help_panel=_PANEL,
     ),
 ]

@@ -22,6 +22,7 @@ from llmsize.estimate import (
     fsdp_root,
     images,
     kv_cache,
+    logits_upcast,
     param_offload,
     phases,
     preference,
@@ -32,7 +33,7 @@ from llmsize.estimate import (
 )
 from llmsize.estimate.engines import WeightPlacement, engine_for
 from llmsize.estimate.memo import memo
-from llmsize.estimate.overhead import Overhead
+from llmsize.estimate.overhead import CUDA_CONTEXT_BYTES, Overhead
 from llmsize.estimate.phases import StaticBytes
 from llmsize.estimate.placement import Stage
 from llmsize.estimate.resolved import Resolved, ShapeKey, resolve_workload, shape_key
@@ -325,7 +326,8 @@ def _components(
             if not wl.mode.trains
             else "none: training runs without a KV cache",
             detail=explain.kv_detail(
-                spec, wl, ctx.kv_dtype, busiest.kv_terms, static.kv_full, static.kv_prefill
+                spec, wl, ctx.kv_dtype, busiest.kv_terms, static.kv_full, static.kv_prefill,
+                (pk.kv_cache, str(pk.phase)),
             ),
         ),
         Component(
@@ -369,10 +371,15 @@ def _components(
             name="overhead",
             bytes=over.nominal,
             formula=over.formula,
-            detail=explain.simple_detail("CUDA context", over.nominal),
+            detail=explain.simple_detail(_overhead_label(over.nominal), over.nominal),
             range=ByteRange(low=over.low, high=over.high, driver=over.driver),
         ),
     )
+
+
+def _overhead_label(nominal: int) -> str:
+    """Name the overhead's sum for what it is: only the CUDA context when that is all it holds."""
+    return "CUDA context" if nominal == CUDA_CONTEXT_BYTES else "runtime overhead (the rule's parts)"
 
 
 def _training_info(wl: Workload, pk: phases.Peak, busiest: StagePlan) -> dict[str, object]:
@@ -446,6 +453,8 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
             "LoRALinear; TRL casts QLoRA and ZeRO-3 adapters back)"
         )
     out.extend(busiest.train.notes)
+    if wl.mode.trains and frameworks.recipe(wl).logits_fp32 and logits_upcast.model_upcasts_logits(wl):
+        out.append(logits_upcast.NOTE)
     if ctx.images is not None:
         out.append(ctx.images.note())
         tower = phases.tower_note(spec, wl, ctx)

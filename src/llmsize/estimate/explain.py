@@ -107,9 +107,17 @@ def _encoders_label(note: str | None) -> str | None:
 
 
 def kv_detail(
-    spec: ModelSpec, wl: Workload, kv_dtype: str, terms: Sequence[KvTerm], kv_full: int, kv_prefill: int
+    spec: ModelSpec,
+    wl: Workload,
+    kv_dtype: str,
+    terms: Sequence[KvTerm],
+    kv_full: int,
+    kv_prefill: int,
+    live: tuple[int, str] | None = None,
 ) -> str:
-    """Per-token bytes per layer, layers, tokens and sequences, for the full context."""
+    """Per-token bytes per layer, layers, tokens and sequences, for the full context; `live` (bytes,
+    phase) is the part live at the peak moment, the component's value, where it is neither of those
+    (a prefill peak before the last layers have written their K/V), so the line ends at the headline."""
     if wl.mode.trains:
         return "training keeps no KV cache (use_cache=False)"
     kv_heads = cache_kv_heads(spec, wl.engine)
@@ -150,6 +158,9 @@ def kv_detail(
     tail = f"; at {_n(wl.context)} tokens{seqs}: {_n(kv_full)} B ({format_gib(kv_full)})"
     if kv_prefill != kv_full:
         tail += f"; after the {_n(wl.prefill_tokens)}-token prefill: {_n(kv_prefill)} B"
+    if live is not None and live[0] not in (kv_full, kv_prefill):
+        tail += "" if kv_prefill != kv_full else " in all"
+        tail += f"; live at the peak ({live[1]}): {_n(live[0])} B ({format_gib(live[0])})"
     return "; ".join(lines) + tail
 
 

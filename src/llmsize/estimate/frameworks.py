@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from llmsize.estimate import logits_upcast
 from llmsize.estimate.workload import Framework, Loss, Mode, Objective, Optimizer, Workload
 
 # REFERENCE: torchtune LinearCrossEntropyLoss(num_output_chunks=8) (modules/loss/cross_entropy_loss.py).
@@ -88,7 +89,7 @@ class Recipe:
     master_weights: bool  # default fp32 master copy for full training in fp16/bf16
     defaults: tuple[str, ...]  # the settings taken from the framework, for the assumptions
     fast_kernels: bool = False  # Unsloth's LoRA, MLP, RMSNorm and RoPE kernels
-    logits_fp32: bool = False  # the model returns fp32 logits (torchtune without a chunked loss)
+    logits_fp32: bool = False  # the model returns fp32 logits (torchtune's full loss; transformers < 4.46)
     compiled_loss: bool = False  # --compile reaches the loss (not torchtune's full-FT plain CE)
     unsloth_checkpointing: bool = False  # Unsloth's own checkpoint Function (see activations/candidates.py)
     kbit_fp32: bool = False  # QLoRA through peft's prepare_model_for_kbit_training (weights.py)
@@ -209,8 +210,11 @@ def recipe(wl: Workload) -> Recipe:
     if fast:
         notes.append("Unsloth's LoRA/MLP/RMSNorm/RoPE kernels")
     # torchtune's TransformerDecoder.unembed (modules/transformer.py) returns `self.output(h).float()`
-    # unless the loss takes the hidden states or chunked logits: the full loss gets fp32 logits
-    logits_fp32 = fw is Framework.TORCHTUNE and loss is Loss.FULL
+    # unless the loss takes the hidden states or chunked logits: the full loss gets fp32 logits;
+    # transformers before 4.46 upcast them in the model forward too (logits_upcast.py).
+    logits_fp32 = (fw is Framework.TORCHTUNE and loss is Loss.FULL) or (
+        loss in (Loss.FULL, Loss.FULL_SHIFTED) and logits_upcast.model_upcasts_logits(wl)
+    )
     compiled_loss = wl.compile and not _loss_compile_dropped(fw, wl, loss)
     if wl.compile and not compiled_loss:
         notes.append("the plain cross-entropy runs eager (torchtune drops compile_loss's result)")

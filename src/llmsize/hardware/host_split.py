@@ -23,10 +23,18 @@ from llmsize.hardware.speed_profiles import (
 )
 
 
+def link_bytes_per_s(gpu: GpuSpec) -> float:
+    """What one direction of the card's host link carries (0: unified memory, no copy crosses a link)."""
+    if gpu.memory.unified:
+        return 0.0
+    one_way = gpu.pcie_gb_s / 2 if gpu.pcie_gb_s else DEFAULT_PCIE_ONE_WAY_GB_S
+    return one_way * 1e9 * PCIE_FRACTION
+
+
 def _parts(splits: tuple[int, int, int], gpu: GpuSpec, host_bytes_per_s: float) -> tuple[float, float, float]:
     round_trips, link_bytes, host_bytes = splits
-    one_way = gpu.pcie_gb_s / 2 if gpu.pcie_gb_s else DEFAULT_PCIE_ONE_WAY_GB_S
-    link_s = 0.0 if gpu.memory.unified else link_bytes / (one_way * 1e9 * PCIE_FRACTION)
+    link = link_bytes_per_s(gpu)
+    link_s = link_bytes / link if link else 0.0
     host_rate = host_bytes_per_s or DEFAULT_HOST_BANDWIDTH_GB_S * 1e9 * HOST_BANDWIDTH_FRACTION
     return round_trips * ROUND_TRIP_SECONDS, link_s, host_bytes / host_rate
 

@@ -28,6 +28,7 @@ from llmsize.estimate.engines import llama_cpp_sycl_bf16 as sycl_bf16
 from llmsize.estimate.engines import llama_cpp_sycl_mmid as sycl_mmid
 from llmsize.estimate.engines import llama_cpp_vulkan_amd_tiles as amd_tiles
 from llmsize.estimate.engines import llama_cpp_vulkan_bf16 as vulkan_bf16
+from llmsize.estimate.engines import ollama_go_mask as go_mask
 from llmsize.estimate.engines import transformers_batched_mm as batched_mm
 from llmsize.estimate.engines import transformers_moe_loop as moe_loop
 from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds, sequence_layer_seconds
@@ -296,6 +297,13 @@ class SpeedInputs(Record):
         "on the CPU (no op offload: Ollama's Go engine v0.7.0-v0.12.7, --no-op-offload); 0: on the GPU")
     prefill_chunk_tokens: int | None = Field(
         default=None, gt=0, description="the engine's configured prompt tokens per forward pass (-ub)")
+    prefill_eager_launch_s: float = Field(
+        default=0.0, ge=0, description="CPU seconds to launch one dense layer's kernels in a prefill that "
+        "runs eagerly while the speed profile counts no launch (SGLang outside its piecewise CUDA "
+        "graphs: estimate/engines/sglang_prefill_graphs.py); 0: none priced")
+    prefill_graph_tokens: int = Field(
+        default=0, ge=0, description="the largest prefill chunk the engine's graphs cover (0: none); a "
+        "larger chunk pays prefill_eager_launch_s")
     wave_prefill_runs: tuple[tuple[int, int], ...] = Field(
         default=(), description="the prefill batches when the batch's prompts arrive together (the engine's "
         "admission budget), as runs of (requests per batch, batches); empty: one batch")
@@ -389,6 +397,10 @@ class SpeedInputs(Record):
         default=(0, 0, 0), description="ops of a decode step run on the CPU between graph splits: host round "
         "trips, bytes over the host link, bytes the CPU moves (llama.cpp SYCL before PR #22149: "
         "engines/llama_cpp_sycl_ssm_host.py; zeros: none)")
+    decode_mask_caches: tuple[int, ...] = Field(
+        default=(), description="decode: the caches whose padded attention mask the host builds and uploads "
+        "every step, each as its cell cap (0: the whole context; Ollama's Go engine before v0.13.5: "
+        "engines/ollama_go_mask.py); empty: none")
     bf16_weights: bool = Field(
         default=False, description="the weights are stored as BF16 (a BF16 GGUF): llama.cpp's Vulkan backend "
         "runs them on its own shaders (estimate/engines/llama_cpp_vulkan_bf16.py)")
@@ -886,7 +898,8 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     # So do ops the GPU backend refuses: the scheduler waits for the GPU, copies their inputs out, runs
     # them on the CPU and copies the results back (hardware/host_split.py).
     host_serial = (inputs.sampling_s + inputs.num_layers * c.host_graph_per_layer_s
-                   + host_split.decode_seconds(inputs.decode_host_splits, gpu, c.host_bandwidth_bytes_per_s))
+                   + host_split.decode_seconds(inputs.decode_host_splits, gpu, c.host_bandwidth_bytes_per_s)
+                   + go_mask.step_seconds(ctx, inputs.decode_mask_caches, host_split.link_bytes_per_s(gpu)))
     step += host_serial + c.moe_loop_s
     fixed_s = max(0.0, c.step_fixed_s - gpu_s - comm_s) if c.step_overlapped else c.step_fixed_s
     overhead = (fixed_s + max(0.0, cpu_s - gpu_s) + _decode_latency(inputs, c) + host_serial
@@ -972,12 +985,24 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
         seconds += mmid_prompt.ollama_scan_seconds(inputs, tokens, chunk)
     seconds += prompt_dequant_seconds(inputs, gpu, c, tokens, chunk)  # llama.cpp CUDA before PR #8075
     seconds += bf16_fp32_conversion_seconds(inputs, gpu, c, tokens, chunk)  # llama.cpp SYCL, BF16 weights
+    seconds = max(seconds, eager_prefill_seconds(inputs, c, chunks, min(chunk, tokens)))
     seconds += tower_seconds(inputs, gpu, c)  # images / video: the encoder runs before the decoder
     # Gated DeltaNet layers pass their chunk intermediates through memory, kernel after kernel, between
     # the mat-muls (estimate/engines/fla_chunk_prefill.py); each pipeline stage holds its share of them.
     if c.delta_prefill_bytes_per_s:
         seconds += tokens * inputs.delta_prefill_bytes_per_token / c.delta_prefill_bytes_per_s
     return seconds, "compute" if compute_s >= memory_s else "memory"
+
+
+def eager_prefill_seconds(inputs: SpeedInputs, c: SpeedConstants, chunks: int, chunk_tokens: int) -> float:
+    """The CPU's floor under a prefill whose chunks run eagerly: each chunk's forward launches every
+    kernel of every layer from Python, and the GPU cannot finish a chunk before its last kernel is
+    launched (estimate/engines/sglang_prefill_graphs.py). Kernels count in dense-layer equivalents, as
+    the decode step's launch time does; 0 when the engine's graphs cover the chunk."""
+    if not inputs.prefill_eager_launch_s or chunk_tokens <= inputs.prefill_graph_tokens:
+        return 0.0
+    layers = c.latency_layers or inputs.num_layers
+    return chunks * (c.step_fixed_s + layers * inputs.prefill_eager_launch_s)
 
 
 def tower_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants) -> float:
@@ -1054,6 +1079,12 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
                      "(estimate/engines/ollama_sampling.py)")
     if inputs.decode_host_splits[0]:
         notes.append(host_split.note(inputs.decode_host_splits, gpu, c.host_bandwidth_bytes_per_s))
+    if inputs.decode_mask_caches:
+        ctx = inputs.context or inputs.prompt_tokens
+        mask_s = go_mask.step_seconds(ctx, inputs.decode_mask_caches, host_split.link_bytes_per_s(gpu))
+        notes.append(f"decode: the host builds {len(inputs.decode_mask_caches)} attention mask(s) padded to "
+                     f"{go_mask.MASK_ROWS} rows and uploads them every token, {mask_s * 1e3:.2f} ms at "
+                     f"{ctx:,} cached tokens (estimate/engines/ollama_go_mask.py)")
     if inputs.prefill_moe_host_s and inputs.layer_parts.get("moe_ffn") and gpu.vendor != "apple":
         notes.append(f"prompt: {inputs.prefill_moe_host_s * 1e3:.2f} ms a MoE layer per ubatch of host round "
                      "trips (expert grouping on the CPU, estimate/engines/ollama_mmid_sync.py)")

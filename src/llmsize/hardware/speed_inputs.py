@@ -114,6 +114,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         decode_context=wl.request_context,
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
         wave_prefill_runs=engine_for(wl).wave_prefill_runs(wl.batch, wl.prefill_tokens),
+        **prefill_launch_fields(spec, wl),
         routed_active_params=routed_active_params(spec),
         moe_projections=3 if spec.mlp_gated else 2,
         routed_weight_bytes_per_gpu=int(weights * routed_share),
@@ -130,11 +131,18 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         sampling_note=engine_for(wl).sampling_note(spec),
         prefill_moe_host_s=engine_for(wl).prefill_moe_host_seconds(spec),
         decode_host_splits=engine_for(wl).decode_host_splits(spec),
+        decode_mask_caches=engine_for(wl).decode_mask_caches(spec),
         encoder_flops=encoder_flops,
         encoder_attention_flops=encoder_attention,
         encoder_tp=encoder_tp,
         **kv_read_curve(spec, wl, est.kv_cache_bytes),
     )
+
+
+def prefill_launch_fields(spec: ModelSpec, wl: Workload) -> dict[str, float | int]:
+    """The engine's eager prefill launch time and the chunk its graphs cover (BaseEngine.prefill_launch)."""
+    launch, graph_tokens = engine_for(wl).prefill_launch(spec)
+    return {"prefill_eager_launch_s": launch, "prefill_graph_tokens": graph_tokens}
 
 
 def _expert_ranks(spec: ModelSpec, wl: Workload) -> dict[str, int | bool | str]:

@@ -35,12 +35,13 @@ from llmsize.hardware.lpddr_ceiling import measured_share
 # ("llama.cpp-sycl": llama_cpp_sycl.py), Ollama before v0.30
 # ("ollama-own-runner": ollama.py), SGLang 0.4.6 ("sglang-0.4": sglang.py) and decode attention in
 # Triton on CDNA3 ("vllm-triton-attention", "vllm-0.13-triton-attention", "sglang-triton-attention":
-# rocm_triton_attention.py, picked by rocm_decode_backend.py). Every
+# rocm_triton_attention.py, picked by rocm_decode_backend.py), V0 releases on default fused_moe tiles
+# ("vllm-0.4-moe-untuned", ...: vllm_moe_untuned_speed.py, picked by vllm_moe_tuned.py). Every
 # profile's name is its engine's name or starts with it and a dash.
 _MORE_PROFILES: dict[Engine, tuple[str, ...]] = {
     Engine.TRANSFORMERS: ("transformers:LEGACY_SPEED",),
     Engine.VLLM: ("vllm:LEGACY_SPEED", "speed_eager:EAGER_SPEED", "vllm_graph_cap:CAPPED_SPEED",
-                  "rocm_triton_attention:VLLM_PROFILES"),
+                  "rocm_triton_attention:VLLM_PROFILES", "vllm_moe_untuned_speed:UNTUNED_V0_SPEED"),
     Engine.SGLANG: ("sglang:LEGACY_SPEED", "rocm_triton_attention:SGLANG_PROFILES"),
     Engine.LLAMA_CPP: ("llama_cpp:LEGACY_SPEED", "llama_cpp_vulkan:VULKAN_PROFILES",
                         "llama_cpp_sycl:SYCL_PROFILES"),

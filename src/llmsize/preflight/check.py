@@ -23,6 +23,7 @@ from llmsize.preflight.ollama import default_context
 from llmsize.preflight.setup import Setup
 from llmsize.records import ValidationError
 from llmsize.specs.models import ModelSpec
+from llmsize.units import format_gib
 
 _KV_DTYPES = {
     "auto": None,
@@ -623,7 +624,7 @@ def suggest(result: CheckResult, limit: int = 6) -> list[Suggestion]:
             continue
         if row.fits:
             effect = row.per_gpu_bytes - result.row.per_gpu_bytes
-            command = rewrite.apply(result.setup, flags)
+            command = rewrite.apply(result.setup, flags) if flags else None  # {}: another download
             out.append(Suggestion(change, flags, effect, cost, command))
         if len(out) >= limit:
             break
@@ -729,12 +730,19 @@ def _serving_candidates(result: CheckResult) -> list[Candidate]:
                 "about half the weight memory; needs FP8 support (Ada, Hopper, Blackwell) for speed",
             )
         )
+        # A download, not a flag: vLLM's --quantization awq on other weights fails (a checkpoint naming
+        # another method: ModelConfig._verify_quantization "... does not match the quantization method
+        # specified in the `quantization` argument"; an unquantized one: weight_utils.get_quant_config
+        # "Cannot find the config file for awq", AWQConfig reads quant_config.json / quantize_config.json).
+        # fp8 above has no config file (Fp8Config.get_config_filenames is []): it quantizes as it loads.
         out.append(
             (
-                "an AWQ 4-bit checkpoint",
-                {"--quantization": "awq"},
+                "an AWQ 4-bit checkpoint of the model",
+                {},
                 {"quant": "awq"},
-                "about a quarter of the weight memory; some quality loss",
+                "about a quarter of the weight memory; some quality loss; serve its repo in place of this "
+                "one (the engine reads the format from its config; --quantization awq cannot convert "
+                "these weights)",
             )
         )
     return out
@@ -760,6 +768,7 @@ def _gguf_candidates(result: CheckResult) -> list[Candidate]:
         )
     layers = result.row.gpu_layers
     total = result.row.total_layers or result.spec.num_layers
+    out += _cpu_moe_candidate(result, total)
     if tool == "llama.cpp" and layers is not None and layers < total:
         out.append(
             (
@@ -784,6 +793,28 @@ def _gguf_candidates(result: CheckResult) -> list[Candidate]:
             )
         )
     return out
+
+
+def _cpu_moe_candidate(result: CheckResult, total: int) -> list[Candidate]:
+    """A MoE over one llama.cpp GPU: the fit row's --n-cpu-moe count (hardware/planner.py _with_cpu_moe),
+    before whole layers: llama-server's default --fit moves experts first and keeps the dense weights on
+    the GPU (ggml-org/llama.cpp tools/fit-params/README.md); only the experts a token picks are read from
+    host RAM. Ollama has no such setting (its runner splits whole layers)."""
+    n = result.row.cpu_moe_layers
+    if result.setup.tool != "llama.cpp" or n is None:
+        return []
+    host = result.row.cpu_moe_host_bytes
+    ram = f" ({format_gib(host)} of host RAM in all)" if host is not None else ""
+    tokens = result.row.cpu_moe_decode_tokens_per_s
+    speed = f", ~{tokens:.0f} tokens/s" if tokens is not None else ""
+    return [
+        (
+            f"the experts of {n} of {total} layers in CPU RAM",
+            {"--n-cpu-moe": n},
+            {"n_cpu_moe": n},
+            f"only the experts a token picks are read from host RAM{ram}{speed}",
+        )
+    ]
 
 
 def _training_candidates(result: CheckResult) -> list[Candidate]:

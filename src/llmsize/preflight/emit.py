@@ -71,6 +71,7 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
         if wl.quant and wl.quant.lower() in ("fp8", "awq", "gptq"):
             words += ["--quantization", wl.quant.lower()]
         return shlex.join(words)
+    from llmsize.estimate.engines.llama_cpp_mmproj import mmproj_loaded
     from llmsize.preflight.local_launch import local_files, ollama_store_tag, refuse_unloadable
 
     refuse_unloadable(spec, engine, wl.quant)
@@ -108,6 +109,12 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
         words += ["--split-mode", "layer", "--tensor-split", ",".join(["1"] * row.pp)]
     if wl.kv_dtype is not None and str(wl.kv_dtype) in ("q8_0", "q4_0"):
         words += ["-ctk", str(wl.kv_dtype), "-ctv", str(wl.kv_dtype), "-fa", "on"]
+    if file is None and spec.vision is not None and not mmproj_loaded(wl):
+        # -hf also downloads and loads the repository's mmproj (common/arg.cpp -hf: "mmproj is also
+        # downloaded automatically if available. to disable, add --no-mmproj"); the plan sized the text
+        # GGUF alone (llama_cpp_mmproj.separate_mmproj), and `check` of the command without the flag
+        # counted the tower on the GPU (issue 15, round 17)
+        words.append("--no-mmproj")
     return shlex.join(words)
 
 

@@ -45,11 +45,16 @@ REFERENCE_SHAPES: tuple[str, ...] = (
 # q/k/v and 152k vocabulary) rather than Llama 3's. Keys: (series, version prefix or None for any), from
 # parse_name; values: catalog entries, smallest first. Multimodal entries lend only their language model.
 _QWEN2_5 = tuple(f"Qwen2.5-{b}B" for b in ("0.5", "1.5", "3", "7", "14", "32", "72"))
+_QWEN3_5 = tuple(f"Qwen3.5-{b}B" for b in ("0.8", "2", "4", "9", "27"))
 FAMILY_REFERENCE_SHAPES: dict[tuple[str, str | None], tuple[str, ...]] = {
     ("qwq", None): ("Qwen2.5-0.5B", "Qwen2.5-7B", "Qwen2.5-14B", "QwQ-32B", "Qwen2.5-72B"),
     ("qwen", "2.5"): _QWEN2_5,
     ("qwen", "2"): _QWEN2_5,
     ("qwen", "3"): ("Qwen3-0.6B", "Qwen3-1.7B", "Qwen3-4B", "Qwen3-8B", "Qwen3-14B", "Qwen3-32B"),
+    # Qwen3.5 and Qwen3.6 (one architecture, model_specs/qwen3.5.yaml): 3 Gated DeltaNet layers to 1 full
+    # attention layer, 262,144 positions; not Qwen3's all-attention decoder, which "3" would give them
+    ("qwen", "3.5"): _QWEN3_5,
+    ("qwen", "3.6"): _QWEN3_5,
     ("gemma", "2"): ("gemma-2-2b", "gemma-2-9b", "gemma-2-27b"),
     ("gemma", "3"): ("gemma-3-270m", "gemma-3-1b", "gemma-3-4b", "gemma-3-12b", "medgemma-27b-text-it"),
     ("medgemma", None): ("gemma-3-270m", "gemma-3-1b", "gemma-3-4b", "gemma-3-12b", "medgemma-27b-text-it"),
@@ -72,17 +77,20 @@ FAMILY_REFERENCE_SHAPES: dict[tuple[str, str | None], tuple[str, ...]] = {
 
 
 def family_reference_names(parsed: ParsedName) -> tuple[str, ...] | None:
-    """The grid of the name's own series (FAMILY_REFERENCE_SHAPES), or None when its series has none."""
+    """The grid of the name's own series (FAMILY_REFERENCE_SHAPES), or None when its series has none.
+    The longest version prefix wins: "3.6" is Qwen3.5's grid, not the one keyed "3"."""
     series = (parsed.series or "").lower()
     version = (parsed.version or "").lower().lstrip("v")
     best: tuple[str, ...] | None = None
+    matched = -1
     for (key, prefix), names in FAMILY_REFERENCE_SHAPES.items():
         if key != series:
             continue
-        if prefix is None and best is None:
-            best = names
-        elif prefix is not None and (version == prefix or version.startswith(prefix + ".")):
-            return names
+        if prefix is None:
+            if matched < 0:
+                best, matched = names, 0
+        elif (version == prefix or version.startswith(prefix + ".")) and len(prefix) > matched:
+            best, matched = names, len(prefix)
     return best
 
 

@@ -138,8 +138,9 @@ def _head(w: _Walk, d: Dims, spec: ModelSpec, xn: _T) -> _T:
         logits = w.op("logits *cap", rows * vocab * d.e, [l3])
         w.drop(l3)
     # NemotronHForCausalLM: logits = self.lm_head(hidden_states).float(); torchtune's
-    # TransformerDecoder.unembed: output = self.output(h).float() (modules/transformer.py)
-    if autocast:
+    # TransformerDecoder.unembed: output = self.output(h).float() (modules/transformer.py); transformers
+    # before 4.46 upcast in every causal-LM forward, after the autocast head too (logits_upcast.py)
+    if autocast and not d.logits_fp32:
         return logits
     if spec.logits_fp32 or d.logits_fp32:
         lf = w.op("logits .float()", rows * vocab * 4, [logits])

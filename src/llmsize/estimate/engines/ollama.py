@@ -44,6 +44,7 @@ from llmsize.estimate.engines import (
     ollama_estimator_graph,
     ollama_fattn_host,
     ollama_gdn,
+    ollama_go_mask,
     ollama_mla_cache,
     ollama_op_offload,
     ollama_recurrent,
@@ -466,6 +467,16 @@ class Ollama(LlamaCpp):
         estimate/engines/ollama_sampling.py."""
         library = ollama_sampling.library_of(spec.name)
         return sampling_seconds(self.release(), library, spec.model_type, spec.vocab_size)
+
+    def decode_mask_caches(self, spec: ModelSpec) -> tuple[int, ...]:
+        """Ollama's Go engine (v0.6.0-v0.13.4) builds each step's flash-attention mask on the host, padded to
+        64 rows, one per cache (ollama_go_mask.py); the llama runners and llama-server do not."""
+        flash = self.wl.flash_attn is FlashAttn.ON or (
+            self.wl.flash_attn is FlashAttn.AUTO and default_flash_attention(self.release(), spec.model_type))
+        if not ollama_go_mask.builds_padded_mask(self.release(), spec.model_type, flash):
+            return ()
+        window = spec.sliding_window or 0
+        return ollama_go_mask.mask_caches(spec, self.memory_window(spec, window) + self.ubatch())
 
     def sampling_note(self, spec: ModelSpec) -> str:
         """What this release's sampler does each token (ollama_sampling.sampling_note)."""

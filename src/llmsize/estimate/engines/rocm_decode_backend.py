@@ -22,6 +22,16 @@ vLLM (non-MLA layers; `named` is --attention-backend):
   window, fp16/bf16, head 64/128, block 16/32, GQA 1-16, max_seq_len <= 128 x 1024, no sinks), else its
   Triton paged_attention_2d. Sinks (gpt-oss) or a head size outside the list (Gemma 4's 512-wide global
   heads) fall through to ROCM_AITER_UNIFIED_ATTN / TRITON_ATTN, both Triton unified_attention.
+- Full CUDA graphs (0.11+): vLLM 0.11.0 made FULL_AND_PIECEWISE the default cudagraph_mode
+  (vllm/config/__init__.py VllmConfig.__post_init__; 0.10.2 kept PIECEWISE, attention outside the graphs), so
+  a decode-only step replays a full graph, and ROCM_ATTN supports it (rocm_attn.py _cudagraph_support
+  ALWAYS). The graph is captured with max_seq_len = max_model_len (v1/worker/gpu_model_runner.py
+  _build_attention_metadata: 'if for_cudagraph_capture: max_seq_len = self.max_model_len', read in 0.17.0
+  and 0.20.0), and chunked_prefill_paged_decode evaluates use_rocm_custom_paged_attention in Python at
+  capture: a server whose max_model_len exceeds 128 x 1024 (vLLM's default is the config's derived length,
+  serving_context.vllm_derived_max_len: Ministral 3's 262,144) bakes the Triton kernel_paged_attention_2d
+  into every decode graph, whatever the requests' lengths. Mixed prefill/decode steps run piecewise and see
+  the batch's own max_seq_len; they are not told apart here.
 - --attention-backend: ROCM_AITER_UNIFIED_ATTN and TRITON_ATTN decode in Triton; ROCM_ATTN as above;
   ROCM_AITER_FA through AITER's CK/assembly kernels (not Triton).
 - MLA layers (TRITON_MLA / ROCM_AITER_MLA) and DeepSeek V4's sparse attention (use_sparse:
@@ -47,6 +57,7 @@ CUSTOM_PAGED_HEAD_SIZES = frozenset({64, 128})  # use_rocm_custom_paged_attentio
 CUSTOM_PAGED_MAX_GQA = 16
 CUSTOM_PAGED_MAX_SEQ_V1_EARLY = 32_768  # 0.8-0.10: 'max_seq_len <= 32768'
 CUSTOM_PAGED_MAX_SEQ = 128 * 1024  # 0.19: 'max_seq_len <= 128 * 1024'
+FULL_GRAPH_FROM = (0, 11)  # FULL_AND_PIECEWISE by default: decode graphs captured at max_model_len
 VLLM_TRITON_BACKENDS = frozenset({"ROCM_AITER_UNIFIED_ATTN", "TRITON_ATTN"})
 GEMMA4_ARCHITECTURES = frozenset({"Gemma4ForConditionalGeneration", "Gemma4ForCausalLM"})
 
@@ -85,9 +96,11 @@ def _custom_paged(spec: ModelSpec, context: int, max_seq: int) -> str | None:
 
 
 def vllm_decode(spec: ModelSpec, gpu_architecture: str | None, release: tuple[int, int] | None,
-                named: str | None, context: int) -> DecodeAttention | None:
+                named: str | None, context: int, max_model_len: int | None = None) -> DecodeAttention | None:
     """vLLM's decode-attention backend on a CDNA3 GPU (None: another GPU, or MLA; the fitted share holds).
-    `release` None is the release modelled (0.19)."""
+    `release` None is the release modelled (0.19); `context` the request's tokens; `max_model_len` the
+    server's, which a graph-captured decode sees from 0.11 on (None: the request's; callers pass None with
+    --enforce-eager)."""
     if gpu_architecture not in TRITON_RATE_ARCHITECTURES or spec.is_mla or spec.compressed is not None:
         return None
     rel = release or ROCM_ATTN_FIRST_FROM
@@ -118,7 +131,10 @@ def vllm_decode(spec: ModelSpec, gpu_architecture: str | None, release: tuple[in
         if not heads <= ROCM_ATTN_HEAD_SIZES:
             return DecodeAttention("ROCM_AITER_UNIFIED_ATTN", True,
                                    f"ROCM_ATTN takes no head size {max(heads)}")
+    seen = max(context, max_model_len or 0) if rel >= FULL_GRAPH_FROM else context
     refused = _custom_paged(spec, context, CUSTOM_PAGED_MAX_SEQ)
+    if refused is None and seen > CUSTOM_PAGED_MAX_SEQ:
+        refused = f"decode graphs captured at max_model_len {seen:,} > {CUSTOM_PAGED_MAX_SEQ:,}"
     if refused is None:
         return DecodeAttention("ROCM_ATTN", False, "AMD's custom paged attention: head 64/128, no sliding "
                                "window, no sinks")

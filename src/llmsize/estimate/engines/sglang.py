@@ -69,6 +69,7 @@ from llmsize.estimate.engines import (
     sglang_moe_a2a,
     sglang_mxfp4,
     sglang_prefill_admission,
+    sglang_prefill_graphs,
     sglang_startup,
     sglang_swa,
 )
@@ -218,6 +219,19 @@ class Sglang(BaseEngine):
         budget = min(MAX_PREFILL_TOKENS, self.chunked_prefill())
         return sglang_prefill_admission.wave_runs(requests, prompt_tokens, budget)
 
+    def prefill_launch(self, spec: ModelSpec) -> tuple[float, int]:
+        """A prefill outside the piecewise CUDA graphs launches every kernel from Python
+        (sglang_prefill_graphs.py): the eager launch time of a dense layer of this release's kernel table,
+        and the largest chunk the graphs cover (0: none, every prefill eager)."""
+        rel = self.release()
+        table = SPEED_V04 if rel is not None and rel[:2] < sglang_startup.SERIES_05 else SPEED
+        launch = sglang_prefill_graphs.eager_launch_per_layer_s(table)
+        arch, segment = self.wl.gpu_architecture, self.wl.gpu_segment
+        if sglang_prefill_graphs.graphs_off(spec, self.wl, rel, hip=sglang_prefill_graphs.amd(arch),
+                                            sm100=sglang_swa.sm100(arch, segment)):
+            return launch, 0
+        return launch, sglang_prefill_graphs.graph_tokens(spec, self.chunked_prefill())
+
     def release(self) -> tuple[int, int, int] | None:
         """The SGLang release asked for (--engine-version); None: the release modelled."""
         return sglang_startup.release(self.wl.engine_version)
@@ -333,7 +347,8 @@ class Sglang(BaseEngine):
         arch, segment = self.wl.gpu_architecture, self.wl.gpu_segment
         ampere = arch in sglang_fp8.MARLIN_ARCHITECTURES
         cdna3 = arch in rocm_decode_backend.TRITON_RATE_ARCHITECTURES
-        return (arch is None, segment is None, sglang_swa.sm100(arch, segment), ampere, cdna3)
+        hip = sglang_prefill_graphs.amd(arch)  # prefill_launch: no piecewise graphs under ROCm
+        return (arch is None, segment is None, sglang_swa.sm100(arch, segment), ampere, cdna3, hip)
 
     def mem_fraction(
         self, total_bytes: int | None = None, reserved_bytes: int | None = None, factor: float = 1.0
@@ -524,6 +539,8 @@ class Sglang(BaseEngine):
                 "the KV pool (conv window in bf16, SSM state in "
                 f"{wl.mamba_ssm_dtype or 'float32'}); only attention layers get KV cells",
             )
+        if (deepep := sglang_moe_a2a.deepep_note(spec, wl)) is not None:
+            notes += (deepep,)
         return notes
 
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
@@ -556,13 +573,15 @@ class Sglang(BaseEngine):
         h = spec.hidden_size
         bs = self.graph_max_bs()
         graphs = bs * 2 * (2 * h + 3 * spec.max_mlp_width // wl.tp) + bs * spec.vocab_size * 4
-        nominal = self.pre_load_bytes() + graphs
+        deepep = sglang_moe_a2a.deepep_bytes(spec, wl)  # after the KV pool, outside the static share
+        nominal = self.pre_load_bytes() + graphs + deepep
         nccl = " + the TP NCCL communicator" if self.pre_load_bytes() > CUDA_CONTEXT_BYTES else ""
+        buffer = f" + DeepEP buffer {deepep / 2**30:.2f} GiB" if deepep else ""
         return Overhead(
             nominal=nominal,
             low=nominal,
             high=nominal + 256 * MIB,
-            formula=f"CUDA context{nccl} + CUDA graphs of decode batches up to {bs}",
+            formula=f"CUDA context{nccl} + CUDA graphs of decode batches up to {bs}{buffer}",
             driver="graph pool size with the batch sizes captured",
         )
 

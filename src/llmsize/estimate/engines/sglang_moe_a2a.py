@@ -8,12 +8,24 @@ kernels chosen per step by --deepep-mode (default auto: srt/layers/moe/utils.py 
 kernels while a prompt is in the batch, low-latency kernels in decode); llmsize prices those
 (hardware/expert_all_to_all.py), and only where tokens cross attention groups (--dp-attention). The other
 backends keep today's pricing and say so in the speed notes.
+
+DeepEP's buffer (deepep_buffers.py): srt/layers/moe/token_dispatcher/deepep.py DeepEPBuffer.get_deepep_buffer
+builds one Buffer over the EP group (the --tp ranks) on the first dispatch. Under --deepep-mode auto it
+takes num_nvl_bytes / num_rdma_bytes as the larger of the normal kernels' hints (Buffer.get_dispatch_config
+/ get_combine_config .get_nvl_buffer_size_hint / get_rdma_buffer_size_hint over hidden x params_bytes, 1
+byte: get_deepep_output_dtype dispatches FP8 by default on CUDA) and the low-latency hint
+get_low_latency_rdma_size_hint(SGLANG_DEEPEP_NUM_MAX_DISPATCH_TOKENS_PER_RANK = 128, srt/environ.py,
+hidden, tp, experts). That first dispatch runs in the warm-up / CUDA-graph capture, after the KV pool was
+sized from --mem-fraction-static, and the auto mem_fraction_static heuristic reserves nothing for it
+(sgl-project/sglang#28994: it "never models the DeepEP low_latency RDMA buffer (nvshmem, *outside* the
+torch allocator)"): the bytes come out of the headroom, not the pool, so they are counted in the overhead.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from llmsize.estimate.engines import deepep_buffers
 from llmsize.estimate.engines.moe_all_to_all import NONE, AllToAll
 
 if TYPE_CHECKING:
@@ -21,6 +33,10 @@ if TYPE_CHECKING:
     from llmsize.specs.models import ModelSpec
 
 CHOICES = ("none", "deepep", "mooncake", "nixl", "mori", "ascend_fuseep", "flashinfer", "megamoe")
+# REFERENCE: srt/environ.py SGLANG_DEEPEP_NUM_MAX_DISPATCH_TOKENS_PER_RANK = EnvInt(128).
+MAX_DISPATCH_TOKENS = 128
+# REFERENCE: srt/layers/moe/utils.py get_deepep_output_dtype: FP8 "the default for most models" (1 byte).
+DISPATCH_BYTES = 1
 # Backends for which _handle_a2a_moe sets ep_size = tp_size.
 WHOLE_EXPERTS = frozenset({"deepep", "mooncake"})
 
@@ -73,6 +89,28 @@ def plan(wl: Workload) -> AllToAll:
                  "--dp-attention groups; under TP attention the all-reduces' price is kept")
         return AllToAll(name, "auto", f"MoE dispatch/combine: SGLang --moe-a2a-backend deepep, DeepEP "
                         f"low-latency kernels in decode and normal kernels for prompts (--deepep-mode auto), "
-                        f"{where} (hardware/expert_all_to_all.py; DeepEP's buffers' memory not counted)")
+                        f"{where} (hardware/expert_all_to_all.py)")
     return AllToAll(name, "", f"MoE dispatch/combine: SGLang --moe-a2a-backend {name}: its cost is not "
                     "modelled; priced as the default path (hidden states gathered, output all-reduced)")
+
+
+def deepep_bytes(spec: ModelSpec, wl: Workload) -> int:
+    """The DeepEP Buffer SGLang allocates on each GPU under --moe-a2a-backend deepep (auto mode), or 0."""
+    if backend(wl) != "deepep" or not spec.num_experts or wl.tp < 2:
+        return 0
+    normal = deepep_buffers.normal_bytes(spec.hidden_size * DISPATCH_BYTES, wl.tp) or (0, 0)
+    low_latency = deepep_buffers.low_latency_rdma_bytes(
+        MAX_DISPATCH_TOKENS, spec.hidden_size, spec.num_experts
+    )
+    return deepep_buffers.buffer_bytes(normal[0], max(normal[1], low_latency))
+
+
+def deepep_note(spec: ModelSpec, wl: Workload) -> str | None:
+    """One line on the DeepEP buffer's bytes and where they go, or None."""
+    n = deepep_bytes(spec, wl)
+    if not n:
+        return None
+    return (f"--moe-a2a-backend deepep: DeepEP's buffer {n / 2**30:.2f} GiB per GPU (low-latency RDMA "
+            f"region for {MAX_DISPATCH_TOKENS} tokens x {spec.num_experts} experts, normal-mode NVLink "
+            "region, 32 MiB workspace; DeepEPBuffer.get_deepep_buffer), allocated at the first dispatch "
+            "after the KV pool: counted in the overhead, outside --mem-fraction-static (deepep_buffers.py)")

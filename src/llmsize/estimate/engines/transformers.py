@@ -378,8 +378,11 @@ class Transformers(BaseEngine):
         if wl.engine_version is not None:
             # --engine-version picks the release's speed profile; memory stays the modelled release's.
             profile = server_releases.transformers_speed_name(wl.engine_version)
+            # a training run also reads its release where a rule names one (logits_upcast.py,
+            # bnb_fused_experts.py), and that rule's note says so
             out.append(f"speed: transformers {wl.engine_version} decodes as profile '{profile}' "
-                       "(estimate/engines/server_releases.py); memory as the modelled release")
+                       "(estimate/engines/server_releases.py); memory as the modelled release"
+                       + (" except where a note below names this release" if wl.mode.trains else ""))
         # DeepSeek V4's o_a_proj, which peft 0.21 cannot wrap, is said by the LoRA targets note
         # (estimate/adapters.py), not here: a training run prints both lists of notes.
         if not wl.mode.trains and spec.layer_types and "sliding_attention" in spec.layer_types:

@@ -95,6 +95,7 @@ from llmsize.estimate.engines import (
     vllm_expert_parallel,
     vllm_hybrid_prefix,
     vllm_language_only,
+    vllm_moe_tuned,
     vllm_v0_only,
 )
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad, serving_dtype
@@ -371,6 +372,10 @@ class Vllm(BaseEngine):
         if spec is not None:  # 0.8-0.10 run a SupportsV0Only model on V0 (vllm_v0_only.py)
             release = server_releases.release(self.wl.engine_version, "vLLM", "0.6.3")
             base = vllm_v0_only.speed_name(base, spec.architecture, release, self.wl.enforce_eager)
+            # 0.4-0.7 without a tuned fused_moe file for the expert shape: default tiles (vllm_moe_tuned.py)
+            quantized = spec.weight_format.quant is not None or self.wl.quant is not None
+            base = vllm_moe_tuned.speed_name(base, spec, self.wl.tp, release, quantized,
+                                             self.wl.enforce_eager)
         return rocm_decode_backend.speed_profile(base, self._decode_choice(spec))
 
     def _decode_choice(self, spec: ModelSpec | None) -> rocm_decode_backend.DecodeAttention | None:
@@ -379,9 +384,10 @@ class Vllm(BaseEngine):
         if spec is None or self.wl.enforce_eager:
             return None
         release = server_releases.release(self.wl.engine_version, "vLLM", "0.6.3")
+        # The window is the server's --max-model-len, which its decode graphs are captured at.
         return rocm_decode_backend.vllm_decode(spec, self.wl.gpu_architecture, release,
                                                self.wl.attention_backend,
-                                               self.wl.request_context or self.wl.context)
+                                               self.wl.request_context or self.wl.context, self.wl.context)
 
     # --- weights as loaded ------------------------------------------------------------------------
     def place_weights(
@@ -560,13 +566,15 @@ class Vllm(BaseEngine):
         layers = -(-spec.num_layers // self.wl.pp)
         return buffers + graph_node_bytes(spec, layers, biggest, self.max_seqs() * query, query, modes, extra)
 
-    def non_torch_bytes(self) -> int:
+    def non_torch_bytes(self, spec: ModelSpec | None = None) -> int:
         """cuBLAS and lazily loaded modules, and at TP > 1 what NCCL and the custom all-reduce add in
         device memory: none between PCIe GeForce cards, where NCCL's buffers are host shared memory and
         the custom all-reduce is off (vllm#13061: "non_torch_memory takes 0.25GiB" at TP 2 on two RTX
-        4090s, no more than one rank's own; nccl.py)."""
+        4090s, no more than one rank's own; nccl.py). A DeepEP --all2all-backend adds its Buffer, made
+        before the profile (vllm_all2all.py deepep_bytes)."""
         extra = self.wl.tp > 1 and device_buffers(self.wl.gpu_link)
-        return NON_TORCH_TP1_BYTES + (NON_TORCH_TP_EXTRA_BYTES if extra else 0)
+        deepep = vllm_all2all.deepep_bytes(spec, self.wl) if spec is not None else 0
+        return NON_TORCH_TP1_BYTES + (NON_TORCH_TP_EXTRA_BYTES if extra else 0) + deepep
 
     def peak(self, spec: ModelSpec, wl: Workload, static: StaticBytes, rs: Resolved) -> Peak:
         from llmsize.estimate.phases import Peak
@@ -607,12 +615,15 @@ class Vllm(BaseEngine):
 
         e = rs.compute_bytes
         graphs = self.cuda_graph_bytes(spec, e)
-        nominal = CUDA_CONTEXT_BYTES + self.non_torch_bytes() + graphs
+        nominal = CUDA_CONTEXT_BYTES + self.non_torch_bytes(spec) + graphs
+        deepep = vllm_all2all.deepep_bytes(spec, wl)
         return Overhead(
             nominal=nominal,
             low=nominal,
             high=nominal + int(allocated * 0.05),
-            formula="CUDA context + non-torch memory (cuBLAS, NCCL) + CUDA graphs (none if --enforce-eager)",
+            formula="CUDA context + non-torch memory (cuBLAS, NCCL"
+            + (f", DeepEP buffer {deepep / GIB:.2f} GiB" if deepep else "")
+            + ") + CUDA graphs (none if --enforce-eager)",
             driver="NCCL buffers grow with tensor parallelism; graph pool with max_num_seqs",
         )
 
@@ -650,7 +661,7 @@ class Vllm(BaseEngine):
             engine=str(self.engine),
             version=self.version,
             device_weights_bytes=weights.device_bytes,
-            non_torch_bytes=self.non_torch_bytes(),
+            non_torch_bytes=self.non_torch_bytes(spec),
             cuda_graph_bytes=self.cuda_graph_bytes(spec, e),
             kv_page_bytes=page * size,
             block_tokens=block,
@@ -688,7 +699,7 @@ class Vllm(BaseEngine):
             engine=str(self.engine),
             version=f"{vllm_dsv4.VLLM_RELEASES} (DeepSeek V4)",
             device_weights_bytes=weights.device_bytes,
-            non_torch_bytes=self.non_torch_bytes(),
+            non_torch_bytes=self.non_torch_bytes(spec),
             cuda_graph_bytes=self.cuda_graph_bytes(spec, e),
             kv_page_bytes=plan.stride_bytes,
             block_tokens=block,
@@ -803,6 +814,8 @@ class Vllm(BaseEngine):
                 f"{len(plan.groups)} groups sharing block ids of {plan.stride_bytes:,} B "
                 f"({plan.tuples} layer tuples x {sum(plan.page_sizes):,} B); without the MTP layer's cache",
             )
+        if (deepep := vllm_all2all.deepep_note(spec, wl)) is not None:
+            notes += (deepep,)
         return notes
 
     def quant_options(self) -> tuple[str, ...]:
