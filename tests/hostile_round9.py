@@ -179,7 +179,8 @@ def semantic_problems(doc: Any) -> list[str]:
             problems.append(f"{where} = {value}")
         if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
             key = where.rsplit(".", 1)[-1]
-            if ("bytes" in key and "headroom" not in key) or any(s in key for s in _SIGNED):
+            signed_bytes = "headroom" in key or "effect" in key  # a margin, or a change (check's suggestions)
+            if ("bytes" in key and not signed_bytes) or any(s in key for s in _SIGNED):
                 problems.append(f"{where} = {value}")
         if isinstance(value, dict):
             for k, v in value.items():

@@ -17,6 +17,7 @@ from llmsize.cli.gpu_options import (
     SystemTokensOpt,
     TurnsOpt,
     host_ram_line,
+    layout_gpus,
     local_engine,
     one_gpu,
     refuse_fewer_gpus_than_the_layout,
@@ -120,6 +121,10 @@ def fit_cmd(
     options = workload_options_from(workload, engine)
     count_given = getattr(ctx.get_parameter_source("num_gpus"), "name", "") != "DEFAULT"
     refuse_fewer_gpus_than_the_layout(count, options, count_given)
+    if count == 1 and not count_given:
+        # the default single GPU: as many as --tp x --pp x --dp hold, as estimate plans them (`fit --tp 2`
+        # said "--num-gpus 1 is not a multiple of --tp x --pp", issue 15 round 20)
+        count = layout_gpus(options)
     options["engine"] = local_engine(gpu_spec, machine, options["engine"], options.get("mode"), model)
     eff, levels = with_local_threads(asked.efficiency, machine), asked.levels
     if levels and all_models:

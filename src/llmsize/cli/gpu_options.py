@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -120,20 +120,36 @@ def parse_num_gpus(text: str | int | None) -> int | None:
     return value
 
 
-def refuse_fewer_gpus_than_the_layout(count: int | None, options: dict[str, object], given: bool) -> None:
-    """`--tp 2 --num-gpus 1`: the layout needs tp x pp GPUs and the command line said fewer.
+def layout_gpus(options: Mapping[str, object]) -> int:
+    """GPUs the layout the options name holds: --tp x --pp x vLLM --dp (the count workload_for gives a
+    default single GPU; vllm_expert_parallel.py: the --dp engine cores are part of the layout)."""
+    settings = options.get("engine_settings")
+    dp = settings.get("data_parallel") if isinstance(settings, Mapping) else None
+    degrees = (options.get("tp", 1), options.get("pp", 1), dp or 1)
+    count = 1
+    for degree in degrees:
+        count *= degree if isinstance(degree, int) and degree > 0 else 1
+    return count
 
-    workload_for reads a count of 1 as "as many as --tp x --pp" (the default is one GPU), so an
-    explicit `--num-gpus 1` was planned as two GPUs without a word (issue 15, round 5); a count that
-    is no multiple of tp x pp is already refused by Workload. `given`: the command line set the count.
+
+def refuse_fewer_gpus_than_the_layout(count: int | None, options: dict[str, object], given: bool) -> None:
+    """`--tp 2 --num-gpus 1` (or vLLM `--dp 2 --num-gpus 1`): the layout needs tp x pp x dp GPUs and the
+    command line said fewer.
+
+    workload_for reads a count of 1 as "as many as the layout" (the default is one GPU), so an
+    explicit `--num-gpus 1` was planned as two GPUs without a word (issue 15, round 5; --dp: round 20);
+    a count that is no multiple of the layout is already refused by Workload. `given`: the command line
+    set the count.
     """
-    tp, pp = options.get("tp", 1), options.get("pp", 1)
-    if not (given and count == 1 and isinstance(tp, int) and isinstance(pp, int) and tp * pp > 1):
+    need = layout_gpus(options)
+    if not (given and count == 1 and need > 1):
         return
-    raise BadInputError(
-        f"--tp {tp} x --pp {pp} needs {tp * pp} GPUs, but --num-gpus says 1",
-        hint=f"give --num-gpus {tp * pp} or a multiple of it",
-    )
+    tp, pp = options.get("tp", 1), options.get("pp", 1)
+    dp = need // (tp * pp) if isinstance(tp, int) and isinstance(pp, int) and tp * pp > 0 else 1
+    # only the degrees given: `plan` has no --tp, and "--tp 1 x --pp 1 x --dp 2" named two of them
+    layout = " x ".join(f"--{n} {v}" for n, v in (("tp", tp), ("pp", pp), ("dp", dp)) if v != 1)
+    raise BadInputError(f"{layout} needs {need} GPUs, but --num-gpus says 1",
+                        hint=f"give --num-gpus {need} or a multiple of it")
 
 
 def gpu_names(given: Sequence[str] | None) -> list[str]:

@@ -29,9 +29,12 @@ def compare(models: Sequence[tuple[ModelSpec, Workload]], gpus: Sequence[GpuSpec
         planner = Planner(spec, wl, estimator, eff)
         fmt = _format_label(spec, wl)
         # the whole model on one GPU (no vLLM --dp / --ep split of its experts, no -dcp split of its KV:
-        # -dcp 2 at TP 1 is a start vLLM refuses, and `compare -dcp 2 --num-gpus auto` was refused for it)
+        # -dcp 2 at TP 1 is a start vLLM refuses, and `compare -dcp 2 --num-gpus auto` was refused for it;
+        # likewise no SGLang attention groups or expert all-to-all, which need TP 2 or more: `compare
+        # --moe-a2a-backend deepep` / `--dp-attention 2` were refused for this row, issue 15 round 20)
         whole = planner.estimate(planner.workload(Layout(), data_parallel=1, expert_parallel=False,
-                                                  decode_context_parallel=1))
+                                                  decode_context_parallel=1, moe_a2a_backend=None,
+                                                  dp_attention=1, dp_lm_head=False))
         fit_rows = (concurrency_rows(spec, wl, gpus, concurrency, num_gpus, estimator=estimator,
                                      efficiency=eff, limits=False) if concurrency
                     else [planner.plan(gpu, num_gpus, batch_limit=False) for gpu in gpus])

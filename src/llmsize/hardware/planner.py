@@ -268,10 +268,12 @@ class Planner:
         dp = self.wl.data_parallel  # vLLM --dp: engine cores the layout holds (vllm_expert_parallel.py)
         if self.wl.tp > 1 or self.wl.pp > 1 or dp > 1 or (self.wl.mode.trains and self.wl.zero > 0):
             if num_gpus % (self.wl.tp * self.wl.pp * dp):
-                also = f" x --dp {dp}" if dp > 1 else ""
+                # only the degrees given: `plan` has no --tp, and `plan --dp 2 --num-gpus 1` named it
+                layout = " x ".join(f"--{name} {degree}" for name, degree in
+                                    (("tp", self.wl.tp), ("pp", self.wl.pp), ("dp", dp)) if degree > 1)
                 raise BadInputError(
-                    f"--num-gpus {num_gpus} is not a multiple of --tp x --pp{also} "
-                    f"({self.wl.tp} x {self.wl.pp}{f' x {dp}' if dp > 1 else ''})")
+                    f"--num-gpus {num_gpus} is not a multiple of the {self.wl.tp * self.wl.pp * dp} GPUs "
+                    f"{layout} holds")
             return Layout(self.wl.tp, self.wl.pp, num_gpus // (self.wl.tp * self.wl.pp))
         return None
 
@@ -574,7 +576,8 @@ class Planner:
                 if not nearby:  # no count has a layout: the engine refuses every TP degree the heads allow
                     raise self._no_tp_degree()
                 raise PlanError(f"{num_gpus} GPUs cannot be split into a tensor/pipeline layout of "
-                                f"{self.spec.name}; try {', '.join(map(str, nearby))}")
+                                f"{self.spec.name}{self._engine_refusal(num_gpus)}; try "
+                                f"{', '.join(map(str, nearby))}")
             return chosen
         best: tuple[Layout, bool] | None = None
         # Every count of AUTO_COUNTS is tried: the need is not provably non-increasing in the count
@@ -607,6 +610,14 @@ class Planner:
             raise PlanError(asked or f"no tensor/pipeline layout of {self.spec.name} takes --tp "
                             f"{self.wl.tp} --pp {self.wl.pp}")
         return best
+
+    def _engine_refusal(self, count: int) -> str:
+        """Why the engine refuses TP `count` where the heads allow it, as a clause ('' when it does not):
+        `fit --engine sglang --moe-a2a-backend deepep` on one GPU said only "try 2" (issue 15, round 20)."""
+        if count > GPUS_PER_NODE or tp_problem(self.spec, count) is not None:
+            return ""
+        why = engine_for(self.wl).tp_problem(self.spec, count)
+        return f" (the engine refuses TP {count}: {why.replace('; ', ', ')})" if why else ""
 
     def _no_tp_degree(self) -> PlanError:
         allowed = [t for t in range(1, GPUS_PER_NODE + 1) if tp_problem(self.spec, t) is None]

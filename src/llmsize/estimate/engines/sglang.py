@@ -383,20 +383,32 @@ class Sglang(BaseEngine):
 
     def tp_problem(self, spec: ModelSpec, tp: int) -> str | None:
         """A vision tower whose heads or MLP width `tp` does not divide: VisionAttention and the parallel
-        linears assert while SGLang builds it over the attention TP group (encoder_tp.indivisible)."""
+        linears assert while SGLang builds it over the attention TP group (encoder_tp.indivisible); a TP
+        degree --dp-attention does not divide; TP 1 under a backend that spreads the experts over the TP
+        ranks (sglang_moe_a2a.tp_problem)."""
         from llmsize.estimate.encoder_tp import indivisible
 
         problem = indivisible(spec, tp)
         if problem is not None:
             return f"SGLang cannot start: {problem}; use a TP degree that divides it"
         if tp % self.wl.dp_attention:  # the groups split the TP ranks: the TP degree is the multiple
-            return (f"SGLang cannot start: --dp-attention {self.wl.dp_attention} must divide --tp {tp}; "
+            return (f"SGLang cannot start: --dp-attention {self.wl.dp_attention} must divide the TP degree "
+                    f"{tp}; "
                     f"use a TP degree that is a multiple of {self.wl.dp_attention}")
-        return None
+        return sglang_moe_a2a.tp_problem(spec, self.wl, tp)  # deepep/mooncake: TP 2 or more
 
     def validate(self, spec: ModelSpec, wl: Workload) -> None:
         super().validate(spec, wl)
         from llmsize.errors import BadInputError
+
+        a2a = sglang_moe_a2a.problem(spec, wl)  # an explicit --tp: said as such, before tp_problem's words
+        if a2a is not None:
+            raise BadInputError(a2a)
+
+        dp_problem = sglang_dp_attention.problem(spec, wl)
+        if dp_problem is not None:
+            hint = "SGLang runs --dp-size attention groups of --tp-size / --dp-size ranks each"
+            raise BadInputError(dp_problem, hint=hint)
 
         tower = self.tp_problem(spec, wl.tp)
         if tower is not None:
@@ -407,15 +419,6 @@ class Sglang(BaseEngine):
         backend = attention_backend_names.sglang_problem(wl.attention_backend)
         if backend is not None:
             raise BadInputError(backend)
-
-        a2a = sglang_moe_a2a.problem(spec, wl)
-        if a2a is not None:
-            raise BadInputError(a2a)
-
-        dp_problem = sglang_dp_attention.problem(spec, wl)
-        if dp_problem is not None:
-            hint = "SGLang runs --dp-size attention groups of --tp-size / --dp-size ranks each"
-            raise BadInputError(dp_problem, hint=hint)
 
         if spec.compressed is not None and wl.kv_dtype is not None and str(wl.kv_dtype) != "fp8":
             raise BadInputError(

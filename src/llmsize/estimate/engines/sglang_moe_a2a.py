@@ -55,11 +55,23 @@ def problem(spec: ModelSpec, wl: Workload) -> str | None:
         return None
     if not spec.num_experts:
         return f"--moe-a2a-backend {name} moves MoE tokens between expert ranks; {spec.name} has no experts"
-    if wl.tp < 2:
-        # ep_size = tp_size (server_args.py _handle_a2a_moe): one rank has no peer to send tokens to
+    if tp_problem(spec, wl, wl.tp) is not None:  # the layout given: said with its option
         return (f"--moe-a2a-backend {name} spreads the experts over the --tp ranks (SGLang sets ep_size = "
                 "tp_size); it needs --tp 2 or more")
     return None
+
+
+def tp_problem(spec: ModelSpec, wl: Workload, tp: int) -> str | None:
+    """Why this backend cannot run at TP `tp` (None: it can, or the backend is no valid one, which
+    problem() says). SGLang's engine asks it per TP degree (SGLangEngine.tp_problem), so a layout search
+    (`fit/plan --num-gpus auto --moe-a2a-backend deepep`) passes over TP 1 instead of refusing it:
+    it was "it needs --tp 2 or more", an option plan does not have (issue 15, round 20)."""
+    name = backend(wl)
+    if name == "none" or name not in CHOICES or not spec.num_experts or tp >= 2:
+        return None
+    # ep_size = tp_size (server_args.py _handle_a2a_moe): one rank has no peer to send tokens to
+    return (f"SGLang cannot start: --moe-a2a-backend {name} spreads the experts over the TP ranks (ep_size = "
+            "tp_size); use a TP degree of 2 or more")
 
 
 def whole_experts(wl: Workload) -> bool:
