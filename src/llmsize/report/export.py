@@ -59,14 +59,9 @@ def document_text(data: dict[str, Any], fmt: str) -> str:
 def _csv_row(data: dict[str, Any]) -> str:
     flat: dict[str, Any] = {}
     _flatten("", data, flat)
-    import csv  # only for --format csv (issue 15: import what the command needs)
-    import io
+    from llmsize.report.csv_text import csv_text
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(flat.keys())
-    writer.writerow(flat.values())
-    return buf.getvalue()
+    return csv_text(list(flat), [flat])
 
 
 def to_csv(report: Report) -> str:
@@ -78,14 +73,9 @@ def to_csv(report: Report) -> str:
     data.pop("components", None)
     flat: dict[str, Any] = {}
     _flatten("", data, flat)
-    import csv  # only for --format csv (issue 15: import what the command needs)
-    import io
+    from llmsize.report.csv_text import csv_text
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(flat.keys())
-    writer.writerow(flat.values())
-    return buf.getvalue()
+    return csv_text(list(flat), [flat])
 
 
 def render_text(report: Report, fmt: str) -> str:

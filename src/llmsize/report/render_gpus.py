@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from llmsize.hardware.gpus import GpuSpec
+from llmsize.report.csv_text import csv_text
 from llmsize.units import GIB
 
 if TYPE_CHECKING:
@@ -44,14 +43,9 @@ def render_gpus(gpus: Sequence[GpuSpec], fmt: str, console: Console | None = Non
 
 
 def _csv(doc: list[dict[str, Any]]) -> str:
-    buf = io.StringIO()
     if not doc:
         return ""
-    writer = csv.DictWriter(buf, fieldnames=list(doc[0]), lineterminator="\n")
-    writer.writeheader()
-    for row in doc:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
-    return buf.getvalue()
+    return csv_text(list(doc[0]), [{k: _cell(v) for k, v in row.items()} for row in doc])
 
 
 def _cell(value: Any) -> Any:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from llmsize.report.csv_text import csv_text, listed_cell
 from llmsize.specs.catalog import CatalogEntry, spec_for
 from llmsize.specs.params import active_params, total_params
 
@@ -64,14 +63,7 @@ def render_models(entries: Sequence[CatalogEntry], fmt: str, console: Console | 
 def _csv(doc: list[dict[str, Any]]) -> str:
     if not doc:
         return ""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(doc[0]), lineterminator="\n")
-    writer.writeheader()
-    for row in doc:
-        writer.writerow(
-            {k: ";".join(v) if isinstance(v, list) else ("" if v is None else v) for k, v in row.items()}
-        )
-    return buf.getvalue()
+    return csv_text(list(doc[0]), [{k: listed_cell(v) for k, v in row.items()} for row in doc])
 
 
 def _billions(n: int) -> str:

@@ -49,12 +49,10 @@ def render_parsed(parsed: ParsedName, fmt: str) -> None:
 
 
 def _render_csv(parsed: ParsedName) -> None:
-    import csv
+    from llmsize.report.csv_text import csv_text, listed_cell
 
-    row = parsed.contract_dict()
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(row.keys())
-    writer.writerow(";".join(v) if isinstance(v, list) else ("" if v is None else v) for v in row.values())
+    row = {k: listed_cell(v) for k, v in parsed.contract_dict().items()}
+    sys.stdout.write(csv_text(list(row), [row]))
 
 
 def _human_value(key: str, value: object) -> str:

@@ -5,8 +5,6 @@ Sizes are GiB (2^30 bytes) and say so; speeds are labelled as estimates with the
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Sequence
@@ -17,6 +15,7 @@ from llmsize.hardware.budget import ChatBudget
 from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.fit_models import CompareRow, FitRow, ModelFit
 from llmsize.hardware.gpus import LOCAL_CPU_ID, GpuSpec
+from llmsize.report.csv_text import csv_text
 from llmsize.report.table_fit import print_fitted
 from llmsize.units import GIB
 
@@ -119,11 +118,7 @@ def _csv(rows: Sequence[dict[str, Any]]) -> str:
     flat = [{k: _cell(v) for k, v in row.items() if not isinstance(v, dict)} for row in rows]
     if not flat:
         return ""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(flat[0]), lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(flat)
-    return buf.getvalue()
+    return csv_text(list(flat[0]), flat)
 
 
 def _cell(value: Any) -> Any:
