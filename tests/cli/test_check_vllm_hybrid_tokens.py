@@ -51,7 +51,7 @@ def test_vllm_0_19_hybrid_note_matches_the_published_pair() -> None:
     assert (budget.kv_blocks, budget.kv_tokens, budget.max_concurrency) == (1487, 290_864, 33.04)
     assert budget.kv_tokens_note == (
         "vLLM's figure: 1,487 blocks // 4 KV cache groups x 784; the groups share the blocks, "
-        f"so 33.04 requests of 32,768 tokens ({int(1487 / 45 * 32768):,} in all) fit"
+        f"so 33.04 requests of 32,768 tokens fit, {int(1487 / 45 * 32768):,} in all"
     )
 
 
@@ -63,3 +63,15 @@ def test_no_note_where_the_figure_is_the_pool(model: str, version: str | None) -
     budget = engine_for(wl).budget(estimate(spec, wl), get_gpu("h100").visible_memory_bytes, wl)
     assert budget.kv_tokens is not None and budget.kv_tokens > 0
     assert budget.kv_tokens_note is None
+
+
+def test_estimate_pool_line_carries_the_note(capsys: pytest.CaptureFixture[str]) -> None:
+    """`estimate` names the pool's tokens too ("a KV pool of 16.15 GiB a GPU (65,856 tokens)"): the same
+    per-group share, explained the same way."""
+    code, out, _ = run_cli(["estimate", "Qwen3.5-27B", "--engine", "vllm", "--gpu", "H100",
+                            "--context", "32768"], capsys)
+    assert code == 0
+    flat = " ".join(out.split())
+    assert re.search(r"pre-allocates a KV pool of [\d.]+ GiB a GPU \([\d,]+ tokens; vLLM's figure: [\d,]+ "
+                     r"blocks // 4 KV cache groups x 784; the groups share the blocks, so [\d.]+ requests "
+                     r"of 32,768 tokens fit, [\d,]+ in all\)", flat), flat

@@ -137,7 +137,7 @@ def tokens_note(
              f"{dcp}; the groups share the blocks")
     if concurrency is None:
         return f"{share}, so one request of up to {largest:,} tokens fits"
-    return f"{share}, so {concurrency:.2f} requests of {context:,} tokens ({held:,} in all) fit"
+    return f"{share}, so {concurrency:.2f} requests of {context:,} tokens fit, {held:,} in all"
 
 
 def largest_context(blocks: int, f: EngineFigures, context: int, batched_tokens: int) -> int:
