@@ -145,6 +145,7 @@ def fit(
         total_layers=total_layers,
         warnings=(*warnings, *b.warnings),
         kv_tokens=b.kv_tokens,
+        kv_tokens_note=b.kv_tokens_note,
         kv_blocks=b.kv_blocks,
         max_concurrency=b.max_concurrency,
         compute_buffer_bytes=figs.compute_buffer_bytes if figs else None,

@@ -53,6 +53,9 @@ class FitRow(Record):
     # Added by the engines issue (9):
     kv_tokens: int | None = Field(default=None, description="tokens the engine's KV cache holds on this GPU")
     kv_blocks: int | None = Field(default=None, description="vLLM: KV cache blocks")
+    kv_tokens_note: str | None = Field(
+        default=None, description="why kv_tokens is less than the pool holds (vLLM's hybrid KV cache groups)"
+    )
     max_concurrency: float | None = Field(
         default=None, description="requests of the full --context the engine's cache holds at once"
     )

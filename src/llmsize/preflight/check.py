@@ -155,6 +155,7 @@ class CheckResult:
         ef = self.estimate.engine_figures if self.estimate is not None else None
         return {
             "kv_cache_tokens": r.kv_tokens,
+            "kv_cache_tokens_note": r.kv_tokens_note,
             "max_concurrency": r.max_concurrency,
             "kv_cache_bytes_needed": kv_needed,
             "kv_cache_bytes_available": r.kv_pool_bytes,

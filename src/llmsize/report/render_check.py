@@ -65,9 +65,14 @@ def human_text(report: Report, check: dict[str, Any]) -> str:
         + f": needs {format_gib(figures['per_gpu_bytes'] or 0)} per GPU"
         + (f" of {format_gib(figures['usable_bytes'])} usable" if figures.get("usable_bytes") else ""),
     ]
-    shown = {k: v for k, v in figures.items() if v is not None and k not in ("per_gpu_bytes", "usable_bytes")}
+    hidden = ("per_gpu_bytes", "usable_bytes", "kv_cache_tokens_note")
+    shown = {k: v for k, v in figures.items() if v is not None and k not in hidden}
     for key, value in shown.items():
-        lines.append(f"  {key}: {format_gib(value) if key.endswith('bytes') or 'bytes_' in key else value}")
+        text = format_gib(value) if key.endswith("bytes") or "bytes_" in key else value
+        # vLLM's hybrid token figure sat beside an estimated maximum model length 3.7x as long (issue 15)
+        why = f" ({figures['kv_cache_tokens_note']})" if key == "kv_cache_tokens" and figures.get(
+            "kv_cache_tokens_note") else ""
+        lines.append(f"  {key}: {text}{why}")
     if check.get("reason"):  # after the verdict's figures: its wrapped lines are not read as one of them
         lines.append(f"why: {check['reason']}")
     lines.append("understood:")  # one setting a line: on one line they ran to 350 columns (issue 15)

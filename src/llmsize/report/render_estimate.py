@@ -298,7 +298,8 @@ def _gpus(report: Report, console: Console) -> None:
             # this workload's requests fill of it (vllm_budget.py / sglang.py `_pool_budget`)
             console.print(Text(hanging(
                 f"  {row.engine} pre-allocates a KV pool of {format_gib(row.kv_pool_bytes)} a GPU "
-                f"({row.kv_tokens:,} tokens); KV cache above is what this workload fills of it, "
+                f"({row.kv_tokens:,} tokens{'; ' + row.kv_tokens_note if row.kv_tokens_note else ''}); "
+                "KV cache above is what this workload fills of it, "
                 "headroom the part left", console.width, 4), style="dim"))
 
 

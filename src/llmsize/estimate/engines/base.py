@@ -52,6 +52,8 @@ class Budget:
     reason: str | None = None
     kv_pool_bytes: int | None = None
     kv_tokens: int | None = None
+    # why `kv_tokens` (the engine's printed figure) is less than what the pool holds (vLLM's hybrid groups)
+    kv_tokens_note: str | None = None
     kv_blocks: int | None = None
     max_concurrency: float | None = None
     max_context: int | None = None  # the engine's own largest context (vLLM's estimated max model len)

@@ -7,6 +7,16 @@ replaces it), vllm/v1/core/kv_cache_utils.py `get_num_blocks` / `_report_kv_cach
 tokens, concurrency) and `check_enough_kv_cache_memory` / `estimate_max_model_len` (the refusal and the
 largest max_model_len that fits); what is allocated after the pool, outside the budget, is
 vllm_post_kv.py's. Used by vllm.py `Vllm.budget`.
+
+For a hybrid model the pool's token figure and the lengths it admits differ, and both are vLLM's own
+arithmetic (issue 15, newcomer audit): up to 0.20.0 `_report_kv_cache_config` prints
+num_blocks // len(kv_cache_groups) x min block_size as "GPU KV cache size", as if each group had its own
+share, while the groups share one pool and a state group takes one block a request
+(MambaSpec.max_memory_usage_bytes, kv_cache_interface.py), so `_estimate_max_model_len_from_groups` and
+`get_max_concurrency_for_kv_cache_config` count the shared blocks. Qwen3.5-27B on 0.19: "GPU KV cache
+size: 290,864 tokens" beside "Maximum concurrency for 32,768 tokens per request: 33.04x", i.e. 1,082,654
+tokens of requests (vllm-project/vllm#40691, fixed in 0.20.1 by #40694). `tokens_note` says so beside
+the figure.
 """
 
 from __future__ import annotations
@@ -102,11 +112,32 @@ def kv_budget(
         reason=reason,
         kv_pool_bytes=max(0, available),
         kv_tokens=tokens,
+        kv_tokens_note=tokens_note(f, blocks, tokens, concurrency if blocks >= need_blocks else None,
+                                   largest, wl.context),
         kv_blocks=blocks,
         max_concurrency=round(concurrency, 2),
         max_context=largest,
         lines=lines,
     )
+
+
+def tokens_note(
+    f: EngineFigures, blocks: int, tokens: int, concurrency: float | None, largest: int, context: int
+) -> str | None:
+    """One clause on why vLLM's "GPU KV cache size" (`tokens`) is less than the requests its shared
+    pool admits (`concurrency` of `context`, or one of `largest` tokens when one of `context` does not
+    fit); None where the figure is not the per-group share (one group, the 0.20.1+ formula)."""
+    if f.kv_groups < 2 or f.concurrency_tokens:
+        return None
+    held = int(concurrency * context) if concurrency is not None else largest
+    if held <= tokens:
+        return None
+    dcp = f" x {f.dcp_world_size} DCP ranks" if f.dcp_world_size > 1 else ""
+    share = (f"vLLM's figure: {blocks:,} blocks // {f.kv_groups} KV cache groups x {f.block_tokens:,}"
+             f"{dcp}; the groups share the blocks")
+    if concurrency is None:
+        return f"{share}, so one request of up to {largest:,} tokens fits"
+    return f"{share}, so {concurrency:.2f} requests of {context:,} tokens fit, {held:,} in all"
 
 
 def largest_context(blocks: int, f: EngineFigures, context: int, batched_tokens: int) -> int:
