@@ -716,8 +716,10 @@ def _bare_ollama_names() -> frozenset[str]:
     beside the catalogs' JSON copies (resources.cached_json), keyed by the catalog files (names and
     text) and the source of the code that reads their aliases and knows the libraries, so that
     `fit --all`, which reads its built specs from a file (cli/catalog_specs_cache.py), need not
-    parse every catalog file again for these few names (issue 15)."""
+    parse every catalog file again for these few names (issue 15). The sources and the catalog files
+    are read and hashed only when their states change (files_digest.py)."""
     import llmsize.records
+    from llmsize.files_digest import files_digest
     from llmsize.specs import ollama
 
     def compute() -> list[str]:
@@ -729,14 +731,22 @@ def _bare_ollama_names() -> frozenset[str]:
         })
 
     modules = (sys.modules[__name__], catalog_loose, ollama, llmsize.records)
-    sources = [src for src in map(_source, modules) if src is not None]
-    if len(sources) < len(modules):  # no source to key on (a zipped or compiled install)
+    paths = [getattr(module, "__file__", None) for module in modules]
+    catalog = yaml_files(CATALOG_DIR)
+    if not all(isinstance(p, str) and p.endswith(".py") for p in paths) or not all(
+            isinstance(path, Path) for path in catalog):  # no source to key on (a zipped or compiled install)
         return frozenset(compute())
-    files = [part for path in yaml_files(CATALOG_DIR) for part in (path.name, path.read_bytes())]
-    return frozenset(cached_json("ollama-bare-names", [_BARE_NAMES_FORMAT, *sources, *files], compute))
+    # the sources and the catalog files by content, read once per state of the files (files_digest.py)
+    named = [(f"module {module.__name__}", str(p)) for module, p in zip(modules, paths, strict=True)]
+    named += [(f"{CATALOG_DIR}/{path.name}", str(path)) for path in catalog]
+    try:
+        digest = files_digest(named)
+    except OSError:
+        return frozenset(compute())
+    return frozenset(cached_json("ollama-bare-names", [_BARE_NAMES_FORMAT, digest], compute))
 
 
-_BARE_NAMES_FORMAT = "1"  # bump when the cached form changes
+_BARE_NAMES_FORMAT = "2"  # bump when the cached form or its key changes (2: keyed by files_digest)
 
 
 def _library_tags(library: str) -> list[str]:
