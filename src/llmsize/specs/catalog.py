@@ -18,15 +18,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmsize.errors import ConfigError
-from llmsize.names import ParsedName
 from llmsize.records import ConfigDict, Field, Record, ValidationError, field_validator, model_validator
 from llmsize.resources import cached_json, load_catalog_yaml, yaml_files
 from llmsize.specs import catalog_loose
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
 from llmsize.specs.ollama import OllamaRef
+
+if TYPE_CHECKING:  # the name parser is imported where a name is parsed (issue 15: `fit --all` parses none)
+    from llmsize.names import ParsedName
 
 CATALOG_DIR = "model_specs"
 
@@ -656,7 +658,7 @@ def find(text_or_parsed: str | ParsedName) -> tuple[CatalogEntry, ParsedName | N
     filled into the parse (specs/ollama.py); a tag of a known library that no entry carries raises
     ModelNotFoundError instead of landing on another architecture.
     """
-    from llmsize.names import parse_name
+    from llmsize.names import ParsedName, parse_name
     from llmsize.specs import ollama
 
     if isinstance(text_or_parsed, ParsedName):
