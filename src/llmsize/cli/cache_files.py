@@ -12,7 +12,6 @@ import json
 import os
 from collections.abc import Callable
 from contextlib import suppress
-from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,56 +21,15 @@ T = TypeVar("T")
 def write_if_it_reads_back(path: Path, value: T, dump: Callable[[T], str], load: Callable[[Any], T | None],
                            keep: int) -> None:
     """Write dump(value) when it reads back exactly (load gives an equal value that dumps to the same
-    text; 1 and 1.0 compare equal but dump apart); else write nothing and keep computing.
-
-    A value read back with the same types and values everywhere (`same`) dumps to the same text, as the
-    dump reads nothing else; only where that is not known (a set, whose order may differ) is it dumped
-    again to compare (issue 15: the second dump of `fit --all`'s rows was a third of their write check)."""
+    text; 1 and 1.0 compare equal but dump apart); else write nothing and keep computing."""
     try:
         text = dump(value)
         back = load(json.loads(text))
     except Exception:  # a value JSON cannot hold: cache nothing
         return
-    if back is None:
-        return
-    alike = same(back, value)
-    if alike is False or (alike is None and (back != value or dump(back) != text)):
+    if back is None or back != value or dump(back) != text:
         return
     replace_atomically(path, text, keep)
-
-
-def same(a: Any, b: Any) -> bool | None:
-    """True when `a` and `b` hold the same types and values all the way down (records field by field
-    in the same order, tuples, lists, dicts in the same key order); False when they differ; None
-    where a set or another container without a fixed order is met (its dump's order is not known)."""
-    from llmsize.records import Record
-
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, Record):
-        return same(a.__dict__, b.__dict__)
-    if type(a) is dict:
-        if list(a) != list(b):
-            return False
-        pairs: Any = zip(a.values(), b.values(), strict=True)
-    elif type(a) in (tuple, list):
-        if len(a) != len(b):
-            return False
-        pairs = zip(a, b, strict=True)
-    elif isinstance(a, (set, frozenset, dict)):  # no fixed order (or a dict subclass): not known
-        return None
-    else:
-        return bool(a == b) if type(a) in _PLAIN or isinstance(a, Enum) else None
-    unknown = False
-    for x, y in pairs:
-        found = same(x, y)
-        if found is False:
-            return False
-        unknown = unknown or found is None
-    return None if unknown else True
-
-
-_PLAIN = (int, float, str, bool, type(None))
 
 
 def replace_atomically(path: Path, text: str, keep: int) -> None:
