@@ -309,8 +309,15 @@ def _enum_check(cls: type[Enum]) -> Check:
 
 def _literal_check(values: tuple[Any, ...]) -> Check:
     expected = _expected(values)
+    # a str given exactly as one of the values (most checks: a spec's 80 layer types) is looked up;
+    # anything else goes through the loop below, which would return the same value for it (issue 15)
+    strings = {a: a for a in values} if all(type(a) is str for a in values) else {}
 
     def check(v: Any) -> Any:
+        if type(v) is str:
+            hit = strings.get(v)
+            if hit is not None:
+                return hit
         for a in values:
             if v == a and (
                 type(v) is type(a)
@@ -615,7 +622,8 @@ class _Compiled:
                 else:
                     for name in mark[1]:
                         field_checks.setdefault(name, []).append(bound)
-        self.fields: list[tuple[str, Any, Callable[[], Any] | None, Check, frozenset[type]]] = []
+        # (name, default, factory, check, exact types, whether the default is copied per record)
+        self.fields: list[tuple[str, Any, Callable[[], Any] | None, Check, frozenset[type], bool]] = []
         for name, info in cls.model_fields.items():
             tp = hints[name]
             check = _with_bounds(_check_for(tp, ns), info, allow)
@@ -625,7 +633,8 @@ class _Compiled:
             # Values of these exact types are kept as given (the common case of llmsize's own records).
             plain = check is not _identity and not extra and not _has_bounds(info, allow)
             exact = _exact_types(tp) if plain else _NONE
-            self.fields.append((name, info.default, info.default_factory, check, exact))
+            mutable = isinstance(info.default, _MUTABLE_DEFAULTS)  # decided once, not per record (issue 15)
+            self.fields.append((name, info.default, info.default_factory, check, exact, mutable))
         self.names = frozenset(cls.model_fields)
         self.before = before
         self.after = after
@@ -641,10 +650,10 @@ def _fill_fields(
     exact-type shortcut (issue 15: `fit --all` compiled twenty, 5% of its instructions)."""
     errors: list[ErrorTuple] | None = None
     present = 0
-    for name, default, factory, check, exact in compiled.fields:
-        if name in data:
+    for name, default, factory, check, exact, mutable in compiled.fields:
+        value = data.get(name, _MISSING)  # one lookup, not `in` then `[]` (issue 15)
+        if value is not _MISSING:
             present += 1
-            value = data[name]
             if type(value) in exact:
                 values[name] = value
                 continue
@@ -654,7 +663,7 @@ def _fill_fields(
                 errors = errors or []
                 errors.extend(_prefix(name, err.errors))
         elif default is not _MISSING:
-            values[name] = default.copy() if isinstance(default, _MUTABLE_DEFAULTS) else default
+            values[name] = default.copy() if mutable else default
         elif factory is not None:
             values[name] = factory()
         else:

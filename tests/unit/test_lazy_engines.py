@@ -68,3 +68,24 @@ def test_transformers_profile_imports_no_vllm_or_sglang_module():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_sizes_only_fit_rows_import_no_speed_model():
+    """`fit --all`'s sizes-only rows (cli/fit_all_rows.py) never run the speed model, so they do not
+    import it (issue 15: imports not needed on that path); a row with a speed does."""
+    code = (
+        "import sys\n"
+        "from llmsize.estimate.workload import Workload\n"
+        "from llmsize.hardware.gpus import get_gpu\n"
+        "from llmsize.hardware.model_fit import fit_model\n"
+        "from llmsize.specs.resolve import resolve\n"
+        "spec, card = resolve('Qwen2.5-0.5B-Instruct'), get_gpu('RTX-4090')\n"
+        "row = fit_model(spec, Workload(), card, stop_at_first=True, batch_limit=False, sizes_only=True)\n"
+        "assert row.best is not None and row.options[row.best].row.decode_tokens_per_s is None\n"
+        "print('llmsize.hardware.speed' in sys.modules)\n"
+        "row = fit_model(spec, Workload(), card)\n"
+        "assert row.options[row.best].row.decode_tokens_per_s is not None\n"
+        "print('llmsize.hardware.speed' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]

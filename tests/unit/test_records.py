@@ -185,3 +185,25 @@ def test_unhashable_field_values_make_the_record_unhashable_as_in_pydantic() -> 
         hash(OURS(d={"k": 1}))
     with pytest.raises(TypeError):
         hash(PYD(d={"k": 1}))
+
+
+def test_literal_lookup_and_mutable_defaults_keep_their_meaning() -> None:
+    """The fast paths of _fill_fields and _literal_check (issue 15) give what the loop gave: an exact str
+    is its literal, a str subclass equal to one reads as it, a mutable default is copied per record."""
+
+    class Rec(records.Record):
+        lit: Literal["x", "y"] = "x"
+        mixed: Literal[Kind.A, "a"] = "a"
+        items: list[int] = records.Field(default=[])
+
+    assert Rec.model_validate({"lit": "y"}).lit == "y"
+    class Text(str):
+        pass
+
+    got = Rec.model_validate({"lit": Text("y")}).lit
+    assert got == "y" and type(got) is str  # the literal itself, not the subclass given
+    assert Rec.model_validate({"mixed": "a"}).mixed is Kind.A  # the first value that equals it, as before
+    with pytest.raises(records.ValidationError):
+        Rec.model_validate({"lit": "z"})
+    one, two = Rec(), Rec()
+    assert one.items == [] and one.items is not two.items

@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from llmsize.specs.models import ModelSpec
 
 KIND = "catalog-specs"
-FORMAT = "catalog-specs/1"  # bump when the file's layout changes
+FORMAT = "catalog-specs/2"  # bump when the file's layout changes (2: fields at their default left out)
 MAX_FILES = 4  # one per code and catalog version: the older ones are never read again
-MAX_FILE_BYTES = 32 * 1024 * 1024  # ~0.9 MB for 264 models; a larger file is not one of ours
+MAX_FILE_BYTES = 32 * 1024 * 1024  # ~0.4 MB for 274 models; a larger file is not one of ours
 
 
 def catalog_specs() -> list[ModelSpec]:
@@ -62,6 +62,29 @@ def _path() -> Path | None:
     return user_cache_dir() / KIND / f"{key}.json"
 
 
+def _plain_defaults() -> dict[str, Any]:
+    """ModelSpec's fields whose default is a JSON scalar or (), as model_dump(mode="json") writes it."""
+    from llmsize.specs.models import ModelSpec
+
+    out: dict[str, Any] = {}
+    for name, info in ModelSpec.model_fields.items():
+        if info.is_required() or info.default_factory is not None:
+            continue
+        default = info.default
+        if default is None or type(default) in (bool, int, float, str):
+            out[name] = default
+        elif default == ():
+            out[name] = []
+    return out
+
+
+def _without_defaults(doc: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """A spec's JSON without the fields that hold their default (about half of the file): validation
+    fills them in again. Same type and value only, so 0 is never read back as a default 0.0."""
+    return {k: v for k, v in doc.items()
+            if not (k in defaults and type(v) is type(defaults[k]) and v == defaults[k])}
+
+
 def _load(doc: Any) -> list[ModelSpec]:
     from llmsize.specs.models import ModelSpec
 
@@ -71,7 +94,9 @@ def _load(doc: Any) -> list[ModelSpec]:
 
 
 def _blob(built: list[ModelSpec]) -> str:
-    doc = {"format": FORMAT, "specs": [spec.model_dump(mode="json") for spec in built]}
+    defaults = _plain_defaults()
+    specs = [_without_defaults(spec.model_dump(mode="json"), defaults) for spec in built]
+    doc = {"format": FORMAT, "specs": specs}
     return json.dumps(doc, separators=(",", ":"), allow_nan=False)
 
 

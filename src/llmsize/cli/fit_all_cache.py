@@ -87,23 +87,22 @@ def code_and_catalog_digest() -> str:
 def tree_digest(roots: list[tuple[str, Path, str]]) -> str:
     """SHA-256 of every file below each root whose name ends with its suffix ("" for all): its path
     (under the root's label) and its bytes, length-prefixed, in sorted order; __pycache__ left out."""
-    digest = hashlib.sha256()
+    from llmsize.files_digest import files_digest
+
+    files: list[tuple[str, str]] = []
     for label, root, suffix in roots:
         if not root.is_dir():  # e.g. a zipped install: no file list to hash, so no cache
             raise _NotKeyable(f"{root} is not a folder")
         found: list[tuple[str, str]] = []
-        for folder, dirs, files in os.walk(root):
+        for folder, dirs, names in os.walk(root):
             dirs[:] = [d for d in dirs if d != "__pycache__"]
             rel = os.path.relpath(folder, root).replace(os.sep, "/")
             where = label if rel == "." else f"{label}/{rel}"
             found += [(f"{where}/{name}", os.path.join(folder, name))
-                      for name in files if name.endswith(suffix)]
-        for name, path in sorted(found):
-            with open(path, "rb") as src:
-                raw = src.read()
-            digest.update(len(name).to_bytes(8, "little") + name.encode())
-            digest.update(len(raw).to_bytes(8, "little") + raw)
-    return digest.hexdigest()
+                      for name in names if name.endswith(suffix)]
+        files += sorted(found)
+    # read once per state of the files, not on every run (files_digest.py; issue 15)
+    return files_digest(files)
 
 
 def cache_key(gpu: GpuSpec, options: Mapping[str, Any], count: int | None, eff: Efficiency,

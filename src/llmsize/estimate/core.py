@@ -17,7 +17,6 @@ from llmsize.estimate import (
     adapters,
     audio,
     deepspeed_buckets,
-    explain,
     frameworks,
     fsdp_root,
     images,
@@ -310,6 +309,8 @@ def _components(
     placement: WeightPlacement,
 ) -> tuple[Component, ...]:
     """The seven components with the formula and the numbers behind each."""
+    from llmsize.estimate import explain  # the formulas' words: only an explained estimate (issue 15)
+
     static = busiest.static
     fmt = ctx.weights.format
     return (

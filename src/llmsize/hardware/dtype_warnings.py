@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import GpuSpec
-from llmsize.hardware.speed_inputs import _weight_format, speed_dtype
+from llmsize.hardware.speed_dtype import _weight_format, speed_dtype
 from llmsize.specs.models import ModelSpec, QuantMethod
 
 # REFERENCE: vLLM runs FP8 checkpoints on GPUs without FP8 tensor cores (compute capability < 8.9)

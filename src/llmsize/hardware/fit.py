@@ -5,13 +5,17 @@ Pure arithmetic on an Estimate and a GpuSpec; the planner (planner.py) decides l
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.result import COMPONENTS, Estimate
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.hardware.fit_models import FitRow
 from llmsize.hardware.gpus import GpuSpec
-from llmsize.hardware.speed import SpeedEstimate
 from llmsize.units import format_gib
+
+if TYPE_CHECKING:  # only a type here: the speed model is not imported by sizes-only plans (issue 15)
+    from llmsize.hardware.speed import SpeedEstimate
 
 
 def visible_memory_bytes(gpu: GpuSpec) -> int:

@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterable
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.workload import Workload
+from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.fit_models import ModelFit
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.plan_estimator import EstimateFn
 from llmsize.hardware.precision import best_precision
-from llmsize.hardware.speed import Efficiency
 from llmsize.specs.models import ModelSpec
 
 

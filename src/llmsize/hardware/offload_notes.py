@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from llmsize.estimate.engines.base import BaseEngine
+from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.gpus import GpuSpec
-from llmsize.hardware.speed import Efficiency, SpeedEstimate
+
+if TYPE_CHECKING:  # only a type here: sizes-only plans never import the speed model (issue 15)
+    from llmsize.hardware.speed import SpeedEstimate
 
 
 def _auto_offload_note(engine: BaseEngine, layers: int, total: int, gpu: GpuSpec, eff: Efficiency,

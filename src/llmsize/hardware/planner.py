@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.engines import Budget, engine_for
@@ -20,6 +20,7 @@ from llmsize.estimate.weights_floor import single_gpu_weights_floor
 from llmsize.estimate.workload import MAX_TOKENS, Mode, Workload
 from llmsize.hardware.derived_workload import derived_workload
 from llmsize.hardware.dtype_warnings import dtype_warnings
+from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.engine_context_cap import engine_context_cap
 from llmsize.hardware.fewer_gpus import fewer_gpus_layout
 from llmsize.hardware.fit import fit, visible_memory_bytes, workload_usable_bytes
@@ -40,10 +41,11 @@ from llmsize.hardware.limit_search import largest_within, longest_before_over
 from llmsize.hardware.offload_notes import _auto_offload_note, _host_speed_note
 from llmsize.hardware.plan_estimator import EstimateFn, default_estimator
 from llmsize.hardware.read_share import expert_read_fraction, read_fraction
-from llmsize.hardware.speed import Efficiency, SpeedEstimate, SpeedInputs, estimate_speed
-from llmsize.hardware.speed_inputs import speed_inputs
 from llmsize.records import ValidationError
 from llmsize.specs.models import ModelSpec
+
+if TYPE_CHECKING:  # the speed model is imported where a plan asks for a speed (issue 15: sizes-only rows)
+    from llmsize.hardware.speed import SpeedEstimate, SpeedInputs
 
 MAX_BATCH_SEARCH = 1 << 20
 
@@ -351,6 +353,8 @@ class Planner:
         return speed
 
     def _speed(self, gpu: GpuSpec, layout: Layout, est: Estimate, wl: Workload) -> SpeedEstimate:
+        from llmsize.hardware.speed import estimate_speed
+
         return estimate_speed(self.speed_inputs_for(layout, est, wl), gpu, self.efficiency)
 
     def auto_offload(self, gpu: GpuSpec, layout: Layout) -> Workload | None:
@@ -386,6 +390,8 @@ class Planner:
 
     def _speed_inputs_for(self, layout: Layout, est: Estimate, wl: Workload,
                           engine: str | None = None) -> SpeedInputs:
+        from llmsize.hardware.speed_inputs import speed_inputs
+
         inputs = speed_inputs(self.spec, wl, est, layout, engine=engine)
         partial = wl.gpu_layers is not None and wl.gpu_layers < self.spec.num_layers
         # llama.cpp --n-cpu-moe: the experts of the first N layers stay in host RAM.

@@ -8,12 +8,12 @@ from llmsize.errors import BadInputError
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.workload import Mode, Workload
 from llmsize.hardware.derived_workload import derived_workload
+from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.fit_models import FitRow, PrecisionOption, PrecisionResult
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.layout import Layout, PlanError
 from llmsize.hardware.plan_estimator import EstimateFn, default_estimator
 from llmsize.hardware.planner import Planner, with_gpu_defaults
-from llmsize.hardware.speed import Efficiency
 from llmsize.specs.models import ModelSpec
 
 

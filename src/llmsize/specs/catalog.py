@@ -18,15 +18,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmsize.errors import ConfigError
-from llmsize.names import ParsedName
 from llmsize.records import ConfigDict, Field, Record, ValidationError, field_validator, model_validator
 from llmsize.resources import cached_json, load_catalog_yaml, yaml_files
 from llmsize.specs import catalog_loose
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind, WeightFormat
 from llmsize.specs.ollama import OllamaRef
+
+if TYPE_CHECKING:  # the name parser is imported where a name is parsed (issue 15: `fit --all` parses none)
+    from llmsize.names import ParsedName
 
 CATALOG_DIR = "model_specs"
 
@@ -656,7 +658,7 @@ def find(text_or_parsed: str | ParsedName) -> tuple[CatalogEntry, ParsedName | N
     filled into the parse (specs/ollama.py); a tag of a known library that no entry carries raises
     ModelNotFoundError instead of landing on another architecture.
     """
-    from llmsize.names import parse_name
+    from llmsize.names import ParsedName, parse_name
     from llmsize.specs import ollama
 
     if isinstance(text_or_parsed, ParsedName):
@@ -716,8 +718,10 @@ def _bare_ollama_names() -> frozenset[str]:
     beside the catalogs' JSON copies (resources.cached_json), keyed by the catalog files (names and
     text) and the source of the code that reads their aliases and knows the libraries, so that
     `fit --all`, which reads its built specs from a file (cli/catalog_specs_cache.py), need not
-    parse every catalog file again for these few names (issue 15)."""
+    parse every catalog file again for these few names (issue 15). The sources and the catalog files
+    are read and hashed only when their states change (files_digest.py)."""
     import llmsize.records
+    from llmsize.files_digest import files_digest
     from llmsize.specs import ollama
 
     def compute() -> list[str]:
@@ -729,14 +733,22 @@ def _bare_ollama_names() -> frozenset[str]:
         })
 
     modules = (sys.modules[__name__], catalog_loose, ollama, llmsize.records)
-    sources = [src for src in map(_source, modules) if src is not None]
-    if len(sources) < len(modules):  # no source to key on (a zipped or compiled install)
+    paths = [getattr(module, "__file__", None) for module in modules]
+    catalog = yaml_files(CATALOG_DIR)
+    if not all(isinstance(p, str) and p.endswith(".py") for p in paths) or not all(
+            isinstance(path, Path) for path in catalog):  # no source to key on (a zipped or compiled install)
         return frozenset(compute())
-    files = [part for path in yaml_files(CATALOG_DIR) for part in (path.name, path.read_bytes())]
-    return frozenset(cached_json("ollama-bare-names", [_BARE_NAMES_FORMAT, *sources, *files], compute))
+    # the sources and the catalog files by content, read once per state of the files (files_digest.py)
+    named = [(f"module {module.__name__}", str(p)) for module, p in zip(modules, paths, strict=True)]
+    named += [(f"{CATALOG_DIR}/{path.name}", str(path)) for path in catalog]
+    try:
+        digest = files_digest(named)
+    except OSError:
+        return frozenset(compute())
+    return frozenset(cached_json("ollama-bare-names", [_BARE_NAMES_FORMAT, digest], compute))
 
 
-_BARE_NAMES_FORMAT = "1"  # bump when the cached form changes
+_BARE_NAMES_FORMAT = "2"  # bump when the cached form or its key changes (2: keyed by files_digest)
 
 
 def _library_tags(library: str) -> list[str]:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from llmsize.errors import ConfigError, json_kind
-from llmsize.names import ParsedName
 from llmsize.specs import autoround
 from llmsize.specs.models import QuantMethod, WeightFormat
+
+if TYPE_CHECKING:  # only a type here: the name parser is imported by those who parse (issue 15)
+    from llmsize.names import ParsedName
 
 DtypeName = Literal["fp32", "fp16", "bf16", "fp8", "int8", "int4"]
 

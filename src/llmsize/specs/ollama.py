@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from llmsize.names import ParsedName
 from llmsize.specs.qat import GEMMA3_QAT, QatBuild
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the name parser is imported by those who parse (issue 15: `fit --all` never does)
+    from llmsize.names import ParsedName
     from llmsize.specs.models import ModelSpec, WeightFormat
 
 # The smallest sizes of some libraries are published at Q8_0, not the library's Q4_K_M: public Ollama API

@@ -28,8 +28,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from llmsize.names import parse_name
-
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
     from llmsize.specs.models import ModelSpec, WeightFormat
@@ -78,6 +76,7 @@ def hf_download_format(spec: ModelSpec, wl: Workload, rest: str) -> tuple[Weight
 def _names_mxfp4_gguf(spec: ModelSpec, base: WeightFormat) -> bool:
     """ "gpt-oss-20b-MXFP4": an MXFP4 checkpoint named by its own format, which llama.cpp runs as the MXFP4
     GGUF (the MXFP4_MOE file type), so the name asks for that file, not for the safetensors."""
+    from llmsize.names import parse_name  # here, not at import: `fit --all` parses no name (issue 15)
     from llmsize.specs.models import QuantMethod
 
     return base.quant == QuantMethod.MXFP4 and parse_name(spec.name).quant_method == "mxfp4"
@@ -85,5 +84,7 @@ def _names_mxfp4_gguf(spec: ModelSpec, base: WeightFormat) -> bool:
 
 def name_states_quant(name: str) -> bool:
     """Whether the model was named with its quantization ("-FP8", "-AWQ", "-NVFP4", "-MXFP4")."""
+    from llmsize.names import parse_name
+
     parsed = parse_name(name)
     return parsed.quant_method is not None or parsed.gguf_type is not None

@@ -64,7 +64,6 @@ def kv_bytes_per_token_layer(spec: ModelSpec, wl: Workload, kv_dtype: str) -> Fr
 
 def _is_ollama_tag(spec: ModelSpec) -> bool:
     """A name like "deepseek-r1:14b" or "llama3:latest" (not a path, not a URL or revision)."""
-    from llmsize.names import parse_name
     from llmsize.specs.models import ProvenanceKind
 
     name = spec.name
@@ -89,6 +88,8 @@ def _is_ollama_tag(spec: ModelSpec) -> bool:
         return is_manifest_path(Path(spec.provenance.source))
     if spec.provenance.kind in (ProvenanceKind.LOCAL, ProvenanceKind.GGUF):
         return False  # a folder named "qwen3:8b" holds its own files: its name is no tag (issue 15, round 5)
+    from llmsize.names import parse_name  # only here: `fit --all` asks of catalog names (issue 15)
+
     try:
         return parse_name(name).ollama_tag is not None
     except Exception:  # a name the parser rejects is no Ollama tag
