@@ -16,7 +16,7 @@ from llmsize.estimate.weights import effective_format
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import speed_inputs
-from llmsize.hardware.speed import _latency_layers, resolve_constants
+from llmsize.hardware.speed_constants import _latency_layers, resolve_constants
 from llmsize.specs.resolve import resolve
 
 

@@ -12,7 +12,7 @@ from llmsize.specs.models import ModelSpec
 
 
 def layer_parts(spec: ModelSpec) -> dict[str, int]:
-    """How many blocks hold each part an engine counts kernels for (hardware/speed._latency_layers).
+    """How many blocks hold each part an engine counts kernels for (hardware/speed_constants._latency_layers).
 
     Every token mixer and every FFN is a sub-block with its norm and residual ('block'); mixers by kind
     (attention of any window, Gated DeltaNet, Mamba, short conv; a hybrid block runs attention and Mamba

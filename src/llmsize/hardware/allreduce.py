@@ -10,7 +10,7 @@ python/sglang/srt/distributed/device_communicators/custom_all_reduce.py is the s
 REFERENCE: SGLang PR #2904 (sgl-project/sglang, Jan 2025) times that kernel on H100 SXM for a
 32 KB message: 4.5, 4.8 and 7.8 us at TP 2, 4 and 8 (512 B: 3.7, 4.8, 5.9 us); vLLM PR #24111
 (Sept 2025) times the one-shot kernel at 7, 10 and 13 us for 0.5 MB at TP 2, 4 and 6 on H100,
-which the size term of hardware/speed._allreduce_seconds covers. The speed model's former
+which the size term of hardware/forward_costs._allreduce_seconds covers. The speed model's former
 single latency (speed_profiles.ALLREDUCE_LATENCY_S, 15 us) was fitted on vLLM 0.6.3 (A100) and
 SGLang 0.4.6 (H20) rows, where it also carries those releases' other per-step tensor-parallel
 costs (vLLM's V0 driver worker broadcast each step's inputs to the other ranks:

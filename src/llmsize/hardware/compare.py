@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.concurrency import concurrency_rows
+from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.fit_models import CompareRow
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.layout import Layout
 from llmsize.hardware.plan_estimator import EstimateFn, default_estimator
 from llmsize.hardware.planner import Planner
-from llmsize.hardware.speed import Efficiency
 from llmsize.specs.models import ModelSpec
 
 

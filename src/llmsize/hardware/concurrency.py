@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from llmsize.errors import BadInputError
 from llmsize.estimate.workload import Workload
+from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.fit import plan_cost
 from llmsize.hardware.fit_models import FitRow, ModelFit
 from llmsize.hardware.gpus import GpuSpec
@@ -13,7 +14,6 @@ from llmsize.hardware.layout import Layout
 from llmsize.hardware.plan_estimator import EstimateFn
 from llmsize.hardware.planner import Planner
 from llmsize.hardware.precision import _option_workload
-from llmsize.hardware.speed import Efficiency
 from llmsize.hardware.speed_serving import serving_output_tokens_per_s, serving_tpot_s
 from llmsize.specs.models import ModelSpec
 

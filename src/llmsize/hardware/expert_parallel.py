@@ -49,7 +49,7 @@ from llmsize.hardware import expert_all_to_all
 from llmsize.hardware.moe_stream import routed_read_bytes
 
 if TYPE_CHECKING:
-    from llmsize.hardware.speed import SpeedInputs
+    from llmsize.hardware.speed_records import SpeedInputs
 
 
 def busiest_rank_experts(local_experts: int, ranks: int, hit_probability: float) -> float:

@@ -15,7 +15,7 @@ from llmsize.hardware.gpus import GpuSpec
 from llmsize.units import format_gib
 
 if TYPE_CHECKING:  # only a type here: the speed model is not imported by sizes-only plans (issue 15)
-    from llmsize.hardware.speed import SpeedEstimate
+    from llmsize.hardware.speed_records import SpeedEstimate
 
 
 def visible_memory_bytes(gpu: GpuSpec) -> int:

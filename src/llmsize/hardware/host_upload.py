@@ -21,7 +21,7 @@ EVERY_EXPERT_TOKENS = 1 << 30
 
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
-    from llmsize.hardware.speed import SpeedInputs
+    from llmsize.hardware.speed_records import SpeedInputs
     from llmsize.specs.models import ModelSpec
 
 

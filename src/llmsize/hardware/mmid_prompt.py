@@ -21,7 +21,7 @@ from llmsize.estimate.engines import llama_cpp_sycl_mmid as sycl_mmid
 from llmsize.estimate.engines.llama_cpp_vulkan_mmid import workgroup_id_reads
 
 if TYPE_CHECKING:
-    from llmsize.hardware.speed import SpeedConstants, SpeedInputs
+    from llmsize.hardware.speed_records import SpeedConstants, SpeedInputs
 
 
 def _routing(inputs: SpeedInputs) -> tuple[int, int, int] | None:

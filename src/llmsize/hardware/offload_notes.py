@@ -9,7 +9,7 @@ from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.gpus import GpuSpec
 
 if TYPE_CHECKING:  # only a type here: sizes-only plans never import the speed model (issue 15)
-    from llmsize.hardware.speed import SpeedEstimate
+    from llmsize.hardware.speed_records import SpeedEstimate
 
 
 def _auto_offload_note(engine: BaseEngine, layers: int, total: int, gpu: GpuSpec, eff: Efficiency,

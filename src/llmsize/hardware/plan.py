@@ -22,6 +22,7 @@ from llmsize.estimate.workload import Workload
 from llmsize.hardware.compare import compare, recommend
 from llmsize.hardware.concurrency import concurrency_rows, concurrency_sweep
 from llmsize.hardware.dtype_warnings import dtype_warnings
+from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.fit_models import CompareRow, FitRow, ModelFit, PrecisionOption, PrecisionResult
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.layout import AUTO_COUNTS, GPUS_PER_NODE, Layout, PlanError, pp_problem, tp_problem
@@ -36,7 +37,6 @@ from llmsize.hardware.read_share import (
     routed_active_params,
     routed_weight_share,
 )
-from llmsize.hardware.speed import Efficiency
 from llmsize.hardware.speed_inputs import (
     attention_flops_curve,
     curve_points,

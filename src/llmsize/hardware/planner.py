@@ -45,7 +45,7 @@ from llmsize.records import ValidationError
 from llmsize.specs.models import ModelSpec
 
 if TYPE_CHECKING:  # the speed model is imported where a plan asks for a speed (issue 15: sizes-only rows)
-    from llmsize.hardware.speed import SpeedEstimate, SpeedInputs
+    from llmsize.hardware.speed_records import SpeedEstimate, SpeedInputs
 
 MAX_BATCH_SEARCH = 1 << 20
 

@@ -15,7 +15,7 @@ from llmsize.estimate.engines.llama_cpp_sycl_bf16 import CONVERSION_TRAFFIC
 
 if TYPE_CHECKING:
     from llmsize.hardware.gpus import GpuSpec
-    from llmsize.hardware.speed import SpeedConstants, SpeedInputs
+    from llmsize.hardware.speed_records import SpeedConstants, SpeedInputs
 
 
 def prompt_dequant_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, tokens: int,

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # speed.py imports this module
-    from llmsize.hardware.speed import SpeedInputs
+    from llmsize.hardware.speed_records import SpeedInputs
 
 
 def qk_norm_collective_calls(inputs: SpeedInputs) -> int:

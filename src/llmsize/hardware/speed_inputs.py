@@ -26,9 +26,9 @@ from llmsize.hardware.head_params import head_params, outside_params
 from llmsize.hardware.layout import Layout
 from llmsize.hardware.read_bytes import read_byte_shares
 from llmsize.hardware.read_share import read_fraction, routed_active_params, routed_weight_share
-from llmsize.hardware.speed import SpeedInputs
 from llmsize.hardware.speed_dtype import _weight_format as _weight_format  # re-exported: their former home
 from llmsize.hardware.speed_dtype import speed_dtype as speed_dtype
+from llmsize.hardware.speed_records import SpeedInputs
 from llmsize.specs.models import ModelSpec, QuantMethod
 
 

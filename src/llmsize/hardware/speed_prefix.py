@@ -2,7 +2,7 @@
 
 Only the uncached tokens run through the model, but they attend to the cached ones: the mat-muls
 scale with the new tokens, the causal attention with (cached + new)^2 - cached^2. The prefill model
-(hardware/speed.py `prefill_seconds`) prices both for a prompt from its start, so the new tokens cost
+(hardware/prefill_time.py `prefill_seconds`) prices both for a prompt from its start, so the new tokens cost
 the difference between the whole prompt and the cached part; a pass is never cheaper than one of the
 new tokens alone (its weights are read and its kernels launched once whatever the context).
 """
@@ -10,7 +10,8 @@ new tokens alone (its weights are read and its kernels launched once whatever th
 from __future__ import annotations
 
 from llmsize.hardware.gpus import GpuSpec
-from llmsize.hardware.speed import SpeedConstants, SpeedInputs, prefill_seconds
+from llmsize.hardware.prefill_time import prefill_seconds
+from llmsize.hardware.speed_records import SpeedConstants, SpeedInputs
 
 
 def cached_prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, prompt_tokens: int,

@@ -70,7 +70,7 @@ NODES: dict[str, int] = {
 }
 
 # Nodes of the dense attention block the per-layer latency of the speed model is calibrated on:
-# hardware/speed._extra_nodes prices only the nodes a model runs beyond one such block per layer.
+# hardware/speed_constants._extra_nodes prices only the nodes a model runs beyond one such block per layer.
 DENSE_LAYER_NODES = 2 * NODES["block"] + NODES["attention"] + NODES["dense_ffn"]
 
 # GPU seconds per graph node beyond a dense block's (CUDA, graphs replayed). Calibrated on the fit rows.

@@ -18,7 +18,7 @@ the Ultra 9 288V; https://vgmag.it/297859/ and notebookcheck.com's Core Ultra 7 
 2024); an Xe2 core issues 2,048 FP16 XMX operations a clock (gpu_specs/intel.yaml, the Xe2 comment)
 and 256 FP32 FLOPs on its 8 SIMD16 vector engines (packed FP16: twice that), so
 XMX FP16 32.77 TFLOPS and packed FP16 8.19 TFLOPS. The FLOPs are counted as the speed model counts
-them (hardware/speed.prefill_seconds with hardware/head_params.py: 2 x the parameters outside the tied
+them (hardware/prefill_time.prefill_seconds with hardware/head_params.py: 2 x the parameters outside the tied
 256,000 x 2,304 table on every token, 2,614,341,888 - 589,824,000, the table once as the head on the
 batch's last token, plus attention, 4 x 256.5 keys x 8 heads x 256 x 26 layers at pp512):
 4.106 GFLOP a token (5.283 when every parameter counted on every token).

@@ -6,7 +6,7 @@ the backend scheduler split and allocate it before the GPU can start; llama-benc
 reuse (ggml-org/llama.cpp PR #14482, July 2025: src/llama-context.cpp process_ubatch keeps the previous
 step's graph when `res->can_reuse(gparams)`) skip both for a step shaped like the last. The work grows
 with the layers (a block's nodes) and runs on the CPU between the sampled token and the next launch, so
-it adds to every token like sampling does (hardware/speed.decode_step). Which Ollama runners paid it:
+it adds to every token like sampling does (hardware/decode_time.decode_step). Which Ollama runners paid it:
 - the llama runner (llama/runner, later runner/llamarunner: cgo `llama_decode` on the llama.cpp Ollama
   vendored) until that copy had graph reuse: v0.11.5 vendored llama.cpp e54d41be (ollama/ollama commit
   1a19df1f3, #11823), whose llama-context.cpp reuses graphs with set_rows on by default; v0.11.4 and

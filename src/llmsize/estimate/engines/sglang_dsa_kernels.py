@@ -3,7 +3,7 @@
 The shared serving count (speed_profile.SERVING_LAYER_KERNELS 'dsa_indexer': 10) follows vLLM's
 indexer, which fuses the key's quantization with its cache store and has no Hadamard rotation.
 SGLang's decode path runs more, each paying the per-kernel latency of a graph replay
-(hardware/speed._latency_layers). Read from sgl-project/sglang
+(hardware/speed_constants._latency_layers). Read from sgl-project/sglang
 `python/sglang/srt/layers/attention/nsa/nsa_indexer.py` (stored commit 005e8bf8), Indexer.forward_cuda
 on a decode batch under CUDA graphs (enable_dual_stream: capture mode and at most
 DUAL_STREAM_TOKEN_THRESHOLD tokens), the longer of its two streams:

@@ -1,7 +1,7 @@
 """SGLang's block-FP8 mat-muls quantize their input in a kernel of their own: one more kernel each.
 
-A decode step's small-kernel latency is counted per kernel (hardware/speed._latency_layers: each kernel
-of a block pays the engine's per-layer latency spread over a dense layer's kernels). A 16-bit linear
+A decode step's small-kernel latency is counted per kernel (hardware/speed_constants._latency_layers: each
+kernel of a block pays the engine's per-layer latency spread over a dense layer's kernels). A 16-bit linear
 layer is one GEMM. A linear layer of a block-FP8 checkpoint (DeepSeek-V3/R1, Qwen3 / Qwen3.5 -FP8: 8-bit
 weights with one fp32 scale per 128 x 128 tile) is two kernels in SGLang: every backend
 `dispatch_w8a8_block_fp8_linear` picks first quantizes the activation per 1 x 128 group

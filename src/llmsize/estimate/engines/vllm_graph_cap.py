@@ -16,7 +16,7 @@ keeps the borrowed transformers launch time here; the bare-op figure predicts th
 each KV head n_rep times through the L2 (vllm_paged_gqa.py). An eager layer launches its own kernels:
 a routed FFN (router, topk_softmax, moe_align_block_size, two fused_moe GEMMs, silu_and_mul, the sum)
 with Qwen2-MoE's shared expert and gate runs 18 where a dense layer runs 10 (speed_profile
-FUSED_LAYER_KERNELS), so hardware/speed.decode_step counts eager layers in dense-layer equivalents of
+FUSED_LAYER_KERNELS), so hardware/decode_time.decode_step counts eager layers in dense-layer equivalents of
 kernels. AWQ checkpoints decode through llm-awq's split-K GEMM, not Marlin (vllm_awq_gemm.py).
 """
 
