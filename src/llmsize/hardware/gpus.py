@@ -519,7 +519,8 @@ class GpuCatalog:
             )
         raise GpuNotFoundError(
             f"unknown GPU {name!r}",
-            hint="`llmsize gpus` lists the catalog; add your own with --gpu-file",
+            hint="`llmsize gpus` lists the catalog; add your own as a YAML file in $LLMSIZE_GPU_DIR "
+            "(~/.config/llmsize/gpus/) or, where the command takes it, --gpu-file",
             suggestions=self.suggest(name),
         )
 
