@@ -40,8 +40,8 @@ _QWEN_HOSTED = re.compile(
     re.IGNORECASE)
 _LINES: tuple[HostedLine, ...] = (
     HostedLine(_QWEN_HOSTED, "Alibaba Cloud Model Studio (a commercial Qwen model)", "qwen"),
-    HostedLine(re.compile(r"^(?:chat)?gpt-?(?:3\.5|4|4o|4\.1|4\.5|5)(?:[.-].*)?$|^o[134](?:-.*)?$", re.IGNORECASE),
-               "OpenAI's API", "gpt-oss-20b, gpt-oss-120b"),
+    HostedLine(re.compile(r"^(?:chat)?gpt-?(?:3\.5|4|4o|4\.1|4\.5|5)(?:[.-].*)?$|^o[134](?:-.*)?$",
+                          re.IGNORECASE), "OpenAI's API", "gpt-oss-20b, gpt-oss-120b"),
     HostedLine(re.compile(r"^claude(?:[-.\s].*)?$", re.IGNORECASE), "Anthropic's API", ""),
     HostedLine(re.compile(r"^gemini(?:[-.\s].*)?$", re.IGNORECASE), "Google's Gemini API",
                "Gemma, Google's open-weight line (gemma-3-27b-it, gemma-4-31B)"),
