@@ -132,3 +132,14 @@ def test_fit_says_the_experts_are_not_quantized_and_what_unsloth_needs(capsys: C
 def test_no_experts_hint_for_a_dense_qlora(capsys: Cap) -> None:
     _, text = _flat(["fit", "Qwen3-32B", "--mode", "qlora", "--gpu", "RTX-3060-12GB"], capsys)
     assert "routed experts" not in text
+
+
+def test_fit_where_unsloth_fits_says_it_is_the_experts(capsys: Cap) -> None:
+    # `fit Qwen3.6-35B-A3B --mode qlora --gpu H100-SXM-80GB`: the default run needs 140 GiB, Unsloth's 20.9;
+    # the hint said only "with --framework unsloth it fits", as for a dense model's recipe differences
+    _, text = _flat(["fit", "Qwen3.6-35B-A3B", "--mode", "qlora", "--gpu", "H100-SXM-80GB"], capsys)
+    assert "with --framework unsloth it fits" in text
+    assert ("it quantizes the routed experts, which bitsandbytes under transformers >= 5 leaves unquantized"
+            in text)
+    _, dense = _flat(["fit", "Qwen3-32B", "--mode", "qlora", "--gpu", "RTX-4090"], capsys)
+    assert "with --framework unsloth it fits" in dense and "routed experts" not in dense

@@ -36,8 +36,16 @@ def unsloth_hint(spec: Any, wl: Workload, options: dict[str, Any], gpu: Any, cou
     if found is None:
         return _experts_hint(spec, wl, tried)
     peak = found.row.per_gpu_bytes / GIB
+    why = ("; it quantizes the routed experts, which bitsandbytes under transformers >= 5 leaves unquantized"
+           if _experts_float(spec, wl) else "")
     return (f"  with --framework unsloth it fits: {found.option.label}, {peak:,.1f} GiB "
-            "per GPU (`llmsize explain` with --framework unsloth shows what its recipe changes)")
+            f"per GPU (`llmsize explain` with --framework unsloth shows what its recipe changes{why})")
+
+
+def _experts_float(spec: Any, wl: Workload) -> bool:
+    from llmsize.estimate.bnb_fused_experts import experts_stay_float
+
+    return wl.mode is Mode.QLORA and experts_stay_float(spec, wl)
 
 
 def _experts_hint(spec: Any, wl: Workload, tried: Any) -> str | None:
@@ -46,10 +54,9 @@ def _experts_hint(spec: Any, wl: Workload, tried: Any) -> str | None:
     and nothing else (issue 15, newcomer round 18). Under transformers >= 5 bitsandbytes passes over the
     stacked experts (estimate/bnb_fused_experts.py; peft's prepare_model_for_kbit_training then casts them
     to fp32 where the framework runs it, estimate/weights.py `_kbit_fp32`); Unsloth quantizes them."""
-    from llmsize.estimate.bnb_fused_experts import experts_stay_float
     from llmsize.units import GIB
 
-    if wl.mode is not Mode.QLORA or not experts_stay_float(spec, wl) or not tried.options:
+    if not _experts_float(spec, wl) or not tried.options:
         return None
     closest = min(tried.options, key=lambda r: r.row.per_gpu_bytes)
     peak = closest.row.per_gpu_bytes / GIB
