@@ -105,6 +105,20 @@ def test_check_of_a_refused_vllm_start_says_the_refusal(args: list[str], capsys:
     assert "stops before it allocates" in figures["kv_cache_tokens_note"]
 
 
+def test_check_of_a_refused_sglang_start_says_the_refusal(capsys: Cap) -> None:
+    # the same for SGLang: "kv_cache_tokens: 0", "max_concurrency: 0.0" above "the weights alone (27.53 GiB a
+    # GPU) are more than the 23.25 GiB free on the card" (the load runs out of memory; no pool is built)
+    args = ["python", "-m", "sglang.launch_server", "--model-path", "Qwen/Qwen3-14B",
+            "--context-length", "40960"]
+    code, text = _flat(["check", "--gpu", "RTX-4090", "--", *args], capsys)
+    assert code == 3
+    assert "kv_cache_tokens: none (SGLang stops before it allocates the KV pool; see why)" in text
+    assert "max_concurrency" not in text
+    _, running = _flat(["check", "--gpu", "RTX-4090", "--", "python", "-m", "sglang.launch_server",
+                        "--model-path", "Qwen/Qwen3-8B"], capsys)
+    assert "kv_cache_tokens: 7088" in running and "max_concurrency: 0.17" in running
+
+
 def test_check_of_a_start_that_runs_keeps_its_token_figure(capsys: Cap) -> None:
     code, text = _flat(["check", "--gpu", "RTX-4090", "--", "vllm", "serve", "Qwen/Qwen3-8B",
                         "--max-model-len", "8192"], capsys)
