@@ -140,6 +140,10 @@ SPEED = SPEED_V04.model_copy(update={
 LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V04.engine: SPEED_V04}
 
 
+# what `check` says in place of a token figure where SGLang stops at start, before any pool exists
+STOPPED_NOTE = "SGLang stops before it allocates the KV pool; see why"
+
+
 @dataclass(frozen=True)
 class _Pools:
     """How SGLang splits the static share left after the weights on one GPU."""
@@ -874,8 +878,11 @@ class Sglang(BaseEngine):
             need_bytes=static_need if loaded else est.weights_bytes + self.pre_load_bytes(),
             reason=reason,
             kv_pool_bytes=max(0, p.rest),
-            kv_tokens=p.tokens,
-            max_concurrency=round(concurrency, 2),
+            # refused at start: no pool is built, so no max_total_num_tokens to quote and nothing served
+            # (`check` listed "kv_cache_tokens: 0", "max_concurrency: 0.0" above the refusal; round 18)
+            kv_tokens=None if stopped is not None else p.tokens,
+            kv_tokens_note=STOPPED_NOTE if stopped is not None else None,
+            max_concurrency=None if stopped is not None else round(concurrency, 2),
             # refused at start: no context runs; else SGLang's max_req_len caps a request at the pool
             max_context=0 if stopped is not None else max(0, p.tokens - 1),
             state_slots=p.slots if state else None,
@@ -939,8 +946,9 @@ class Sglang(BaseEngine):
             need_bytes=static_need if est.weights_bytes <= start else need + self.pre_load_bytes(),
             reason=reason,
             kv_pool_bytes=max(0, available),
-            kv_tokens=tokens,
-            max_concurrency=round(concurrency, 2),
+            kv_tokens=tokens if tokens > 0 else None,  # refused at start: no pool (as in _pool_budget)
+            kv_tokens_note=STOPPED_NOTE if tokens <= 0 else None,
+            max_concurrency=round(concurrency, 2) if tokens > 0 else None,
             max_context=tokens,
             lines=(
                 *f.lines,
