@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from llmsize.estimate.core import estimate
+from llmsize.estimate.engines import engine_for
 from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_cpu_moe_splits import decode_splits as cpu_moe_splits
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
@@ -58,6 +59,7 @@ from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, Planner, speed_inputs
+from llmsize.hardware.planner import with_gpu_defaults
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants, tower_seconds
 from llmsize.hardware.speed_inputs import prefill_launch_fields
 from llmsize.hardware.speed_prefix import cached_prefill_seconds
@@ -2997,6 +2999,45 @@ FINDINGS = (
     "which cannot separate a clock term), and the catalog holds no clock; only these held-out rows show "
     "it, so it is a lead, not landed. (4) M1 Max llama3.2:3b (+61%): nothing new. Held-out medians "
     "unchanged.",
+    "SGLang worst held-out rows (issue 11, sglworst22). (1) Landed: one SGLang prefill forward takes "
+    "chunked_prefill_size tokens (estimate/engines/sglang_prefill_chunk.py): managers/scheduler.py hands "
+    "it to every PrefillAdder as rem_chunk_tokens (managers/schedule_policy.py add_one_req cuts at it), "
+    "server_args.py _handle_gpu_memory_settings defaults it by the card's memory (16,384 above 160 GB: "
+    "B200, B300, MI300X, MI355X) and divides it by dp_size under DP attention; the speed model split every "
+    "SGLang prefill at the profile's fixed 8,192 whatever the flag or card, and the rows ran without the "
+    "card's defaults (now taken through the planner's gpu_defaults, as `llmsize fit` does). GLM-5.1 FP8 "
+    "on 8 x MI300X with --chunked-prefill-size 131072 (PR #30812): c16 TTFT +16.1% -> +5.8%, c64 +82.5% "
+    "-> +41.0% (16-17 prompts a forward, one ROCm eager floor each, not three); MiniMax-M2.7 TP 4 c64 / "
+    "c256 output +90.8 / +90.4% -> +91.4 / +91.8% (its 256-prompt wave now pays 16 eager floors, not 32); "
+    "the InferenceX B300 FP8 TP 8 rows move under a point (their script passes --chunked-prefill-size "
+    "32768, which the rows do not carry: they take the card's 16,384). (2) Checked, not landed: steady-"
+    "state arrivals. SGLang runs a prefill batch before decoding whenever a request waits "
+    "(scheduler.py get_next_batch_to_run; enable_mixed_chunk False, scheduler_recv_interval 1 by default "
+    "in 0.5.13), and these rows' TTFTs say arrivals come staggered (MiniMax TP 4: 419 ms at c64, 337 ms "
+    "at c256; GLM-5.1 634 ms at c64 against the 4-batch wave's ~2.5 x 338). Pricing each request's C - 1 "
+    "neighbours as separate prefills of max(1, round(C / output)) prompts (instead of the wave's share) "
+    "moved MiniMax c256 TPOT -42.1% -> -28.1%, output +90.4% -> +53.3%, c64 output +90.8% -> +72.6%, "
+    "GLM-5.1 c64 TPOT -52.7% -> -42.5%, gpt-oss-120b DP4 EP4 c2560 +90.3% -> +60.4%, DeepSeek-R1 NVFP4 "
+    "B200 c64 +65.4% -> +34.6%, but took the InferenceX B300 rows the other way (FP8 TP 8 c32 / c64 TPOT "
+    "+4.6 / -3.5% -> +20.1 / +19.5%, NVFP4 TP 8 c32 +7.1% -> +21.9%) and SGLang's held-out median 7.9% -> "
+    "8.4%; with those scripts' --scheduler-recv-interval 30 at CONC >= 16 (InferenceX "
+    "benchmarks/single_node/fixed_seq_len/dsr1_fp8_b300.sh; SchedulerRecvSkipper polls once per 30 "
+    "decode weights) batching the arrivals, still 8.2%. The SGLang 0.5 step constants were fitted on rows "
+    "whose prefill share is the wave's, so the mechanism needs a refit of step and per-layer latency "
+    "beside it; left. (3) Checked, no mechanism: MI300X decode graphs cover these batches (0.5.13 "
+    "_handle_gpu_memory_settings: cuda_graph_max_bs 512 above 160 GB, so c256 is not eager); the MiniMax "
+    "PR's table says TP x EP 2x2 / 4x4 and its cookbook header --random-range-ratio 1.0 (PR #33781), so "
+    "lengths are fixed at 1000 / 1000 and the output rows carry the TPOT error (c64: 64 / 42.48 ms = "
+    "1,507 tok/s against 1,403 published). DeepSeek-R1 FP8 8k TTFT on B300 (-69 / -72%): "
+    "dsr1_fp8_b300.sh runs --attention-backend trtllm_mla, --kv-cache-dtype fp8_e4m3, "
+    "SGL_ENABLE_JIT_DEEPGEMM=false with SGLANG_ENABLE_FLASHINFER_GEMM=true, --moe-runner-backend "
+    "flashinfer_trtllm and chunks of 8,192 (TP 4) / 32,768 (TP 8), so 7,373 tokens are one forward; "
+    "deepseek_common/attention_backend_handler.py handle_attention_trtllm_mla takes MHA_CHUNKED_KV (a "
+    "plain ragged MHA prefill without a prefix), not absorbed MLA. The run implies ~295 / ~446 TFLOP/s a "
+    "GPU at TP 8 / TP 4 (about 85 / 170 TFLOP a GPU) where the model prices ~2.3 PFLOP/s; TP 8 per GPU "
+    "is the slower, as TP-sharded experts of 2,048 / 8 = 256 columns would be, but no timing of "
+    "flashinfer's trtllm-gen FP8 block-scale MoE or of flashinfer's FP8 GEMM at these shapes was found "
+    "to price it. gpt-oss-120b DP4 EP4 c2560 and DeepSeek-R1 NVFP4 c64 as their row notes say.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -3088,17 +3129,22 @@ def build_case(row: dict[str, Any]) -> Case:
 
 def _sglang_prefill_launch(row: dict[str, Any], spec: ModelSpec, wl: Workload,
                            inputs: SpeedInputs) -> SpeedInputs:
-    """SGLang: whether the row's prefill ran outside the piecewise CUDA graphs, asked of the engine with
-    what `llmsize fit --engine sglang --engine-version X` gives it on the row's card (the planner's
-    gpu_defaults copy the card's architecture and segment; estimate/engines/sglang_prefill_graphs.py);
-    the rows' workloads carry neither, so the same engine code runs on a copy that does."""
+    """SGLang: whether the row's prefill ran outside the piecewise CUDA graphs, and how many tokens one
+    prefill forward takes (chunked_prefill_size), asked of the engine with what `llmsize fit --engine
+    sglang --engine-version X` gives it on the row's card: the planner's gpu_defaults copy the card's
+    architecture and segment and default chunked_prefill_size by its memory where the row gives none
+    (estimate/engines/sglang_prefill_graphs.py, sglang_prefill_chunk.py). The rows' workloads carry
+    none of these, so the same engine code runs on a copy that does."""
     if row["engine"] != "sglang":
         return inputs
     gpu = get_gpu(str(row["device"]))
     said = re.search(r"\bSGLang v?(\d+\.\d+\.\d+)", str(row.get("engine_version", "")))
-    facts = wl.model_copy(update={"gpu_architecture": gpu.architecture, "gpu_segment": gpu.segment,
-                                  "engine_version": said.group(1) if said else None})
-    return inputs.model_copy(update=prefill_launch_fields(spec, facts))
+    facts = with_gpu_defaults(wl.model_copy(update={"engine_version": said.group(1) if said else None}), gpu)
+    engine = engine_for(facts)
+    return inputs.model_copy(update={
+        **prefill_launch_fields(spec, facts),
+        "prefill_chunk_tokens": engine.prefill_chunk() or inputs.prefill_chunk_tokens,
+        "wave_prefill_runs": engine.wave_prefill_runs(facts.batch, facts.prefill_tokens)})
 
 
 def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:

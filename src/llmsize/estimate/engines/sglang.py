@@ -69,6 +69,7 @@ from llmsize.estimate.engines import (
     sglang_moe_a2a,
     sglang_mxfp4,
     sglang_prefill_admission,
+    sglang_prefill_chunk,
     sglang_prefill_graphs,
     sglang_startup,
     sglang_swa,
@@ -215,6 +216,11 @@ class Sglang(BaseEngine):
         """The chunk a rank prefills: with DP attention SGLang divides chunked_prefill_size by dp_size
         after its memory defaults (sglang_dp_attention.py)."""
         return max(1, self.configured_chunk() // self.wl.dp_attention)
+
+    def prefill_chunk(self) -> int | None:
+        """The tokens one prefill forward takes: chunked_prefill_size as given or defaulted by the card
+        (sglang_prefill_chunk.py); None without either: the speed profile's chunk."""
+        return sglang_prefill_chunk.forward_tokens(self.wl.max_num_batched_tokens, self.wl.dp_attention)
 
     def wave_prefill_runs(self, requests: int, prompt_tokens: int) -> tuple[tuple[int, int], ...]:
         """A wave split by the PrefillAdder's input budget, --max-prefill-tokens or the chunk if smaller
