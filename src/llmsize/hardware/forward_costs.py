@@ -6,6 +6,7 @@ achieved FLOP rate: shared by decode_time.py and prefill_time.py, so each is wri
 
 from __future__ import annotations
 
+from llmsize.estimate.engines import llama_cpp_fattn_accumulate as fattn_accumulate
 from llmsize.hardware.expert_parallel import dispatch_combine_seconds
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.qk_norm_tp import qk_norm_collective_calls
@@ -77,7 +78,11 @@ def attention_rate(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, wide: b
     share = c.latent_attention_fraction or c.attention_fraction or c.compute_fraction
     if wide and c.wide_attention_fraction:
         share = c.wide_attention_fraction
-    return gpu.flops_for(dtype) * share
+    rate = gpu.flops_for(dtype) * share
+    if c.attention_fp16_acc_flops and not c.latent_attention_fraction:
+        # llama.cpp CUDA: P·V accumulates in FP16, at that MMA mode's rate (llama_cpp_fattn_accumulate.py)
+        rate = fattn_accumulate.mixed_rate(rate, c.attention_fp16_acc_flops * share)
+    return rate
 
 
 def _attention_scale(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, matmul_flops: float,

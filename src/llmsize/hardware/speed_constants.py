@@ -8,6 +8,7 @@ the helpers below it turn a profile's per-kernel counts and per-device tables in
 from __future__ import annotations
 
 from llmsize.estimate.engines import llama_cpp_f32_weights as f32_weights
+from llmsize.estimate.engines import llama_cpp_fattn_accumulate as fattn_accumulate
 from llmsize.estimate.engines import llama_cpp_mmid_host as mmid_host
 from llmsize.estimate.engines import llama_cpp_mmq_tiles as mmq_tiles
 from llmsize.estimate.engines import llama_cpp_rdna35 as rdna35
@@ -105,6 +106,9 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         peak_dtype=peak_dtype,
         attention_fraction=(eff.compute if eff.compute is not None
                             else prof.attention_compute.get(gpu.architecture, 0.0)),
+        attention_fp16_acc_flops=(fattn_accumulate.fp16_accumulate_flops(
+            gpu.vendor, gpu.architecture, gpu.int8_ops or 0.0, gpu.flops_for("bf16"))
+            if prof.attention_fp16_accumulate else 0.0),
         wide_attention_fraction=(eff.compute if eff.compute is not None
                                  else prof.wide_head_attention_compute.get(gpu.architecture, 0.0)),
         latent_attention_fraction=(0.0 if not inputs.mla_absorbed_prefill

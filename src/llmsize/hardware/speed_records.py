@@ -53,6 +53,9 @@ class SpeedConstants(Record):
         default="", description="dtype of the peak FLOP/s the mat-muls run at (empty: the compute dtype)")
     attention_fraction: float = Field(
         default=0.0, description="achieved / 16-bit peak FLOP/s of attention (0: compute_fraction)")
+    attention_fp16_acc_flops: float = Field(
+        default=0.0, description="peak FLOP/s of the FP16-accumulate MMA that attention's P·V half runs at "
+        "(llama.cpp CUDA on NVIDIA: estimate/engines/llama_cpp_fattn_accumulate.py; 0: the 16-bit figure)")
     latent_attention_fraction: float = Field(
         default=0.0, description="achieved / 16-bit peak FLOP/s of attention in MLA's latent form where the "
         "engine runs it so (0: attention_fraction; estimate/engines/llama_cpp_mla.py)")

@@ -70,6 +70,9 @@ SPEED = EngineSpeedProfile(
     # MLA in the latent form: ggml-cuda's MMA flash attention serves every query head from each K/V tile
     # (estimate/engines/llama_cpp_mla.py; priced on PR #19057's RTX 5090 timing).
     latent_attention_compute=dict(llama_cpp_mla.LATENT_ATTENTION_BY_ARCH),
+    # ggml-cuda's prompt attention runs P·V with FP16 accumulators, K·Q with FP32 ones, flash attention or
+    # not (estimate/engines/llama_cpp_fattn_accumulate.py); NVIDIA only, so HIP and Metal keep the figure.
+    attention_fp16_accumulate=True,
     # REFERENCE: ggml/src/ggml-cuda/mmq.cu ggml_cuda_should_use_mmq returns true on every GPU with
     # Turing-class MMA for the quantized types (and on CDNA3 / RDNA3 with MFMA / WMMA): a prompt's
     # quantized mat-muls run MMQ, which quantizes the activations to q8_1 and multiplies with int8 MMA

@@ -66,9 +66,10 @@ SYCL_SPEED = LLAMA_CPP_SPEED.model_copy(
         "prefill_compute": {"intel-xe2": XMX_GEMM_SHARE, "gddr": XMX_GEMM_SHARE, "lpddr": XMX_GEMM_SHARE},
         "prefill_compute_16bit": {},
         "prefill_dequant_above_tokens": MMVQ_MAX_BATCH_SIZE,
-        # ggml-cuda's Volta and MLA rules are not ggml-sycl's.
+        # ggml-cuda's Volta, MLA and FP16-accumulate attention rules are not ggml-sycl's.
         "prefill_dequant_above_by_arch": {},
         "latent_attention_compute": {},
+        "attention_fp16_accumulate": False,
         "vendor_notes": {"intel": "llama.cpp SYCL backend: quantized prompt mat-muls convert the weights "
                                   "to FP16 for oneDNN's GEMM on the XMX units, not CUDA's int8 MMQ"},
         "sources": (

@@ -58,6 +58,8 @@ VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
         "prefill_dequant_above_by_arch": {},
         # ggml-cuda's MMA flash attention share for MLA's latent form (llama_cpp_mla.py) is not Vulkan's.
         "latent_attention_compute": {},
+        # ggml-cuda's FP16-accumulate attention tiles (llama_cpp_fattn_accumulate.py) are not ggml-vulkan's.
+        "attention_fp16_accumulate": False,
         "gpu_per_layer_s": 0.0290e-3,
         "gpu_per_layer_by_class": {},
         # Calibrated per layer on its own rows (MoE and hybrid ones among them), with the kernel counts

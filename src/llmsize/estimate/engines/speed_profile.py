@@ -123,6 +123,9 @@ class EngineSpeedProfile(Record):
         default_factory=dict, description="achieved / 16-bit peak FLOP/s of the prefill attention kernel, "
         "per GPU architecture ('hopper', ...), where it differs from the mat-muls' prefill share (absent: "
         "that share)")
+    attention_fp16_accumulate: bool = Field(
+        default=False, description="the prompt attention's P·V product accumulates in FP16 on NVIDIA tensor "
+        "cores, at that mode's rate (llama.cpp CUDA: estimate/engines/llama_cpp_fattn_accumulate.py)")
     latent_attention_compute: dict[str, float] = Field(
         default_factory=dict, description="achieved / 16-bit peak FLOP/s of attention run in MLA's latent "
         "(absorbed) form, per '<architecture>-<device class>' (llama.cpp: estimate/engines/llama_cpp_mla.py; "
