@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -18,6 +19,41 @@ settings.register_profile(
     "long", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("long" if os.environ.get("LLMSIZE_TESTS") == "long" else "default")
+
+LONG_RUN = os.environ.get("LLMSIZE_TESTS") == "long"
+
+# CI's budget is 20 minutes for install and tests on 2 cores, so two-core runs split the suite over
+# two pytest-xdist workers (pyproject addopts); each worker's torch then takes one intra-op thread
+# instead of contending for both cores (torch reads OMP_NUM_THREADS when it is first imported).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` counts the CPUs this process may use (its affinity and a cgroup CPU quota, as in a
+    CI container), not the host's: pytest-xdist's own count would start one worker per host core."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text(encoding="ascii").split()[:2]
+        if quota != "max":
+            cpus = min(cpus, max(1, int(quota) // int(period)))
+    except (OSError, ValueError):
+        pass
+    return max(1, min(cpus, 8))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Cases listed in tests/long_cases.py (each a slower sibling of a case the default run keeps)
+    run only with LLMSIZE_TESTS=long, like the 2,000-example hypothesis profile."""
+    from long_cases import LONG_CASES
+
+    if LONG_RUN:
+        return
+    skip = pytest.mark.skip(reason="long run only: LLMSIZE_TESTS=long python -m pytest -q")
+    for item in items:
+        if item.nodeid in LONG_CASES:
+            item.add_marker(pytest.mark.long)
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

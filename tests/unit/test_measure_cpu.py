@@ -25,6 +25,9 @@ from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind
 pytestmark = pytest.mark.trace
 
 LAYERS = 2
+# 64 positions: every training operator and saved tensor appears at any length, and the lm_head over
+# the 151,936-token vocabulary (fp32 on CPUs without bf16 hardware) costs a quarter of 256 positions'.
+TRAIN_CONTEXT = 64
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +92,7 @@ def test_inference_prefill_and_decode_match_the_trace(small: tuple[ModelSpec, di
 
 
 def test_full_fine_tune_matches_the_trace(small: tuple[ModelSpec, dict[str, Any]]) -> None:
-    traced, real = _both(small, Workload(mode=Mode.FULL, framework="plain", context=256))
+    traced, real = _both(small, Workload(mode=Mode.FULL, framework="plain", context=TRAIN_CONTEXT))
     assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=1e-3)
     assert real.optimizer_bytes == pytest.approx(
         traced.optimizer_bytes, rel=1e-6
@@ -100,7 +103,7 @@ def test_full_fine_tune_matches_the_trace(small: tuple[ModelSpec, dict[str, Any]
 
 
 def test_lora_matches_the_trace(small: tuple[ModelSpec, dict[str, Any]]) -> None:
-    traced, real = _both(small, Workload(mode=Mode.LORA, framework="plain", context=256))
+    traced, real = _both(small, Workload(mode=Mode.LORA, framework="plain", context=TRAIN_CONTEXT))
     assert real.adapters_bytes == traced.adapters_bytes > 0
     assert real.weights_bytes == traced.weights_bytes
     assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=1e-3)
@@ -108,16 +111,16 @@ def test_lora_matches_the_trace(small: tuple[ModelSpec, dict[str, Any]]) -> None
 
 def test_gradient_checkpointing_matches_the_trace(small: tuple[ModelSpec, dict[str, Any]]) -> None:
     traced, real = _both(
-        small, Workload(mode=Mode.FULL, framework="plain", context=256, gradient_checkpointing=True)
+        small, Workload(mode=Mode.FULL, framework="plain", context=TRAIN_CONTEXT, gradient_checkpointing=True)
     )
-    plain, _ = _both(small, Workload(mode=Mode.FULL, framework="plain", context=256))
+    plain, _ = _both(small, Workload(mode=Mode.FULL, framework="plain", context=TRAIN_CONTEXT))
     assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=1e-3)
     assert real.activations_bytes < plain.activations_bytes  # recomputation keeps less
 
 
 def test_trl_recipe_runs_for_real_as_traced(small: tuple[ModelSpec, dict[str, Any]]) -> None:
     """TRL's defaults (fused AdamW, checkpointing, chunked loss) run really as the trace accounts."""
-    traced, real = _both(small, Workload(mode=Mode.FULL, framework="trl", context=256))
+    traced, real = _both(small, Workload(mode=Mode.FULL, framework="trl", context=TRAIN_CONTEXT))
     assert real.peak_bytes == pytest.approx(traced.peak_bytes, rel=1e-3)
 
 
