@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from llmsize.estimate.core import estimate
+from llmsize.estimate.engines import engine_for
 from llmsize.estimate.engines.llama_cpp import fusion_engine
 from llmsize.estimate.engines.llama_cpp_cpu_moe_splits import decode_splits as cpu_moe_splits
 from llmsize.estimate.engines.llama_cpp_fusion import FUSIONS
@@ -58,6 +59,7 @@ from llmsize.hardware import speed_profiles as sp
 from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, Planner, speed_inputs
+from llmsize.hardware.planner import with_gpu_defaults
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants, tower_seconds
 from llmsize.hardware.speed_inputs import prefill_launch_fields
 from llmsize.hardware.speed_prefix import cached_prefill_seconds
@@ -2960,6 +2962,82 @@ FINDINGS = (
     "build) and would be set on these held-out rows; not landed. The A40 70B row stays outside even that "
     "(0.099 per W, the card's own 8B rows 0.18-0.23): the unstable runs its notes describe. Held-out "
     "medians unchanged (no model change).",
+    "Ollama's worst held-out rows read again (issue 11, ollamaworst22; no rule added, no row moves). "
+    "(1) gpt-oss:120b on the A100 (+102..+110%): the run's own report (gparemsky/48gb4090 "
+    "RESULTS/a100_tests/report-A100_80GB-gpt_oss_120b.txt, ten prompts) has TTFT in proportion to the "
+    "prompt, 2.12 ms a token with a 0.07 s intercept from 525 to 8,192 tokens, and 525 and 767 tokens "
+    "(two 512-token ubatches each) take 1.11 and 1.87 s: a per-token prompt cost, not a per-ubatch one. "
+    "That is the shape v0.11.8's Go engine gives blocks left in host RAM (ml/backend/ggml/ggml.go New: "
+    "ggml_backend_sched_new(..., false, false), op offload off, so their prompt mat-muls run on the CPU; "
+    "estimate/engines/ollama_op_offload.py), not the PCIe weight copy per ubatch the a100moe finding "
+    "supposed. But no single split reproduces both rows at llmsize's default host (DDR5-5600 dual "
+    "channel, 16 threads): `llmsize fit gpt-oss:120b --gpu A100-SXM-80GB --engine ollama "
+    "--engine-version 0.11.8 --context 8192 --prompt-tokens 1832 --gpu-layers N` gives 49.4 / 658 t/s at "
+    "N = 30 and 37.4 / 557 at 26 (published 52.8 / 467), so the decode wants ~31 GPU blocks and the "
+    "prompt ~22; the cloud host's RAM and cores are not published, and v0.11.8's llm/memory.go "
+    "estimateGPULayers keeps all 36 blocks and the output on an idle 80 GB card (~63 GiB with "
+    "MinimumMemory, its one-block buffer and GraphSize's gptoss flash-attention graph, (4 x numParallel + "
+    "num_ctx / 1024 + 110) MiB). The reports' start "
+    "times (gpt-oss 10:23:00, then qwen3-coder 10:36:13, mistral-small3.2 10:39:57, qwen2.5-coder "
+    "10:43:49, llama3.1:70b 10:54:20, deepseek-r1:70b 11:01:35) put no report before it that day. "
+    "Left. (2) CUDA graphs, read in the vendored e54d41be (ggml-cuda.cu "
+    "check_node_graph_compatibility_and_refresh_copy_ops): Ollama's patch to the batch-size check, by "
+    "C++ precedence (?: binds looser than &&), disables graphs for any ADD whose src[1] has ne[1] > 1 and "
+    "a name without '_exps.bias' (gemma3n's per-layer node apart; the upstream name checks after the ?: "
+    "never run); neither decode graph has one (gpt-oss's expert biases are ADD_ID, "
+    "ml/nn/linear.go LinearBatch.Forward; its expert sum adds [n_embd, tokens] views; llama.cpp's "
+    "build_moe_ffn sums [n_embd, n_tokens] views), and a one-token MUL_MAT_ID takes ggml_cuda_mul_mat_id's "
+    "ne2 == 1 MMVQ branch with no host sync: graphs stay on. fattn.cu ggml_cuda_flash_attn_ext sends a "
+    "one-token GQA step to the MMA kernel below Ada (mma_faster_for_bs1: the A100 and RTX A6000) and to "
+    "the vec kernel on the RTX 4090; no timing of either at head size 64, not priced. (3) qwen3-coder "
+    "decode on the three cards of the same harness: the measured step less llmsize's weight time, its "
+    "sampler (0.60 ms) and fixed step leaves 4.57 / 6.31 / 8.36 ms on the RTX 4090 / RTX A6000 / A100 "
+    "(488-token rows), inversely with their boost clocks (2.52 / 1.80 / 1.41 GHz: 11.5 / 11.4 / 11.8 M "
+    "cycles), where llmsize's per-layer and per-node times (3.43 ms here) are the same on every card. A "
+    "clock-scaled node time would be a rule for every ggml engine, its reference clock set by "
+    "GPU_PER_NODE_S's two fit rows (llnodes-pr-001 RTX 4090, -003 RTX 3090: different models and builds, "
+    "which cannot separate a clock term), and the catalog holds no clock; only these held-out rows show "
+    "it, so it is a lead, not landed. (4) M1 Max llama3.2:3b (+61%): nothing new. Held-out medians "
+    "unchanged.",
+    "SGLang worst held-out rows (issue 11, sglworst22). (1) Landed: one SGLang prefill forward takes "
+    "chunked_prefill_size tokens (estimate/engines/sglang_prefill_chunk.py): managers/scheduler.py hands "
+    "it to every PrefillAdder as rem_chunk_tokens (managers/schedule_policy.py add_one_req cuts at it), "
+    "server_args.py _handle_gpu_memory_settings defaults it by the card's memory (16,384 above 160 GB: "
+    "B200, B300, MI300X, MI355X) and divides it by dp_size under DP attention; the speed model split every "
+    "SGLang prefill at the profile's fixed 8,192 whatever the flag or card, and the rows ran without the "
+    "card's defaults (now taken through the planner's gpu_defaults, as `llmsize fit` does). GLM-5.1 FP8 "
+    "on 8 x MI300X with --chunked-prefill-size 131072 (PR #30812): c16 TTFT +16.1% -> +5.8%, c64 +82.5% "
+    "-> +41.0% (16-17 prompts a forward, one ROCm eager floor each, not three); MiniMax-M2.7 TP 4 c64 / "
+    "c256 output +90.8 / +90.4% -> +91.4 / +91.8% (its 256-prompt wave now pays 16 eager floors, not 32); "
+    "the InferenceX B300 FP8 TP 8 rows move under a point (their script passes --chunked-prefill-size "
+    "32768, which the rows do not carry: they take the card's 16,384). (2) Checked, not landed: steady-"
+    "state arrivals. SGLang runs a prefill batch before decoding whenever a request waits "
+    "(scheduler.py get_next_batch_to_run; enable_mixed_chunk False, scheduler_recv_interval 1 by default "
+    "in 0.5.13), and these rows' TTFTs say arrivals come staggered (MiniMax TP 4: 419 ms at c64, 337 ms "
+    "at c256; GLM-5.1 634 ms at c64 against the 4-batch wave's ~2.5 x 338). Pricing each request's C - 1 "
+    "neighbours as separate prefills of max(1, round(C / output)) prompts (instead of the wave's share) "
+    "moved MiniMax c256 TPOT -42.1% -> -28.1%, output +90.4% -> +53.3%, c64 output +90.8% -> +72.6%, "
+    "GLM-5.1 c64 TPOT -52.7% -> -42.5%, gpt-oss-120b DP4 EP4 c2560 +90.3% -> +60.4%, DeepSeek-R1 NVFP4 "
+    "B200 c64 +65.4% -> +34.6%, but took the InferenceX B300 rows the other way (FP8 TP 8 c32 / c64 TPOT "
+    "+4.6 / -3.5% -> +20.1 / +19.5%, NVFP4 TP 8 c32 +7.1% -> +21.9%) and SGLang's held-out median 7.9% -> "
+    "8.4%; with those scripts' --scheduler-recv-interval 30 at CONC >= 16 (InferenceX "
+    "benchmarks/single_node/fixed_seq_len/dsr1_fp8_b300.sh; SchedulerRecvSkipper polls once per 30 "
+    "decode weights) batching the arrivals, still 8.2%. The SGLang 0.5 step constants were fitted on rows "
+    "whose prefill share is the wave's, so the mechanism needs a refit of step and per-layer latency "
+    "beside it; left. (3) Checked, no mechanism: MI300X decode graphs cover these batches (0.5.13 "
+    "_handle_gpu_memory_settings: cuda_graph_max_bs 512 above 160 GB, so c256 is not eager); the MiniMax "
+    "PR's table says TP x EP 2x2 / 4x4 and its cookbook header --random-range-ratio 1.0 (PR #33781), so "
+    "lengths are fixed at 1000 / 1000 and the output rows carry the TPOT error (c64: 64 / 42.48 ms = "
+    "1,507 tok/s against 1,403 published). DeepSeek-R1 FP8 8k TTFT on B300 (-69 / -72%): "
+    "dsr1_fp8_b300.sh runs --attention-backend trtllm_mla, --kv-cache-dtype fp8_e4m3, "
+    "SGL_ENABLE_JIT_DEEPGEMM=false with SGLANG_ENABLE_FLASHINFER_GEMM=true, --moe-runner-backend "
+    "flashinfer_trtllm and chunks of 8,192 (TP 4) / 32,768 (TP 8), so 7,373 tokens are one forward; "
+    "deepseek_common/attention_backend_handler.py handle_attention_trtllm_mla takes MHA_CHUNKED_KV (a "
+    "plain ragged MHA prefill without a prefix), not absorbed MLA. The run implies ~295 / ~446 TFLOP/s a "
+    "GPU at TP 8 / TP 4 (about 85 / 170 TFLOP a GPU) where the model prices ~2.3 PFLOP/s; TP 8 per GPU "
+    "is the slower, as TP-sharded experts of 2,048 / 8 = 256 columns would be, but no timing of "
+    "flashinfer's trtllm-gen FP8 block-scale MoE or of flashinfer's FP8 GEMM at these shapes was found "
+    "to price it. gpt-oss-120b DP4 EP4 c2560 and DeepSeek-R1 NVFP4 c64 as their row notes say.",
     "vLLM 0.5.3-0.7 chunk a long-context server's prompts at 512 tokens (issue 11, vllmworst22; the "
     "0.5.0-0.5.4 and 0.6.3 sdists). EngineArgs.create_engine_config (vllm/engine/arg_utils.py) sets "
     "use_long_context = max_model_len > 32768 and, with --enable-chunked-prefill unset, turns chunked "
@@ -2971,23 +3049,24 @@ FINDINGS = (
     "129,024-token rows (max_model_len 65,536 'Setting-64k' and the 131,072-token runs) prefill in 124 / "
     "252 forwards, each reading the weights again: 7B-72B rows move 0.4-1.9 points slower (7B GPTQ-Int8 / "
     "AWQ at 129,024 +33.8 / +38.7% -> +32.0 / +36.8%, 72B BF16 +13.5% -> +12.6%; the 14B / 32B rows, "
-    "already predicted slow, lose 0.4-0.6 points, e.g. -9.7 -> -10.3%). Held-out medians unchanged (vLLM 9.40% -> 9.40%, worst 121.9%); "
-    "fit 5.2% -> 5.1%. Read for the brief's worst rows and left: (1) Qwen3.5-9B --enforce-eager on an RTX "
-    "4090 at C = 4 (+111.7%): the harness (aaronzhfeng/gpu-inference benchmark.py) sends one warm-up "
-    "request, then one asyncio.gather wave per level in the order given (1, 2, 4, 8, 16, 24, 32); the "
-    "walls are 4.28 / 5.18 / 8.44 / 4.71 s at C = 1 / 2 / 4 / 8. In the 0.17.0 sdist only "
-    "chunk_fwd_kernel_o autotunes on the prompt's length (fla/ops/chunk_o.py chunk_fwd_o: BT = min(64, "
-    "max(16, next_power_of_2(T))), key H, K, V, BT; the other FLA kernels key BT = chunk_size 64), so a "
-    "wave of C prompts of ~16-20 tokens meets a new key at most at C = 2 and 4 and never from C = 8; "
-    "that fits the two slow waves but is a cold-server event of the sweep's order (prompt token count "
-    "and step packing unpublished), not a steady-state cost: not modelled. (2) Qwen2.5's 7B GPTQ-Int4 / "
-    "Int8 / AWQ rows at 129,024 tokens ran vLLM 0.6.2 with the page's 'new sample config' (temperature "
-    "0.7, top_p 0.8, top_k 20, no penalties): they take ~19 s longer than the BF16 row's decode saving "
-    "allows, ~2 s at 63,488, while the 14B, 32B and 72B quantized twins do not; V0 0.6.3 keeps prompt "
-    "ids as array('l') (sampling_metadata.py from_lists, utils.make_ndarray_with_pad: a buffer copy), "
-    "so no per-step penalty cost applies either; not found. (3) The Qwen2-57B-A14B 0.4.2, Qwen2.5-72B "
-    "GPTQ-Int4 one-A100, A100 Qwen3.5-4B TTFT, tt#143 and MI300X gpt-oss rows: nothing beyond the earlier "
-    "passes' notes was found in the 0.4.2 / 0.6.3 / 0.17.0 sources read here; unchanged.",
+    "already predicted slow, lose 0.4-0.6 points, e.g. -9.7 -> -10.3%). Held-out medians unchanged (vLLM "
+    "9.40% -> 9.40%, worst 121.9%); fit 5.2% -> 5.1%. Read for the brief's worst rows and left: (1) "
+    "Qwen3.5-9B --enforce-eager on an RTX 4090 at C = 4 (+111.7%): the harness (aaronzhfeng/gpu-inference "
+    "benchmark.py) sends one warm-up request, then one asyncio.gather wave per level in the order given "
+    "(1, 2, 4, 8, 16, 24, 32); the walls are 4.28 / 5.18 / 8.44 / 4.71 s at C = 1 / 2 / 4 / 8. In the "
+    "0.17.0 sdist only chunk_fwd_kernel_o autotunes on the prompt's length (fla/ops/chunk_o.py "
+    "chunk_fwd_o: BT = min(64, max(16, next_power_of_2(T))), key H, K, V, BT; the other FLA kernels key "
+    "BT = chunk_size 64), so a wave of C prompts of ~16-20 tokens meets a new key at most at C = 2 and 4 "
+    "and never from C = 8; that fits the two slow waves but is a cold-server event of the sweep's order "
+    "(prompt token count and step packing unpublished), not a steady-state cost: not modelled. (2) "
+    "Qwen2.5's 7B GPTQ-Int4 / Int8 / AWQ rows at 129,024 tokens ran vLLM 0.6.2 with the page's 'new "
+    "sample config' (temperature 0.7, top_p 0.8, top_k 20, no penalties): they take ~19 s longer than the "
+    "BF16 row's decode saving allows, ~2 s at 63,488, while the 14B, 32B and 72B quantized twins do not; "
+    "V0 0.6.3 keeps prompt ids as array('l') (sampling_metadata.py from_lists, "
+    "utils.make_ndarray_with_pad: a buffer copy), so no per-step penalty cost applies either; not found. "
+    "(3) The Qwen2-57B-A14B 0.4.2, Qwen2.5-72B GPTQ-Int4 one-A100, A100 Qwen3.5-4B TTFT, tt#143 and "
+    "MI300X gpt-oss rows: nothing beyond the earlier passes' notes was found in the 0.4.2 / 0.6.3 / "
+    "0.17.0 sources read here; unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -3079,17 +3158,22 @@ def build_case(row: dict[str, Any]) -> Case:
 
 def _sglang_prefill_launch(row: dict[str, Any], spec: ModelSpec, wl: Workload,
                            inputs: SpeedInputs) -> SpeedInputs:
-    """SGLang: whether the row's prefill ran outside the piecewise CUDA graphs, asked of the engine with
-    what `llmsize fit --engine sglang --engine-version X` gives it on the row's card (the planner's
-    gpu_defaults copy the card's architecture and segment; estimate/engines/sglang_prefill_graphs.py);
-    the rows' workloads carry neither, so the same engine code runs on a copy that does."""
+    """SGLang: whether the row's prefill ran outside the piecewise CUDA graphs, and how many tokens one
+    prefill forward takes (chunked_prefill_size), asked of the engine with what `llmsize fit --engine
+    sglang --engine-version X` gives it on the row's card: the planner's gpu_defaults copy the card's
+    architecture and segment and default chunked_prefill_size by its memory where the row gives none
+    (estimate/engines/sglang_prefill_graphs.py, sglang_prefill_chunk.py). The rows' workloads carry
+    none of these, so the same engine code runs on a copy that does."""
     if row["engine"] != "sglang":
         return inputs
     gpu = get_gpu(str(row["device"]))
     said = re.search(r"\bSGLang v?(\d+\.\d+\.\d+)", str(row.get("engine_version", "")))
-    facts = wl.model_copy(update={"gpu_architecture": gpu.architecture, "gpu_segment": gpu.segment,
-                                  "engine_version": said.group(1) if said else None})
-    return inputs.model_copy(update=prefill_launch_fields(spec, facts))
+    facts = with_gpu_defaults(wl.model_copy(update={"engine_version": said.group(1) if said else None}), gpu)
+    engine = engine_for(facts)
+    return inputs.model_copy(update={
+        **prefill_launch_fields(spec, facts),
+        "prefill_chunk_tokens": engine.prefill_chunk(spec) or inputs.prefill_chunk_tokens,
+        "wave_prefill_runs": engine.wave_prefill_runs(facts.batch, facts.prefill_tokens)})
 
 
 def _row_logits(row: dict[str, Any], inputs: SpeedInputs) -> SpeedInputs:

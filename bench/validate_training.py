@@ -460,11 +460,12 @@ _max_context_rows("Llama-3.3-70B-Instruct", "Llama 3.3 70B", UNSLOTH_70B_ROWS)
 PEFT_MMQA = "https://github.com/huggingface/peft/blob/0a179c1e8659ab4f7df0369b9b03943cfe470ff1/method_comparison/MetaMathQA/results"
 PEFT_BASE = (
     "Llama-3.2-3B --framework plain --context 768 --batch 4 --no-gradient-checkpointing "
-    "--optimizer adamw-foreach --loss full"
+    "--optimizer adamw-foreach --loss full --held-logits always"
 )
 PEFT_NOTE = (
-    "the longest padded batch is assumed to reach the 768-token truncation; the peak also spans the "
-    "evaluation's generation (batch 50), which holds less"
+    "run.py rebinds `outputs` only when the next forward returns, so the bf16 logits are held in every "
+    "phase: --held-logits always (held_logits.py); the longest padded batch is assumed to reach the "
+    "768-token truncation; the peak also spans the evaluation's generation (batch 50), which holds less"
 )
 for file, label, extra, published_bytes in (
     (
@@ -732,11 +733,15 @@ for model, label, gb, context, fw in (
 # whole segments, a floor. train.py (fsdp_main) calls torch.cuda.reset_peak_memory_stats after the FSDP
 # wrap and never empty_cache, so the wrap's cache is a floor too, but the text's 3.72 GiB is under the
 # modelled allocated peak of every reserved row except bs 1 x 512 (3.58 GiB): the carried cache cannot
-# explain these misses. They grow with the batch (2.5 GiB at bs 4, 3.9 at bs 10 for 7B QLoRA): training's
-# own transients (the fp32 logits, their shifted copy, the recomputed layers) freed and then carved by
-# longer-lived tensors, the mechanism torchao_nf4_init.py replays for a load. Pricing it needs a whole
-# step's allocation order, which llmsize's per-phase peak candidates (activations/candidates.py) do not
-# give: not modelled.
+# explain these misses. They grow with the batch (2.5 GiB at bs 4, 3.9 at bs 10 for 7B QLoRA). Part of
+# it is the loop: train.py binds `output = model(..., labels=...)` and sets `output = None` only after
+# `optimizer.step()` ("Delete the output so more memory frees up before the next forward pass"), so the
+# fp32 logits the model returned (transformers < 4.46, --engine-version 4.37.2: "transformers!=4.38.*,
+# !=4.39.*" in the README, runs of February-March 2024) stay allocated through backward and the step:
+# --held-logits step (held_logits.py). The rest is training's own transients (their shifted copy, the
+# recomputed layers) freed and then carved by longer-lived tensors, the mechanism torchao_nf4_init.py
+# replays for a load. Pricing that needs a whole step's allocation order, which llmsize's per-phase peak
+# candidates (activations/candidates.py) do not give: not modelled.
 AAI = (
     "https://github.com/AnswerDotAI/fsdp_qlora/blob/4cd69234f84de9f4f4933904b8824ab9f2c2a004/"
     "benchmarks_03_2024.md"
@@ -744,9 +749,13 @@ AAI = (
 AAI_BASE = (
     "--framework plain --lora-rank 64 --lora-targets q_proj,k_proj,v_proj,gate_proj,up_proj,down_proj "
     "--attention flash --gradient-checkpointing --optimizer adamw-foreach --loss full-shifted "
-    "--no-master-weights"
+    "--no-master-weights --engine-version 4.37.2 --held-logits step"
 )
-AAI_NOTE = "peft of March 2024 kept the adapters in bf16 (modelled fp32); LoRA dropout 0.1 not modelled"
+AAI_NOTE = (
+    "train.py keeps `output` (the fp32 logits of transformers < 4.46) until after optimizer.step(): "
+    "--held-logits step (held_logits.py); peft of March 2024 kept the adapters in bf16 (modelled fp32); "
+    "LoRA dropout 0.1 not modelled"
+)
 for model, label, mode, context, batch, shard, published, reserved in (
     ("Llama-2-7B", "Llama-2 7B", "qlora", 512, 1, "fsdp", 4.98, True),
     ("Llama-2-7B", "Llama-2 7B", "qlora", 2048, 1, "fsdp", 5.21, True),
@@ -936,10 +945,11 @@ TT_QLORA_TUT = "https://github.com/pytorch/torchtune/blob/0914d5cfb/docs/source/
 TT_L3_TUT = "https://github.com/pytorch/torchtune/blob/20747cd87/docs/source/tutorials/llama3.rst"
 TT_README_APR = "https://github.com/pytorch/torchtune/blob/fef3ed10d/README.md"
 TT_README_MAY = "https://github.com/pytorch/torchtune/blob/0217d44c2/README.md"
-TT_OLD = "--framework torchtune --loss full-shifted --optimizer adamw-foreach"
+TT_OLD = "--framework torchtune --loss full-shifted --optimizer adamw-foreach --held-logits step"
 TT_OLD_NOTE = (
     "torchtune of April 2024: fp32 logits from the model and a contiguous shifted copy (--loss "
-    "full-shifted), torch.optim.AdamW (foreach); "
+    "full-shifted), torch.optim.AdamW (foreach); the recipe's `logits` (the shifted fp32 copy) stays bound "
+    "through backward until PR #1235 (v0.3.0) added `del logits`: --held-logits step (held_logits.py); "
 )
 TT_ALL7 = "q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj"
 TT_512 = "--context 512 --batch 2"

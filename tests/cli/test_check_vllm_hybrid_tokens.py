@@ -21,21 +21,31 @@ from llmsize.hardware.gpus import get_gpu
 from llmsize.specs.resolve import resolve
 
 
-def test_check_explains_the_hybrid_token_figure_beside_the_estimated_length(
+def test_check_explains_the_hybrid_token_figure_beside_the_requests_it_holds(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    code, out, _ = run_cli(["check", "--gpu", "RTX-4090", "--", "vllm", "serve",
+                            "QuantTrio/Qwen3.6-35B-A3B-AWQ", "--max-model-len", "8192"], capsys)
+    assert code == 0
+    flat = " ".join(out.split())
+    tokens = re.search(r"kv_cache_tokens: (\d+) \(([^)]*)\)", flat)
+    assert tokens is not None, flat
+    held = re.search(r"of 8,192 tokens fit, ([\d,]+) in all", tokens[2])
+    assert held is not None and int(held[1].replace(",", "")) > int(tokens[1])
+    # 40 layers: 10 attention + 30 gated delta-net in 4 groups of 10; 1,056-token blocks
+    assert "// 4 KV cache groups x 1,056" in tokens[2]
+
+
+def test_check_of_a_refused_start_prints_no_token_figure(capsys: pytest.CaptureFixture[str]) -> None:
+    """At its default max_model_len (262,144) vLLM refuses this start before it logs "GPU KV cache size"
+    (kv_cache_utils.check_enough_kv_cache_memory runs first): `check` printed "kv_cache_tokens: 3168"
+    under "vLLM would refuse to start" (issue 15, newcomer round 18); it now says the refusal."""
     code, out, _ = run_cli(["check", "--gpu", "RTX-4090", "--", "vllm", "serve",
                             "QuantTrio/Qwen3.6-35B-A3B-AWQ"], capsys)
     assert code == 3
     flat = " ".join(out.split())
-    tokens = re.search(r"kv_cache_tokens: (\d+) \(([^)]*)\)", flat)
-    assert tokens is not None, flat
-    largest = re.search(r"estimated maximum model length is ([\d,]+)", flat)
-    assert largest is not None
-    assert int(largest[1].replace(",", "")) > int(tokens[1])
-    # 40 layers: 10 attention + 30 gated delta-net in 4 groups of 10; 1,056-token blocks
-    assert "// 4 KV cache groups x 1,056" in tokens[2]
-    assert f"one request of up to {largest[1]} tokens fits" in tokens[2]
+    assert "kv_cache_tokens: none (vLLM stops before it allocates the KV cache; see why)" in flat
+    assert "max_concurrency" not in flat and "estimated maximum model length is 11,616" in flat
 
 
 def test_vllm_0_19_hybrid_note_matches_the_published_pair() -> None:

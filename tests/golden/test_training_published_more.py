@@ -5,7 +5,8 @@ they exercise were read from the frameworks' code.
 - PEFT's MetaMathQA method comparison (huggingface/peft method_comparison/MetaMathQA, results at
   commit 0a179c1 / 18e07f1): Llama-3.2-3B, bf16, batch 4 padded to <= 768 tokens, plain loop, torch
   AdamW, no checkpointing, transformers 4.52.4, L40S; `cuda_memory_max` = max_memory_allocated, so it
-  is compared with total - overhead.
+  is compared with total - overhead. The loop keeps `outputs` bound until the next forward returns
+  (--held-logits always).
 - Unsloth README (commit 3d4f236, "Llama 3.1 (8B) max. context length"): the largest context
   "Hugging Face + FA2" trained on each card, QLoRA r32 on all linear layers, batch 1, December 2024,
   i.e. transformers 4.46/4.47, whose ForCausalLMLoss kept a contiguous fp32 copy of the shifted logits
@@ -38,6 +39,9 @@ PEFT: dict[str, Any] = {
     "gradient_checkpointing": False,
     "optimizer": "adamw-foreach",
     "loss": "full",
+    # run.py's `outputs = model(**batch, ...)` is rebound only when the next forward returns: the bf16
+    # logits stay referenced in every phase (held_logits.py)
+    "held_logits": "always",
 }
 PEFT_ROWS = [
     # (id, workload, published cuda_memory_max in bytes)

@@ -22,6 +22,7 @@ from llmsize.estimate.workload import (
     Engine,
     Fp8Recipe,
     Framework,
+    HeldLogits,
     Loss,
     Mode,
     Objective,
@@ -238,6 +239,17 @@ Unsloth2024Opt = Annotated[
         "--unsloth-2024",
         help="Unsloth of 2024 (before March 2025): matmul_lora's output-sized LoRA temporary, per-layer RoPE "
         "caches, and every checkpointed block input offloaded with no GPU buffer.",
+        rich_help_panel=_TRAIN,
+    ),
+]
+HeldLogitsOpt = Annotated[
+    HeldLogits,
+    Option(
+        "--held-logits",
+        help="How long your training loop keeps the model output (its logits) referenced past the loss: "
+        "none (Trainer, torchtune 0.3+); step: through backward and the optimizer step (`output = "
+        "model(..., labels=y)` cleared after the step: Answer.AI fsdp_qlora train.py, torchtune before "
+        "0.3); always: until the next forward returns (`outputs` rebound each step).",
         rich_help_panel=_TRAIN,
     ),
 ]
@@ -492,6 +504,7 @@ def build_workload(
     precompute_ref_log_probs: PrecomputeRefOpt = False,
     flex_dense_mask: FlexDenseMaskOpt = False,
     unsloth_2024: Unsloth2024Opt = False,
+    held_logits: HeldLogitsOpt = HeldLogits.NONE,
     completion_tokens: CompletionTokensOpt = None,
     kl_beta: KlBetaOpt = 0.0,
     fp8_training: Fp8TrainingOpt = None,
@@ -562,6 +575,7 @@ def build_workload(
             precompute_ref_log_probs=precompute_ref_log_probs,
             flex_dense_mask=flex_dense_mask,
             unsloth_2024=unsloth_2024,
+            held_logits=held_logits,
             completion_tokens=completion_tokens,
             kl_beta=kl_beta,
             fp8_training=fp8_training,

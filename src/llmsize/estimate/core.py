@@ -456,6 +456,12 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
     out.extend(busiest.train.notes)
     if wl.mode.trains and frameworks.recipe(wl).logits_fp32 and logits_upcast.model_upcasts_logits(wl):
         out.append(logits_upcast.NOTE)
+    if wl.mode.trains:
+        from llmsize.estimate import held_logits
+
+        line = held_logits.note(wl)
+        if line:
+            out.append(line)
     if ctx.images is not None:
         out.append(ctx.images.note())
         tower = phases.tower_note(spec, wl, ctx)

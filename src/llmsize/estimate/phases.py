@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from llmsize.estimate import activations as act
 from llmsize.estimate import arrays as np
-from llmsize.estimate import deepspeed_buckets, deepspeed_step, fsdp_root, param_offload
+from llmsize.estimate import deepspeed_buckets, deepspeed_step, fsdp_root, held_logits, param_offload
 from llmsize.estimate.activations.audio import AudioTowerBytes, audio_tower_bytes
 from llmsize.estimate.activations.vision import TowerBytes, tower_bytes
 from llmsize.estimate.adapters import resolve_targets
@@ -187,6 +187,9 @@ def _candidates(
                 f"optimizer step ({rc.optimizer})",
             )
         )
+    if head:
+        # a loop that binds the model output keeps its logits past the loss (held_logits.py)
+        cands = held_logits.hold(cands, wl, held_logits.held_bytes(rank_spec, wl, e))
     master = wl.mode.trains_all_weights and master_weights_on(wl, compute)
     root = fsdp_root.root_gather_bytes(spec, wl, master, rs.weights.format if rs is not None else None)
     if root:

@@ -90,6 +90,17 @@ class Loss(StrEnum):
     INPLACE = "inplace"
 
 
+class HeldLogits(StrEnum):
+    """How long the training loop keeps the model's returned logits referenced (held_logits.py):
+    none (the loss is all it keeps: Trainer's compute_loss, torchtune since v0.3 `del logits`);
+    step (a local such as `output` lives through backward and the optimizer step, cleared before the
+    next forward); always (rebound only when the next forward returns, so held in every phase)."""
+
+    NONE = "none"
+    STEP = "step"
+    ALWAYS = "always"
+
+
 class Objective(StrEnum):
     """What the training step optimises: sft (next-token cross-entropy: Trainer, SFTTrainer, torchtune's
     SFT recipes), dpo (TRL DPOTrainer: a chosen and a rejected completion per example, scored against
@@ -181,6 +192,7 @@ _TRAINING_OPTIONS: dict[str, tuple[str, object]] = {
     "precompute_ref_log_probs": ("--precompute-ref-log-probs", False),
     "flex_dense_mask": ("--flex-dense-mask", False),
     "unsloth_2024": ("--unsloth-2024", False),
+    "held_logits": ("--held-logits", HeldLogits.NONE),
     "completion_tokens": ("--completion-tokens", None),
     "kl_beta": ("--kl-beta", 0.0),
 }
@@ -286,6 +298,11 @@ class Workload(Record):
         "through an output-sized temporary (estimate/unsloth_kernels.py), every layer keeps its own RoPE "
         "cos/sin caches (estimate/unsloth_2024.py), and the offloaded checkpoint sends every block input to "
         "the host with no GPU buffer (activations/candidates.py)",
+    )
+    held_logits: HeldLogits = Field(
+        default=HeldLogits.NONE,
+        description="how long the training loop keeps the model output's logits referenced past the loss "
+        "(estimate/held_logits.py): none, step (through backward and the optimizer step), always",
     )
     fp8_training: Fp8Recipe | None = Field(
         default=None,

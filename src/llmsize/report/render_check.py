@@ -66,9 +66,12 @@ def human_text(report: Report, check: dict[str, Any]) -> str:
         + (f" of {format_gib(figures['usable_bytes'])} usable" if figures.get("usable_bytes") else ""),
     ]
     hidden = ("per_gpu_bytes", "usable_bytes", "kv_cache_tokens_note")
-    shown = {k: v for k, v in figures.items() if v is not None and k not in hidden}
+    # no token figure, but a note: the engine refused to start and allocated no pool (its note says so)
+    noted = {"kv_cache_tokens"} if figures.get("kv_cache_tokens_note") else set()
+    shown = {k: v for k, v in figures.items() if (v is not None or k in noted) and k not in hidden}
     for key, value in shown.items():
-        text = format_gib(value) if key.endswith("bytes") or "bytes_" in key else value
+        text = "none" if value is None else (
+            format_gib(value) if key.endswith("bytes") or "bytes_" in key else value)
         # vLLM's hybrid token figure sat beside an estimated maximum model length 3.7x as long (issue 15)
         why = f" ({figures['kv_cache_tokens_note']})" if key == "kv_cache_tokens" and figures.get(
             "kv_cache_tokens_note") else ""

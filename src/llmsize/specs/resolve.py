@@ -301,11 +301,26 @@ def _from_name(text: str) -> ModelSpec:
     spec = _approximate(text)
     if spec is not None:
         return with_nearest_ftype(_with_typo_note(spec, text), text)
+    _refuse_hosted_only(text)
     raise ModelNotFoundError(
         f"unknown model {text!r}: not in the bundled catalog and its name states no size",
         hint=f"{_INPUT_HINT}; `llmsize models` lists the bundled ones",
         suggestions=catalog.suggest(text),
     )
+
+
+def _refuse_hosted_only(text: str) -> None:
+    """A model served only through its vendor's API ("Qwen3.6-Plus", "gpt-4o") says so, and names the
+    open-weight models of its release rather than the nearest spellings (specs/hosted_only.py)."""
+    from llmsize.specs import catalog, hosted_only
+
+    line = hosted_only.hosted_line(text)
+    if line is None:
+        return
+    names = [name for entry in catalog.entries() for name in entry.names]
+    open_names = hosted_only.open_release_names(text, names)
+    said, hint = hosted_only.message(text, line, open_names)
+    raise ModelNotFoundError(said, hint=hint, suggestions=open_names)
 
 
 def _with_typo_note(spec: ModelSpec, text: str) -> ModelSpec:
@@ -427,6 +442,7 @@ def _fallback(repo: str, revision: str | None, reason: str, trust_remote_code: b
     if his is not None:
         said = f"using bundled catalog entry {_catalog_name_of(his)} (bartowski's GGUF of it)"
         return _warn(his, f"{reason}; {said}")
+    _refuse_hosted_only(repo)  # "Qwen/Qwen3.6-Plus": no repo to cache or fetch (specs/hosted_only.py)
     suggestions = catalog.suggest(repo)
     hint = "connect to the network (or unset HF_HUB_OFFLINE), or pass a local config.json or .gguf file"
     if suggestions:
@@ -480,6 +496,7 @@ def _spec_from_snapshot(
 def _with_suggestions(err: ModelNotFoundError, repo: str) -> ModelNotFoundError:
     from llmsize.specs import catalog
 
+    _refuse_hosted_only(repo)  # the Hub has no repo of a hosted-only model: say why (specs/hosted_only.py)
     return ModelNotFoundError(err.message, hint=err.hint, suggestions=catalog.suggest(repo))
 
 

@@ -69,6 +69,7 @@ from llmsize.estimate.engines import (
     sglang_moe_a2a,
     sglang_mxfp4,
     sglang_prefill_admission,
+    sglang_prefill_chunk,
     sglang_prefill_graphs,
     sglang_startup,
     sglang_swa,
@@ -138,6 +139,10 @@ SPEED = SPEED_V04.model_copy(update={
     "sources": ("https://github.com/sgl-project/sglang/pull/8731",
                 "https://github.com/sgl-project/sglang/pull/32323", rocm_aiter_moe.SOURCE)})
 LEGACY_SPEED: dict[str, EngineSpeedProfile] = {SPEED_V04.engine: SPEED_V04}
+
+
+# what `check` says in place of a token figure where SGLang stops at start, before any pool exists
+STOPPED_NOTE = "SGLang stops before it allocates the KV pool; see why"
 
 
 @dataclass(frozen=True)
@@ -211,6 +216,12 @@ class Sglang(BaseEngine):
         """The chunk a rank prefills: with DP attention SGLang divides chunked_prefill_size by dp_size
         after its memory defaults (sglang_dp_attention.py)."""
         return max(1, self.configured_chunk() // self.wl.dp_attention)
+
+    def prefill_chunk(self, spec: ModelSpec | None = None) -> int | None:
+        """The tokens one prefill forward takes: chunked_prefill_size as given or defaulted by the card
+        (sglang_prefill_chunk.py); None without either: the speed profile's chunk."""
+        del spec
+        return sglang_prefill_chunk.forward_tokens(self.wl.max_num_batched_tokens, self.wl.dp_attention)
 
     def wave_prefill_runs(self, requests: int, prompt_tokens: int) -> tuple[tuple[int, int], ...]:
         """A wave split by the PrefillAdder's input budget, --max-prefill-tokens or the chunk if smaller
@@ -874,8 +885,11 @@ class Sglang(BaseEngine):
             need_bytes=static_need if loaded else est.weights_bytes + self.pre_load_bytes(),
             reason=reason,
             kv_pool_bytes=max(0, p.rest),
-            kv_tokens=p.tokens,
-            max_concurrency=round(concurrency, 2),
+            # refused at start: no pool is built, so no max_total_num_tokens to quote and nothing served
+            # (`check` listed "kv_cache_tokens: 0", "max_concurrency: 0.0" above the refusal; round 18)
+            kv_tokens=None if stopped is not None else p.tokens,
+            kv_tokens_note=STOPPED_NOTE if stopped is not None else None,
+            max_concurrency=None if stopped is not None else round(concurrency, 2),
             # refused at start: no context runs; else SGLang's max_req_len caps a request at the pool
             max_context=0 if stopped is not None else max(0, p.tokens - 1),
             state_slots=p.slots if state else None,
@@ -939,8 +953,9 @@ class Sglang(BaseEngine):
             need_bytes=static_need if est.weights_bytes <= start else need + self.pre_load_bytes(),
             reason=reason,
             kv_pool_bytes=max(0, available),
-            kv_tokens=tokens,
-            max_concurrency=round(concurrency, 2),
+            kv_tokens=tokens if tokens > 0 else None,  # refused at start: no pool (as in _pool_budget)
+            kv_tokens_note=STOPPED_NOTE if tokens <= 0 else None,
+            max_concurrency=round(concurrency, 2) if tokens > 0 else None,
             max_context=tokens,
             lines=(
                 *f.lines,

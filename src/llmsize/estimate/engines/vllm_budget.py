@@ -100,6 +100,12 @@ def kv_budget(
             f"vLLM holds {concurrency:.2f} requests of {wl.context:,} tokens at once, "
             f"fewer than --batch {wl.batch} (the rest wait in the queue)"
         )
+    # A start that fails before the pool exists prints no "GPU KV cache size" and serves nothing: no token
+    # figure and no concurrency, but what refused it (`check` listed "kv_cache_tokens: 37488" under
+    # "vLLM would refuse to start"; issue 15, newcomer round 18). kv_cache_utils.check_enough_kv_cache_memory
+    # raises before _report_kv_cache_config logs the size.
+    refused = blocks < need_blocks  # the three refusals above: the weights, no blocks, one request short
+    note = REFUSED_NOTE if refused else tokens_note(f, blocks, tokens, concurrency, wl.context)
     margin = None
     if reason is None and f.kv_memory_bytes is None:
         reason = vllm_post_kv.refusal(total_bytes, wl, f.cuda_graph_bytes, CUDA_CONTEXT_BYTES)
@@ -111,32 +117,30 @@ def kv_budget(
         need_bytes=need,
         reason=reason,
         kv_pool_bytes=max(0, available),
-        kv_tokens=tokens,
-        kv_tokens_note=tokens_note(f, blocks, tokens, concurrency if blocks >= need_blocks else None,
-                                   largest, wl.context),
+        kv_tokens=None if refused else tokens,
+        kv_tokens_note=note,
         kv_blocks=blocks,
-        max_concurrency=round(concurrency, 2),
+        max_concurrency=None if refused else round(concurrency, 2),
         max_context=largest,
         lines=lines,
     )
 
 
-def tokens_note(
-    f: EngineFigures, blocks: int, tokens: int, concurrency: float | None, largest: int, context: int
-) -> str | None:
+REFUSED_NOTE = "vLLM stops before it allocates the KV cache; see why"
+
+
+def tokens_note(f: EngineFigures, blocks: int, tokens: int, concurrency: float, context: int) -> str | None:
     """One clause on why vLLM's "GPU KV cache size" (`tokens`) is less than the requests its shared
-    pool admits (`concurrency` of `context`, or one of `largest` tokens when one of `context` does not
-    fit); None where the figure is not the per-group share (one group, the 0.20.1+ formula)."""
+    pool admits (`concurrency` of `context`); None where the figure is not the per-group share (one group,
+    the 0.20.1+ formula). Only for a start that allocates the pool (a refused one has REFUSED_NOTE)."""
     if f.kv_groups < 2 or f.concurrency_tokens:
         return None
-    held = int(concurrency * context) if concurrency is not None else largest
+    held = int(concurrency * context)
     if held <= tokens:
         return None
     dcp = f" x {f.dcp_world_size} DCP ranks" if f.dcp_world_size > 1 else ""
     share = (f"vLLM's figure: {blocks:,} blocks // {f.kv_groups} KV cache groups x {f.block_tokens:,}"
              f"{dcp}; the groups share the blocks")
-    if concurrency is None:
-        return f"{share}, so one request of up to {largest:,} tokens fits"
     return f"{share}, so {concurrency:.2f} requests of {context:,} tokens fit, {held:,} in all"
 
 
