@@ -3088,6 +3088,35 @@ FINDINGS = (
     "R9700 server long prompts, the RTX 3090 gpt-oss-20b 4K decode, GLM-4.7-Flash BF16 and MiniMax "
     "Q3_K_S keep their earlier entries (first-use shader compile, secondary source, MMF refusal, gfx1151 "
     "packed-dot code generation).",
+    "vLLM 0.5.3-0.7 chunk a long-context server's prompts at 512 tokens (issue 11, vllmworst22; the "
+    "0.5.0-0.5.4 and 0.6.3 sdists). EngineArgs.create_engine_config (vllm/engine/arg_utils.py) sets "
+    "use_long_context = max_model_len > 32768 and, with --enable-chunked-prefill unset, turns chunked "
+    "prefill on for a CUDA model that is not multimodal, has no sliding window, drafter or LoRA; "
+    "SchedulerConfig.__init__ (vllm/config.py) then gives it max_num_batched_tokens 512. The rule is in "
+    "the 0.5.3 sdist, not in 0.5.0-0.5.2; from 0.8 V1 chunks by its own budget. Modelled "
+    "(estimate/engines/vllm_v0_long_context.py through Vllm.prefill_chunk; the bench now gives a vLLM row "
+    "its named release as --engine-version, which moves no other row): the Qwen2.5 table's 63,488 and "
+    "129,024-token rows (max_model_len 65,536 'Setting-64k' and the 131,072-token runs) prefill in 124 / "
+    "252 forwards, each reading the weights again: 7B-72B rows move 0.4-1.9 points slower (7B GPTQ-Int8 / "
+    "AWQ at 129,024 +33.8 / +38.7% -> +32.0 / +36.8%, 72B BF16 +13.5% -> +12.6%; the 14B / 32B rows, "
+    "already predicted slow, lose 0.4-0.6 points, e.g. -9.7 -> -10.3%). Held-out medians unchanged (vLLM "
+    "9.40% -> 9.40%, worst 121.9%); fit 5.2% -> 5.1%. Read for the brief's worst rows and left: (1) "
+    "Qwen3.5-9B --enforce-eager on an RTX 4090 at C = 4 (+111.7%): the harness (aaronzhfeng/gpu-inference "
+    "benchmark.py) sends one warm-up request, then one asyncio.gather wave per level in the order given "
+    "(1, 2, 4, 8, 16, 24, 32); the walls are 4.28 / 5.18 / 8.44 / 4.71 s at C = 1 / 2 / 4 / 8. In the "
+    "0.17.0 sdist only chunk_fwd_kernel_o autotunes on the prompt's length (fla/ops/chunk_o.py "
+    "chunk_fwd_o: BT = min(64, max(16, next_power_of_2(T))), key H, K, V, BT; the other FLA kernels key "
+    "BT = chunk_size 64), so a wave of C prompts of ~16-20 tokens meets a new key at most at C = 2 and 4 "
+    "and never from C = 8; that fits the two slow waves but is a cold-server event of the sweep's order "
+    "(prompt token count and step packing unpublished), not a steady-state cost: not modelled. (2) "
+    "Qwen2.5's 7B GPTQ-Int4 / Int8 / AWQ rows at 129,024 tokens ran vLLM 0.6.2 with the page's 'new "
+    "sample config' (temperature 0.7, top_p 0.8, top_k 20, no penalties): they take ~19 s longer than the "
+    "BF16 row's decode saving allows, ~2 s at 63,488, while the 14B, 32B and 72B quantized twins do not; "
+    "V0 0.6.3 keeps prompt ids as array('l') (sampling_metadata.py from_lists, "
+    "utils.make_ndarray_with_pad: a buffer copy), so no per-step penalty cost applies either; not found. "
+    "(3) The Qwen2-57B-A14B 0.4.2, Qwen2.5-72B GPTQ-Int4 one-A100, A100 Qwen3.5-4B TTFT, tt#143 and "
+    "MI300X gpt-oss rows: nothing beyond the earlier passes' notes was found in the 0.4.2 / 0.6.3 / "
+    "0.17.0 sources read here; unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -3151,7 +3180,7 @@ def build_case(row: dict[str, Any]) -> Case:
         data["max_num_batched_tokens"] = int(row["chunked_prefill_size"])
     if row.get("enforce_eager"):  # vLLM --enforce-eager: no CUDA graphs
         data["enforce_eager"] = True
-    release = row.get("release") or _ollama_release(row) or _transformers_release(row)
+    release = row.get("release") or _ollama_release(row) or _transformers_release(row) or _vllm_release(row)
     if release:  # Ollama: the release that ran (--engine-version): its placement, defaults and sampler
         data["engine_version"] = str(release)
     if row.get("num_ctx"):  # Ollama: the context it allocated (its default num_ctx), beyond prompt + output
@@ -3193,7 +3222,7 @@ def _sglang_prefill_launch(row: dict[str, Any], spec: ModelSpec, wl: Workload,
     engine = engine_for(facts)
     return inputs.model_copy(update={
         **prefill_launch_fields(spec, facts),
-        "prefill_chunk_tokens": engine.prefill_chunk() or inputs.prefill_chunk_tokens,
+        "prefill_chunk_tokens": engine.prefill_chunk(spec) or inputs.prefill_chunk_tokens,
         "wave_prefill_runs": engine.wave_prefill_runs(facts.batch, facts.prefill_tokens)})
 
 
@@ -3245,6 +3274,15 @@ def _transformers_release(row: dict[str, Any]) -> str | None:
     logits on every token (estimate/engines/transformers.py prefill_logits_every_token)."""
     found = re.search(r"\btransformers (\d+\.\d+(?:\.\d+)?)", str(row.get("engine_version", "")))
     return found.group(1) if found and row["engine"] == "transformers" else None
+
+
+def _vllm_release(row: dict[str, Any]) -> str | None:
+    """The vLLM release a vLLM row's engine_version names ('vLLM 0.6.3', 'vLLM v0.17.0'), which
+    `--engine-version` gives the CLI: the engine's release rules read it (vllm_v0_long_context.py)."""
+    if row.get("engine") != "vllm":
+        return None
+    found = re.search(r"\bvLLM v?(\d+\.\d+\.\d+)", str(row.get("engine_version", "")))
+    return found.group(1) if found else None
 
 
 def _ollama_release(row: dict[str, Any]) -> str | None:

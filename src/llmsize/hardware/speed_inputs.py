@@ -114,7 +114,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         kv_groups=groups,
         context=wl.context,
         decode_context=wl.request_context,
-        prefill_chunk_tokens=engine_for(wl).prefill_chunk(),
+        prefill_chunk_tokens=engine_for(wl).prefill_chunk(spec),
         wave_prefill_runs=engine_for(wl).wave_prefill_runs(wl.batch, wl.prefill_tokens),
         **prefill_launch_fields(spec, wl),
         routed_active_params=routed_active_params(spec),
@@ -265,7 +265,7 @@ def kv_read_curve(spec: ModelSpec, wl: Workload, kv_on_gpu: int) -> dict[str, An
         held = kv_cache.kv_bytes(attn, eng, ctx, min(wl.prefill_tokens, ctx), wl.batch, read=True)
         return int(held * share * sparse_share(ctx))
 
-    chunk = eng.prefill_chunk() or (eng.speed.prefill_chunk_tokens if eng.speed else None)
+    chunk = eng.prefill_chunk(spec) or (eng.speed.prefill_chunk_tokens if eng.speed else None)
     points = curve_points(spec, wl.context, chunk, extra=(topk,) if topk else ())
     return {"kv_read_curve": tuple((x, read(x)) for x in points), "state_bytes_per_gpu": int(state * share)}
 

@@ -204,9 +204,10 @@ class LlamaCpp(BaseEngine):
         n_batch = min(self.wl.n_batch or N_BATCH, self.n_ctx())
         return min(self.wl.ubatch or UBATCH, n_batch)
 
-    def prefill_chunk(self) -> int | None:
+    def prefill_chunk(self, spec: ModelSpec | None = None) -> int | None:
         """A prompt runs in ubatches of n_ubatch tokens (llama-bench -ub, llama-server --ubatch-size):
         src/llama-context.cpp, llama_context::decode splits each batch with n_ubatch."""
+        del spec
         return self.ubatch()
 
     def flash_attention(self) -> bool:

@@ -217,9 +217,10 @@ class Sglang(BaseEngine):
         after its memory defaults (sglang_dp_attention.py)."""
         return max(1, self.configured_chunk() // self.wl.dp_attention)
 
-    def prefill_chunk(self) -> int | None:
+    def prefill_chunk(self, spec: ModelSpec | None = None) -> int | None:
         """The tokens one prefill forward takes: chunked_prefill_size as given or defaulted by the card
         (sglang_prefill_chunk.py); None without either: the speed profile's chunk."""
+        del spec
         return sglang_prefill_chunk.forward_tokens(self.wl.max_num_batched_tokens, self.wl.dp_attention)
 
     def wave_prefill_runs(self, requests: int, prompt_tokens: int) -> tuple[tuple[int, int], ...]:

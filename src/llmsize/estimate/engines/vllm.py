@@ -96,6 +96,7 @@ from llmsize.estimate.engines import (
     vllm_hybrid_prefix,
     vllm_language_only,
     vllm_moe_tuned,
+    vllm_v0_long_context,
     vllm_v0_only,
 )
 from llmsize.estimate.engines.base import BaseEngine, Budget, WeightPlacement, pad, serving_dtype
@@ -377,6 +378,12 @@ class Vllm(BaseEngine):
             base = vllm_moe_tuned.speed_name(base, spec, self.wl.tp, release, quantized,
                                              self.wl.enforce_eager)
         return rocm_decode_backend.speed_profile(base, self._decode_choice(spec))
+
+    def prefill_chunk(self, spec: ModelSpec | None = None) -> int | None:
+        """512 tokens where a V0 release turns chunked prefill on for a server of more than 32,768
+        tokens (vllm_v0_long_context.py); the speed profile's chunk otherwise."""
+        return vllm_v0_long_context.prefill_chunk(self.wl.engine_version, self.wl.context, spec,
+                                                  self.wl.speculative is not None)
 
     def _decode_choice(self, spec: ModelSpec | None) -> rocm_decode_backend.DecodeAttention | None:
         """The decode-attention backend vLLM's ROCm selector gives this run (rocm_decode_backend.py);
