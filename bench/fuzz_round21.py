@@ -19,6 +19,7 @@ Run: python bench/fuzz_round21.py [--steps check-lines,backends,recipes,model-fi
 from __future__ import annotations
 
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -29,9 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fuzz_round10
-import fuzz_round20
+import fuzz_round19
 from fuzz_round10 import Tally, run_round
 
+import hostile_round20 as r20
 import hostile_round21 as r21
 
 UNTIMED = r21.SLOW
@@ -83,8 +85,22 @@ def after_steps(tally: Tally, tmp: Path, wanted: list[str], limit: float) -> Non
     env_step(tally, tmp, wanted, limit)
 
 
+_ADVICE = re.compile(r"llmsize (compare|estimate|explain|fit|plan|models|gpus|check)\b[^()]*")
+
+
+def _round21_run(argv: list[str], limit: float) -> tuple[str | None, int, str, str]:
+    """Round 20's checked run, except that options in advice to run another command (`compare them with:
+    llmsize compare MODEL --gpus H100,L4`) are that command's, not options the refusal lacks."""
+    problem, code, out, err = fuzz_round19._checked_run(argv, limit)
+    if problem is None and code == 2:
+        foreign = r20.foreign_options(argv, _ADVICE.sub("", err))
+        if foreign:
+            problem = f"names {foreign[0]}, not an option of {argv[0]}"
+    return problem, code, out, err
+
+
 def main() -> None:
-    fuzz_round10.run = fuzz_round20._round20_run  # round 19's output check and round 20's option check
+    fuzz_round10.run = _round21_run  # round 19's output check and round 20's option check
     steps = dict(r21.STEPS)
     steps["env"] = lambda root: iter(())  # run by after_steps, as subprocesses
     run_round("round 21", __doc__, steps, untimed=UNTIMED, after=after_steps)
