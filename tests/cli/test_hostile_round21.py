@@ -79,7 +79,8 @@ def test_check_refuses_a_backend_name_the_engine_refuses(
 def test_an_empty_backend_name_is_refused_as_the_engines_refuse_it(
     argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """argparse refuses '' (invalid choice); llmsize took it for the engine's default (round 20's leftover)."""
+    """argparse refuses '' (invalid choice); llmsize took it for the engine's default (round 20's
+    leftover)."""
     code, err = assert_answered(argv, capsys)
     assert code == 2 and "'' is not one of" in err, err
 
