@@ -95,10 +95,12 @@ def test_unmodelled_backends_keep_the_price_and_say_so(
         (["Qwen3-30B-A3B", "--engine", "sglang", "--tp", "2", "--moe-a2a-backend", "deepep_low_latency"],
          "is not one of SGLang's"),
         (["Qwen2.5-7B", "--engine", "sglang", "--tp", "2", "--moe-a2a-backend", "deepep"], "has no experts"),
-        (["Qwen3-30B-A3B", "--engine", "vllm", "--tp", "2", "--all2all-backend", "deepep_low_latency"],
-         "runs only with --dp 2 or more and --ep"),
-        (["Qwen3-30B-A3B", "--engine", "vllm", "--dp", "2", "--all2all-backend", "deepep_low_latency"],
-         "runs only with --dp 2 or more and --ep"),
+        # argparse choices, case-sensitive in both engines (issue 15, round 21: llmsize lower-cased them)
+        (["Qwen3-30B-A3B", "--engine", "sglang", "--tp", "2", "--moe-a2a-backend", "DeepEP"],
+         "its names are case-sensitive and SGLang refuses this spelling); use deepep"),
+        (["Qwen3-30B-A3B", "--engine", "vllm", "--dp", "2", "--ep", "--all2all-backend",
+          "DeepEP_Low_Latency"],
+         "its names are case-sensitive and vLLM refuses this spelling); use deepep_low_latency"),
         (["Qwen3-30B-A3B", "--engine", "vllm", "--dp", "2", "--ep", "--all2all-backend", "deepep"],
          "is not one of vLLM's"),
     ],
@@ -130,12 +132,31 @@ def test_check_maps_vllm_all2all_backend(capsys: pytest.CaptureFixture[str]) -> 
     assert workload["data_parallel"] == 4 and workload["expert_parallel"] is True  # type: ignore[index]
 
 
-def test_check_refuses_vllm_all2all_backend_without_expert_parallel(
+def test_check_takes_vllm_all2all_backend_without_expert_parallel_and_says_it_does_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """vLLM accepts the flag and runs no all-to-all kernel without --data-parallel-size 2+ and
+    --enable-expert-parallel (FusedMoEParallelConfig.use_all2all_kernels): llmsize refused the command
+    (issue 15, round 21); now the run is sized as without the flag, with a note."""
     command = ["vllm", "serve", "Qwen/Qwen3-30B-A3B", "--all2all-backend", "deepep_low_latency"]
-    code, _, err = run_cli(["check", "--gpu", "H100-SXM-80GB", "--", *command], capsys)
-    assert code == 2 and "FusedMoEParallelConfig.use_all2all_kernels" in err
+    doc = _check(["--gpu", "H100-SXM-80GB", "--", *command], capsys)
+    plain = _check(["--gpu", "H100-SXM-80GB", "--", *command[:3]], capsys)
+    assert doc["memory"] == plain["memory"]
+    assert _row(doc)["tpot_s"] == _row(plain)["tpot_s"]
+    assert any("has no effect here" in n and "use_all2all_kernels" in n for n in doc["check"]["notes"])  # type: ignore[index]
+
+
+@pytest.mark.parametrize("layout", [["--tp", "2"], ["--dp", "2"], ["--ep"]])
+def test_estimate_takes_vllm_all2all_backend_without_dp_and_ep(
+    layout: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["estimate", "Qwen3-30B-A3B", "--engine", "vllm", "--gpu", "H100-SXM-80GB", *layout]
+    plain = _row(json_doc(base, capsys))
+    doc = json_doc([*base, "--all2all-backend", "deepep_low_latency"], capsys)
+    row = _row(doc)
+    assert row["tpot_s"] == plain["tpot_s"] and row["ttft_s"] == plain["ttft_s"]
+    assert row["speed_constants"]["moe_a2a_backend"] == ""  # type: ignore[index]
+    assert any("has no effect here" in a for a in doc["assumptions"])  # type: ignore[attr-defined]
 
 
 def test_plan_emits_each_engines_flag(capsys: pytest.CaptureFixture[str]) -> None:

@@ -458,6 +458,11 @@ def run_check(setup: Setup, gpu: GpuSpec, num_gpus: int | None = None) -> CheckR
             setup.ignored.append(f"config override of {shown}: not applied (only RoPE scaling and "
                                  "max_position_embeddings are read; the estimate is of the unchanged config)")
     wl, notes = workload_from(setup, spec, gpu, num_gpus)
+    if setup.tool == "vllm":  # a flag vLLM takes and ignores here (estimate/engines/vllm_all2all.py)
+        from llmsize.estimate.engines import vllm_all2all
+
+        if (ignored := vllm_all2all.ignored(spec, wl)) is not None:
+            notes.append(ignored)
     _record_engine_defaults(setup, wl, gpu)
     planned = _replica(setup, wl, notes)
     row = plan_fit_rows(spec, planned, [gpu], planned.num_gpus)[0]

@@ -165,14 +165,16 @@ def safetensors_shards(directory: Path) -> tuple[list[Path], str | None]:
         weight_map = index.get("weight_map")
         if not isinstance(weight_map, dict) or not weight_map:
             raise ConfigError(f"{index_path} has no weight_map", hint="download the index file again")
-        values = set(weight_map.values())
-        bad = next((n for n in values if type(n) is not str or not _SHARD_NAME.fullmatch(n)), None)
-        if bad is not None:
-            raise ConfigError(
-                f"{index_path} lists the shard {one_line(repr(bad), 80)}, not a file name in its folder",
-                hint="download the index file again",
-            )
-        names = sorted(values)
+        # each value is checked before it is hashed: a list or mapping in the map raised TypeError, and a
+        # null was taken for "nothing bad found" (next()'s default), then failed as a name (issue 15,
+        # round 21)
+        for n in weight_map.values():
+            if type(n) is not str or not _SHARD_NAME.fullmatch(n):
+                raise ConfigError(
+                    f"{index_path} lists the shard {one_line(repr(n), 80)}, not a file name in its folder",
+                    hint="download the index file again",
+                )
+        names = sorted(set(weight_map.values()))
         try:
             present = {e.name for e in os.scandir(directory) if e.is_file()}
         except OSError as err:

@@ -42,14 +42,21 @@ WHOLE_EXPERTS = frozenset({"deepep", "mooncake"})
 
 
 def backend(wl: Workload) -> str:
-    """The backend's name ('none' where unset: SGLang's default)."""
-    return (wl.moe_a2a_backend or "none").lower()
+    """The backend's name ('none' where unset: SGLang's default), as given: SGLang's names are
+    case-sensitive (argparse `choices`, type=str: server_args.py add_cli_args; 0.5.23's
+    arg_groups/arg_utils.py builds the same from the field's Literal); an empty `--moe-a2a-backend ''` is
+    no name either (it was taken for the default)."""
+    return "none" if wl.moe_a2a_backend is None else wl.moe_a2a_backend
 
 
 def problem(spec: ModelSpec, wl: Workload) -> str | None:
     """Why SGLang cannot run this backend here, or None."""
     name = backend(wl)
     if name not in CHOICES:
+        same = next((c for c in CHOICES if c.lower() == name.lower()), None)
+        if same is not None:  # `DeepEP`: argparse refuses it ("invalid choice"), and so does llmsize
+            return (f"--moe-a2a-backend {name!r} is not one of SGLang's (its names are case-sensitive and "
+                    f"SGLang refuses this spelling); use {same}")
         return f"--moe-a2a-backend {wl.moe_a2a_backend!r} is not one of SGLang's: {', '.join(CHOICES)}"
     if name == "none":
         return None

@@ -823,6 +823,8 @@ class Vllm(BaseEngine):
             )
         if (deepep := vllm_all2all.deepep_note(spec, wl)) is not None:
             notes += (deepep,)
+        if (ignored := vllm_all2all.ignored(spec, wl)) is not None:
+            notes += (ignored,)
         return notes
 
     def quant_options(self) -> tuple[str, ...]:

@@ -12,6 +12,14 @@ ranks first (ParallelConfig.use_sequence_parallel_moe). llmsize prices allgather
 (hardware/expert_parallel.py) and the two DeepEP ones (hardware/expert_all_to_all.py); the others keep
 the allgather_reducescatter price and say so in the speed notes.
 
+Without those kernels vLLM takes the flag and does nothing with it: ParallelConfig validates only the name
+(argparse choices from the All2AllBackend Literal, engine/arg_utils.py literal_to_kwargs: case-sensitive,
+so `DeepEP_low_latency` is refused at parse time), and with use_all2all_kernels off the MoE layers never
+ask the all-to-all manager for its kernels (all2all_utils.maybe_make_prepare_finalize; the manager itself,
+distributed/device_communicators/base_device_communicator.py, is made only for dp > 1 and holds no
+Buffer until asked). So llmsize accepts it there with a note that it has no effect (issue 15, round 21;
+it was refused).
+
 DeepEP's buffer (deepep_buffers.py): distributed/device_communicators/all2all.py _make_all2all_kwargs.
 DeepEPHTAll2AllManager: num_nvl_bytes = VLLM_DEEPEP_BUFFER_SIZE_MB (1024, vllm/envs.py) MiB, and as many
 num_rdma_bytes when the EP group spans nodes (else 0). DeepEPLLAll2AllManager: the same num_nvl_bytes and
@@ -46,24 +54,44 @@ CHOICES = (DEFAULT, *DEEPEP, "mori", "nixl_ep", "flashinfer_nvlink_two_sided", "
 
 
 def backend(wl: Workload) -> str:
-    """The backend's name (the default where unset)."""
-    return (wl.moe_a2a_backend or DEFAULT).lower()
+    """The backend's name (the default where unset), as given: vLLM's names are case-sensitive, and an
+    empty `--all2all-backend=` is no name (argparse refuses it; it was taken for the default)."""
+    return DEFAULT if wl.moe_a2a_backend is None else wl.moe_a2a_backend
+
+
+def runs(spec: ModelSpec, wl: Workload) -> bool:
+    """Whether vLLM runs the all-to-all kernels at all (FusedMoEParallelConfig.use_all2all_kernels:
+    dp_size > 1 and use_ep), so that --all2all-backend has any effect."""
+    return bool(spec.num_experts) and wl.data_parallel >= 2 and wl.expert_parallel
+
+
+def ignored(spec: ModelSpec, wl: Workload) -> str | None:
+    """One line saying the backend given has no effect in this layout, or None."""
+    name = backend(wl)
+    if wl.moe_a2a_backend is None or name == DEFAULT or name not in CHOICES or not spec.num_experts:
+        return None
+    if runs(spec, wl):
+        return None
+    return (f"--all2all-backend {name} has no effect here: vLLM runs the all-to-all kernels only with "
+            "--dp 2 or more and --ep (FusedMoEParallelConfig.use_all2all_kernels), and takes the flag "
+            "without them")
 
 
 def problem(spec: ModelSpec, wl: Workload) -> str | None:
     """Why vLLM would not run this backend here, or None."""
     name = backend(wl)
     if name not in CHOICES:
+        # argparse choices, case-sensitive (engine/arg_utils.py literal_to_kwargs): vLLM refuses it
+        same = next((c for c in CHOICES if c.lower() == name.lower()), None)
+        if same is not None:
+            return (f"--all2all-backend {name!r} is not one of vLLM's (its names are case-sensitive and "
+                    f"vLLM refuses this spelling); use {same}")
         return f"--all2all-backend {wl.moe_a2a_backend!r} is not one of vLLM's: {', '.join(CHOICES)}"
     if wl.moe_a2a_backend is None or name == DEFAULT:
         return None
     if not spec.num_experts:
         return f"--all2all-backend {name} moves MoE tokens between expert ranks; {spec.name} has no experts"
-    if wl.data_parallel < 2 or not wl.expert_parallel:
-        # FusedMoEParallelConfig.use_all2all_kernels: dp_size > 1 and use_ep
-        return (f"--all2all-backend {name} runs only with --dp 2 or more and --ep (vLLM's "
-                "FusedMoEParallelConfig.use_all2all_kernels); without them vLLM ignores it")
-    return None
+    return None  # without --dp 2+ and --ep vLLM takes it and ignores it (ignored() says so)
 
 
 def plan(wl: Workload) -> AllToAll:
@@ -71,6 +99,9 @@ def plan(wl: Workload) -> AllToAll:
     name = backend(wl)
     if wl.moe_a2a_backend is None or name == DEFAULT:
         return NONE
+    if wl.data_parallel < 2 or not wl.expert_parallel:  # use_all2all_kernels off: the flag does nothing
+        return AllToAll("", "", f"MoE dispatch/combine: vLLM --all2all-backend {name} has no effect without "
+                        "--dp 2 or more and --ep (FusedMoEParallelConfig.use_all2all_kernels); not priced")
     if name in DEEPEP:
         family = "low-latency" if DEEPEP[name] == "low_latency" else "normal (high-throughput)"
         return AllToAll(name, DEEPEP[name], f"MoE dispatch/combine: vLLM --all2all-backend {name}, DeepEP "
