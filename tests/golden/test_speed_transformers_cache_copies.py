@@ -63,8 +63,8 @@ def test_multi_head_attention_makes_no_repeat_kv_copy() -> None:
 
 def test_qwen15_mha_decode_after_6144_tokens() -> None:
     # QWEN15_SPEED, transformers (4.37+, PyTorch 2.1.2), one A100, Qwen1.5-7B-Chat (32 query and 32 KV
-    # heads) BF16 with FA2: 37.07 t/s after 1 prompt token, 29.29 after 6,144 (2048 new tokens). Charging repeat_kv's
-    # copy that n_rep 1 never makes put the 6,144 row at 21.9 t/s (-25%).
+    # heads) BF16 with FA2: 37.07 t/s after 1 prompt token, 29.29 after 6,144 (2048 new tokens).
+    # Charging repeat_kv's copy that n_rep 1 never makes put the 6,144 row at 21.9 t/s (-25%).
     assert _generate_tps("Qwen1.5-7B-Chat", 6144) == pytest.approx(29.29, rel=0.12), QWEN15_SPEED
 
 
