@@ -21,6 +21,10 @@ QWEN3_SPEED = (
     "https://github.com/QwenLM/Qwen2.5/blob/ac7272455d45483d2f579a88295e81586d60ff6f/"
     "docs/source/getting_started/speed_benchmark.md"
 )
+QWEN15_SPEED = (
+    "https://github.com/QwenLM/Qwen2.5/blob/14544eb0f7a075b80f2aeb0ca8f1a838e6c26267/"
+    "docs/source/benchmark/hf_infer.rst"
+)
 CAT_PR = "https://github.com/pytorch/pytorch/pull/150233"
 
 
@@ -48,6 +52,20 @@ def test_copies_cost_their_bytes_at_the_unvectorized_share() -> None:
     assert cache_step_traffic(8, True, SCALAR_COPY_SHARE) == pytest.approx(11 / SCALAR_COPY_SHARE + 8)
     # 5.x reads the KV heads in place on PyTorch 2.8+: concat and one read.
     assert cache_step_traffic(8, False) == 3
+
+
+def test_multi_head_attention_makes_no_repeat_kv_copy() -> None:
+    # transformers 4.38.2 / 4.51.3 repeat_kv: `if n_rep == 1: return hidden_states` (no expand, no
+    # reshape copy): a model without GQA moves the concat's 2 (at the copy share) and attention's 1.
+    assert cache_step_traffic(1, True) == 3
+    assert cache_step_traffic(1, True, SCALAR_COPY_SHARE) == pytest.approx(2 / SCALAR_COPY_SHARE + 1)
+
+
+def test_qwen15_mha_decode_after_6144_tokens() -> None:
+    # QWEN15_SPEED, transformers (4.37+, PyTorch 2.1.2), one A100, Qwen1.5-7B-Chat (32 query and 32 KV
+    # heads) BF16 with FA2: 37.07 t/s after 1 prompt token, 29.29 after 6,144 (2048 new tokens).
+    # Charging repeat_kv's copy that n_rep 1 never makes put the 6,144 row at 21.9 t/s (-25%).
+    assert _generate_tps("Qwen1.5-7B-Chat", 6144) == pytest.approx(29.29, rel=0.12), QWEN15_SPEED
 
 
 def test_small_model_copies_hide_under_the_cpu_launches() -> None:

@@ -57,7 +57,8 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
     if prof.kv_materialized:
         # torch.cat reads and writes the old cache (2x); repeat_kv reads it and writes n_rep copies,
         # which SDPA then reads: 3 + 2·n_rep bytes moved per cached byte. Without the copies (SDPA's
-        # enable_gqa, or the query packed per KV head) attention reads the cache once: 3. Copies of
+        # enable_gqa, or the query packed per KV head, or n_rep 1, where repeat_kv returns its input)
+        # attention reads the cache once: 3. Copies of
         # PyTorch before 2.8 stream slower (estimate/engines/transformers_cache_copies.py).
         kv_factor = cache_step_traffic(inputs.kv_groups, prof.kv_gqa_copies, prof.kv_copy_share)
     launch = prof.launch_per_layer_s + kernel_launch_per_layer(prof.engine, inputs.kernel)

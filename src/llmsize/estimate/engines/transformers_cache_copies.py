@@ -5,6 +5,10 @@ Each step `DynamicCache.update` concatenates the new token's K and V onto the wh
 attention first expands the GQA heads (modeling_qwen2.py / sdpa_attention.py `repeat_kv`: expand then
 reshape, a read and n_rep writes), which the attention kernel then reads (n_rep): 3 + 2 n_rep bytes
 per cached byte. 5.x reads the KV heads in place (enable_gqa or the packed query): 3.
+A model without GQA (n_rep 1: Qwen1.5's and Llama-2-7B's multi-head attention) makes no copy there:
+`repeat_kv` returns its input unchanged when n_rep == 1 (4.38.2 models/qwen2/modeling_qwen2.py and
+4.51.3 models/qwen3_moe/modeling_qwen3_moe.py `repeat_kv`: `if n_rep == 1: return hidden_states`),
+so such a step moves 3 bytes per cached byte in 4.x too: the concat's 2 and attention's 1.
 
 The two copies move 2-byte elements, and PyTorch before 2.8 copied those without vector loads:
 - torch.cat took its wide-load kernel only for 4- and 8-byte types (pytorch/pytorch#102815, 2023);
@@ -31,6 +35,7 @@ def cache_step_traffic(kv_groups: int, gqa_copies: bool, copy_share: float = 1.0
     """Cached bytes' worth of 16-bit streaming one decode step costs per byte of KV cache: the concat's
     read and write and repeat_kv's read and n_rep writes at `copy_share` of the stream rate, then
     attention's read of the n_rep (or, reading heads in place, the one) copies at the full rate."""
-    copies = 2.0 + (1.0 + kv_groups if gqa_copies else 0.0)
-    reads = float(kv_groups) if gqa_copies else 1.0
+    expands = gqa_copies and kv_groups > 1  # repeat_kv returns its input when n_rep == 1
+    copies = 2.0 + (1.0 + kv_groups if expands else 0.0)
+    reads = float(kv_groups) if expands else 1.0
     return copies / copy_share + reads
