@@ -168,6 +168,13 @@ class CatalogEntry:
     """
 
     __slots__ = ("_model", "_position", "aliases", "family", "file", "hf_repo", "name")
+    family: str
+    file: str
+    name: str
+    aliases: tuple[str, ...]
+    hf_repo: str | None
+    _model: CatalogModel | None
+    _position: int
 
     def __init__(self, family: str, file: str, model: CatalogModel) -> None:
         self.family, self.file, self._model, self._position = family, file, model, -1
