@@ -10,10 +10,11 @@ typer and click before doing anything).
 from __future__ import annotations
 
 import functools
-import inspect
 import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+from llmsize.cli.signatures import evaluated_signature
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,7 +84,7 @@ def _to_typer_annotation(annotation: Any) -> Any:
 
 def typer_signature(command: F) -> F:
     """`command` with its declarations as typer objects, for typer to read (called by the typer app)."""
-    signature = inspect.signature(command, eval_str=True)
+    signature = evaluated_signature(command)
     params = [p.replace(annotation=_to_typer_annotation(p.annotation)) for p in signature.parameters.values()]
     if all(p.annotation is q.annotation for p, q in zip(params, signature.parameters.values(), strict=True)):
         return command

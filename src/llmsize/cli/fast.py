@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from llmsize.cli.declare import COMMANDS, ArgumentDecl, Context, OptionDecl
+from llmsize.cli.signatures import evaluated_signature
 
 _DIGITS = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -68,7 +69,7 @@ class Grammar:
         self.params: list[_Param] = []
         self.context: str | None = None
         self.supported = True
-        for p in inspect.signature(command, eval_str=True).parameters.values():
+        for p in evaluated_signature(command).parameters.values():
             if p.annotation is Context:
                 self.context = p.name
                 continue

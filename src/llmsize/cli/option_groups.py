@@ -15,6 +15,8 @@ import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, ParamSpec, TypeVar
 
+from llmsize.cli.signatures import evaluated_signature
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -28,7 +30,7 @@ class OptionGroup(Mapping[str, inspect.Parameter]):
     def __init__(
         self, source: Callable[..., object], *, exclude: Iterable[str] = (), only: Iterable[str] | None = None
     ) -> None:
-        params = inspect.signature(source, eval_str=True).parameters
+        params = evaluated_signature(source).parameters
         keep = [n for n in params if n not in set(exclude)] if only is None else list(only)
         unknown = sorted(set(keep) - set(params))
         if unknown:
@@ -60,7 +62,7 @@ def with_groups(command: Callable[P, R]) -> Callable[P, R]:
     typer sees the expanded signature; the command is called with each group's values collected
     into a dict under its placeholder's name. Two groups declaring the same option is a bug.
     """
-    signature = inspect.signature(command, eval_str=True)
+    signature = evaluated_signature(command)
     groups: dict[str, OptionGroup] = {}
     params: list[inspect.Parameter] = []
     for param in signature.parameters.values():

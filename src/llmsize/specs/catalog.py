@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -158,17 +157,53 @@ class CatalogFile(Record):
     models: tuple[CatalogModel, ...] = Field(min_length=1)
 
 
-@dataclass(frozen=True, eq=False)  # identity: entries are built once, and a dict field is unhashable
 class CatalogEntry:
-    """A validated entry with the family and file it came from."""
+    """A validated entry with the family and file it came from.
 
+    Its names (canonical name, aliases, repo id) are what a lookup compares, so they are held as read;
+    the validated record itself (`model`) is read on first use: an entry from the kept index
+    (`entries`) validates its own file then, and only a name that lands on it pays for that
+    (issue 15: a cold `estimate` validated all 65 catalog files to size one model). Compared by
+    identity: entries are built once, and a dict field is unhashable.
+    """
+
+    __slots__ = ("_model", "_position", "aliases", "family", "file", "hf_repo", "name")
     family: str
     file: str
-    model: CatalogModel
+    name: str
+    aliases: tuple[str, ...]
+    hf_repo: str | None
+    _model: CatalogModel | None
+    _position: int
+
+    def __init__(self, family: str, file: str, model: CatalogModel) -> None:
+        self.family, self.file, self._model, self._position = family, file, model, -1
+        self.name, self.aliases, self.hf_repo = model.name, model.aliases, model.hf_repo
+
+    @classmethod
+    def indexed(cls, family: str, file: str, position: int, name: str, aliases: tuple[str, ...],
+                hf_repo: str | None) -> CatalogEntry:
+        """The entry at `position` of `file`, as the kept index names it; validated when first read."""
+        entry = cls.__new__(cls)
+        entry.family, entry.file, entry._model, entry._position = family, file, None, position
+        entry.name, entry.aliases, entry.hf_repo = name, aliases, hf_repo
+        return entry
 
     @property
-    def name(self) -> str:
-        return self.model.name
+    def model(self) -> CatalogModel:
+        """The validated record (its file validated on first use, once per process)."""
+        if self._model is None:
+            parsed = _validated_file(self.file)
+            model = parsed.models[self._position] if self._position < len(parsed.models) else None
+            if model is None or (parsed.family, model.name, model.aliases, model.hf_repo) != (
+                    self.family, self.name, self.aliases, self.hf_repo):
+                raise ConfigError(f"model_specs/{self.file} changed while llmsize was reading it",
+                                  hint="run the command again")
+            self._model = model
+        return self._model
+
+    def __repr__(self) -> str:
+        return f"CatalogEntry(family={self.family!r}, file={self.file!r}, name={self.name!r})"
 
     def variant(self, name: str, parsed: ParsedName | None) -> CheckpointVariant | None:
         """The checkpoint variant `name` downloads: named exactly, or with the same training type."""
@@ -180,7 +215,7 @@ class CatalogEntry:
             return None
         from llmsize.names import parse_name
 
-        if parsed.version is not None and parse_name(self.model.name).version != parsed.version:
+        if parsed.version is not None and parse_name(self.name).version != parsed.version:
             # a file of one release named by its version: "MiniMax-M2-UD-Q4_K_XL" is MiniMax-M2's GGUF, not
             # the entry's M2.7 (issue 15, round 6)
             for variant in self.model.variants:
@@ -196,8 +231,8 @@ class CatalogEntry:
     @property
     def names(self) -> tuple[str, ...]:
         """Every spelling that points here: canonical name, aliases, repo id."""
-        repo = (self.model.hf_repo,) if self.model.hf_repo else ()
-        return (self.model.name, *self.model.aliases, *repo)
+        repo = (self.hf_repo,) if self.hf_repo else ()
+        return (self.name, *self.aliases, *repo)
 
 
 # ------------------------------------------------------------------------------------------ loading
@@ -236,12 +271,91 @@ def parse_catalog_file(text: str, file_name: str) -> CatalogFile:
 
 @cache
 def entries() -> tuple[CatalogEntry, ...]:
-    """Every bundled entry, in file then file order."""
+    """Every bundled entry, in file then file order.
+
+    Validating all 65 files was a third of a cold `estimate` (issue 15), to size one model. Where the
+    catalog files and the code that validates them (this module, records.py, resources.py) are unchanged
+    since a run that validated every file, their names come from an index kept beside the catalogs' JSON
+    copies (resources.cached_json, keyed by those files' contents through files_digest.py), and each
+    entry's file is validated when its record is first read (`CatalogEntry.model`). The index is written
+    only by a run that validated every file, so a catalog file that does not validate still fails every
+    lookup, as before.
+    """
+    files = yaml_files(CATALOG_DIR)
+    key = _entries_key(files)
+    if key is None:  # no source to key on (a zipped or compiled install): validate every file
+        return _validated_entries(files)
+    validated: list[CatalogEntry] = []
+
+    def compute() -> list[list[Any]]:
+        validated.extend(_validated_entries(files))
+        return [[e.file, e.family, e.name, list(e.aliases), e.hf_repo] for e in validated]
+
+    table = cached_json("catalog-index", [_ENTRIES_FORMAT, key], compute)
+    if validated:
+        return tuple(validated)
+    indexed = _from_index(table)
+    return indexed if indexed is not None else _validated_entries(files)
+
+
+_ENTRIES_FORMAT = "1"  # bump when the kept index's form or its key changes
+
+
+def _entries_key(files: list[Any]) -> str | None:
+    """The digest of the catalog files and of the code that validates them; None where they are not
+    files on disk (then nothing is kept)."""
+    import llmsize.records
+    import llmsize.resources
+    from llmsize.files_digest import files_digest
+
+    modules = (sys.modules[__name__], llmsize.records, llmsize.resources)
+    paths = [getattr(module, "__file__", None) for module in modules]
+    if not all(isinstance(p, str) and p.endswith(".py") for p in paths) or not all(
+            isinstance(path, Path) for path in files):
+        return None
+    named = [(f"module {module.__name__}", str(p)) for module, p in zip(modules, paths, strict=True)]
+    named += [(f"{CATALOG_DIR}/{path.name}", str(path)) for path in files]
+    try:
+        return f"{sys.version}\0{files_digest(named)}"
+    except OSError:
+        return None
+
+
+def _from_index(table: Any) -> tuple[CatalogEntry, ...] | None:
+    """The entries the kept index names, each at its place in its file; None for a value that is not
+    an index this module wrote."""
     out: list[CatalogEntry] = []
-    for path in yaml_files(CATALOG_DIR):
+    position: dict[str, int] = {}
+    try:
+        for file, family, name, aliases, hf_repo in table:
+            if not (isinstance(file, str) and isinstance(family, str) and isinstance(name, str)
+                    and isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)
+                    and (hf_repo is None or isinstance(hf_repo, str))):
+                return None
+            at = position[file] = position.get(file, -1) + 1
+            out.append(CatalogEntry.indexed(family, file, at, name, tuple(aliases), hf_repo))
+    except (TypeError, ValueError):
+        return None
+    return tuple(out)
+
+
+def _validated_entries(files: list[Any]) -> tuple[CatalogEntry, ...]:
+    """Every file read and validated now: the entries with their records."""
+    out: list[CatalogEntry] = []
+    for path in files:
         parsed = parse_catalog_file(path.read_text(encoding="utf-8"), path.name)
         out.extend(CatalogEntry(family=parsed.family, file=path.name, model=m) for m in parsed.models)
     return tuple(out)
+
+
+@cache
+def _validated_file(name: str) -> CatalogFile:
+    """One catalog file read and validated (an entry from the kept index, on first use of its record)."""
+    for path in yaml_files(CATALOG_DIR):
+        if path.name == name:
+            return parse_catalog_file(path.read_text(encoding="utf-8"), path.name)
+    raise ConfigError(f"model_specs/{name} changed while llmsize was reading it",
+                      hint="run the command again")
 
 
 def _key(text: str) -> str:
@@ -254,8 +368,8 @@ def _index() -> dict[str, CatalogEntry]:
     index: dict[str, CatalogEntry] = {}
     for entry in entries():
         keys = {_key(n) for n in entry.names}
-        if entry.model.hf_repo and "/" in entry.model.hf_repo:
-            keys.add(_key(entry.model.hf_repo.split("/", 1)[1]))
+        if entry.hf_repo and "/" in entry.hf_repo:
+            keys.add(_key(entry.hf_repo.split("/", 1)[1]))
         for key in keys:
             other = index.get(key)
             if other is not None and other is not entry:
@@ -522,9 +636,9 @@ def _sizeless_signatures() -> dict[tuple[Any, ...], tuple[CatalogEntry, ...]]:
     facts = _name_facts()
     found: dict[tuple[Any, ...], list[CatalogEntry]] = {}
     for entry in entries():
-        names: tuple[str | None, ...] = (entry.model.name, entry.model.hf_repo)
-        if facts[entry.model.name][0][4] is None:
-            names += tuple(a for a in entry.model.aliases if ":" not in a)
+        names: tuple[str | None, ...] = (entry.name, entry.hf_repo)
+        if facts[entry.name][0][4] is None:
+            names += tuple(a for a in entry.aliases if ":" not in a)
         for name in filter(None, names):
             sig = facts[name][0]
             if sig[4] is None and entry not in found.setdefault(sig, []):
@@ -607,7 +721,7 @@ def _same_words(
     words = {x.lower() for x in p.extra}
 
     def carries(entry: CatalogEntry) -> bool:
-        names = (entry.model.name, entry.model.hf_repo, *entry.model.aliases)
+        names = (entry.name, entry.hf_repo, *entry.aliases)
         return any(
             n and ":" not in n and n in facts and facts[n][0] == sig
             and {x.lower() for x in _parse_catalog_name(n).extra} == words
@@ -700,7 +814,7 @@ def ollama_tags(text: str) -> tuple[str, ...]:
     found = find(text)
     if found is None:
         return ()
-    tags = [a for a in found[0].model.aliases if ":" in a]
+    tags = [a for a in found[0].aliases if ":" in a]
     typed = text.lower().replace("_", "-")
 
     def spelled(tag: str) -> int:  # the longest library name inside the typed name ranks first
@@ -728,7 +842,7 @@ def _bare_ollama_names() -> frozenset[str]:
         return sorted({
             a
             for e in entries()
-            for a in e.model.aliases
+            for a in e.aliases
             if ":" not in a and a == a.lower() and ollama.library(a) is not None  # "DeepSeek-V3.1": a HF name
         })
 
@@ -754,7 +868,7 @@ _BARE_NAMES_FORMAT = "2"  # bump when the cached form or its key changes (2: key
 def _library_tags(library: str) -> list[str]:
     """The tags of one Ollama library that catalog entries carry as aliases ("qwen3:8b" -> "8b")."""
     prefix = f"{library}:"
-    tags = {a.split(":", 1)[1] for e in entries() for a in e.model.aliases if a.lower().startswith(prefix)}
+    tags = {a.split(":", 1)[1] for e in entries() for a in e.aliases if a.lower().startswith(prefix)}
     if library in _bare_ollama_names():
         tags.add("latest")
     return sorted(tags)
@@ -777,7 +891,7 @@ def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, Pars
         matched = _match_parsed(parsed)
         lib = ref.library.name
         owns = matched is not None and any(
-            a.lower() == lib or a.lower().startswith(f"{lib}:") for a in matched.model.aliases
+            a.lower() == lib or a.lower().startswith(f"{lib}:") for a in matched.aliases
         )
         # a tag with a part the parser did not understand ("14bx") is not the library's default model
         entry = matched if (owns and not parsed.extra) or not known else None
@@ -796,7 +910,7 @@ def _find_ollama(ref: OllamaRef, parsed: ParsedName) -> tuple[CatalogEntry, Pars
             "(`ollama show --modelfile` prints its path)",
         )
     lib = ref.library.name
-    own = (a for a in entry.model.aliases if a.lower().startswith(f"{lib}:"))
+    own = (a for a in entry.aliases if a.lower().startswith(f"{lib}:"))
     sizes = tuple(a.split(":", 1)[1].split("-")[0] for a in own)
     return entry, ollama.with_default_quant(parsed, ref, sizes)
 
