@@ -119,3 +119,23 @@ def test_headers_stay_on_one_line_where_the_table_fits() -> None:
     out = _run(["compare", "Llama-3.1-70B-Instruct", "--gpus", "H100-SXM-80GB,L40S"], 120)
     header_lines = [line for line in out.splitlines() if line.startswith("┃")]
     assert len(header_lines) == 1 and "decode tok/s" in header_lines[0], out
+
+
+HELP_COMMANDS = ["parse", "estimate", "explain", "gpus", "fit", "compare", "models", "measure", "check",
+                 "plan"]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("command", HELP_COMMANDS)
+def test_help_examples_are_whole_shell_commands(command: str, width: int) -> None:
+    # issue 15: click rewrapped the examples, so `... --output-tokens 400` / `--turns 50` printed the last
+    # flag on a line of its own, which a paste runs as a second command; now a wrapped example ends its
+    # line with " \" and the next line continues it
+    out = _run([command, "--help"], width)
+    block = out.split("Examples:", 1)[1].split("\nArguments:", 1)[0].split("\nOptions:", 1)[0]
+    lines = [line for line in block.splitlines() if line.startswith("    ")]  # prose after them: 2 spaces
+    assert lines, out
+    for before, line in zip(["", *lines], lines, strict=False):
+        assert len(line) <= width, line
+        continued = before.endswith(" \\")
+        assert line.startswith("    llmsize ") != continued, (before, line)
