@@ -90,3 +90,52 @@ def test_completion_offers_catalog_models_and_gpus() -> None:
     assert "Qwen2.5-7B-Instruct" in _complete("llmsize estimate Qwen2.5-7B-I", 2)
     assert "RTX-4090" in _complete("llmsize fit Qwen2.5-7B --gpu RTX-40", 4)
     assert "H100-SXM-80GB,A100-SXM-80GB" in _complete("llmsize compare x --gpus H100-SXM-80GB,A100-S", 4)
+
+
+def _header_words(out: str) -> str:
+    return " ".join(line for line in out.splitlines() if line.startswith("┃"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compare", "Llama-3.1-70B-Instruct", "--gpus", "H100-SXM-80GB,A100-SXM-80GB,L40S,RTX-4090"],
+        ["estimate", "Qwen2.5-7B-Instruct", "--gpu", "RTX-4090,H100-SXM-80GB"],
+    ],
+    ids=["compare", "estimate"],
+)
+def test_speed_columns_stay_at_80_columns(args: list[str]) -> None:
+    # issue 15: at 80 columns the headers ("per GPU GiB", "decode tok/s") were wider than their values and
+    # the speed columns were hidden, beside a recommendation that quotes the speed; two-line headers
+    # leave room for them
+    out = _run(args, 80)
+    assert "decode tok/s" not in out.partition("not shown")[2], out
+    headers = _header_words(out)
+    assert "decode" in headers and "tok/s" in headers and "TTFT" in headers, out
+    assert all(len(line) <= 80 for line in out.splitlines())
+
+
+def test_headers_stay_on_one_line_where_the_table_fits() -> None:
+    out = _run(["compare", "Llama-3.1-70B-Instruct", "--gpus", "H100-SXM-80GB,L40S"], 120)
+    header_lines = [line for line in out.splitlines() if line.startswith("┃")]
+    assert len(header_lines) == 1 and "decode tok/s" in header_lines[0], out
+
+
+HELP_COMMANDS = ["parse", "estimate", "explain", "gpus", "fit", "compare", "models", "measure", "check",
+                 "plan"]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("command", HELP_COMMANDS)
+def test_help_examples_are_whole_shell_commands(command: str, width: int) -> None:
+    # issue 15: click rewrapped the examples, so `... --output-tokens 400` / `--turns 50` printed the last
+    # flag on a line of its own, which a paste runs as a second command; now a wrapped example ends its
+    # line with " \" and the next line continues it
+    out = _run([command, "--help"], width)
+    block = out.split("Examples:", 1)[1].split("\nArguments:", 1)[0].split("\nOptions:", 1)[0]
+    lines = [line for line in block.splitlines() if line.startswith("    ")]  # prose after them: 2 spaces
+    assert lines, out
+    for before, line in zip(["", *lines], lines, strict=False):
+        assert len(line) <= width, line
+        continued = before.endswith(" \\")
+        assert line.startswith("    llmsize ") != continued, (before, line)

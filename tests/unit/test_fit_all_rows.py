@@ -53,29 +53,30 @@ def test_sizes_only_rows_print_the_full_rows_table_where_it_hides_the_limits(
     assert [(f.model, f.best, f.params) for f in sized] == [(f.model, f.best, f.params) for f in full]
     assert [(r.row.per_gpu_bytes, r.row.headroom_bytes, r.option) for f in sized for r in f.options] == [
         (r.row.per_gpu_bytes, r.row.headroom_bytes, r.option) for f in full for r in f.options]
-    monkeypatch.setenv("COLUMNS", "80")
+    # the headers on two lines where the table is too wide (table_fit.stacked_header): 10 columns fewer
+    monkeypatch.setenv("COLUMNS", "70")
     assert not fit_all_shows_limits(sized, PlainConsole())
     narrow = _table(full, capsys)
-    assert "(not shown at 80 columns: headroom GiB, max context, tokens/s;" in narrow
+    assert "(not shown at 70 columns: headroom GiB, max context, tokens/s;" in narrow
     assert _table(sized, capsys) == narrow
-    monkeypatch.setenv("COLUMNS", "90")  # headroom fits; max context, at least its header's width, does not
+    monkeypatch.setenv("COLUMNS", "80")  # headroom fits; max context, at least its header's width, does not
     assert not fit_all_shows_limits(sized, PlainConsole())
     middle = _table(full, capsys)
-    assert "(not shown at 90 columns: max context, tokens/s;" in middle
+    assert "(not shown at 80 columns: max context, tokens/s;" in middle
     assert _table(sized, capsys) == middle
     monkeypatch.setenv("COLUMNS", "200")
     assert fit_all_shows_limits(sized, PlainConsole())  # wide: the full rows are needed ...
     assert _table(sized, capsys) != _table(full, capsys)  # ... as they print other values there
 
 
-def test_a_table_of_short_names_shows_max_context_at_90_columns(
+def test_a_table_of_short_names_shows_max_context_at_70_columns(
         specs: list[ModelSpec], monkeypatch: pytest.MonkeyPatch) -> None:
-    # SmolLM2-135M and gemma-2-2b: 14 + 8 + 11 + 14 + 14 columns and 6 borders, then max context's
-    # 13 and a border: 81 (the long name above needs 96)
-    monkeypatch.setenv("COLUMNS", "80")
+    # SmolLM2-135M and gemma-2-2b, the headers on two lines (table_fit.stacked_header): 14 + 8 + 11 +
+    # 10 + 10 columns and 6 borders, then max context's 9 and a border: 69 (the long name above needs 84)
+    monkeypatch.setenv("COLUMNS", "60")
     short = [s for s in specs if len(s.name) <= 12]
     assert not fit_all_shows_limits(_plan(short, True), PlainConsole())
-    monkeypatch.setenv("COLUMNS", "90")
+    monkeypatch.setenv("COLUMNS", "70")
     assert fit_all_shows_limits(_plan(short, True), PlainConsole())
     assert not fit_all_shows_limits(_plan(short[:0], True), PlainConsole())  # no row: headers only
 
@@ -108,7 +109,7 @@ def test_a_narrow_table_is_planned_sizes_only_and_prints_the_same_bytes(
         small_catalog: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     sized = _run(ARGS, capsys)
-    assert sized[0] == 0 and "headroom GiB, max context, tokens/s" in sized[1]
+    assert sized[0] == 0 and "(not shown at 80 columns: max context, tokens/s" in sized[1]
     assert [doc["sizes_only"] for doc in _files(small_catalog).values()] == [True]
     assert _run(ARGS, capsys) == sized  # read back
     for path in list(_files(small_catalog)):

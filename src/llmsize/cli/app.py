@@ -138,10 +138,30 @@ _no_adapter_for_unset_options()
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class _ExamplesCommand(typer.core.TyperCommand):
+    """A command whose --help prints its examples as whole shell commands (cli/help_examples.py)."""
+
+    def format_help_text(self, ctx: Any, formatter: Any) -> None:
+        import inspect
+
+        from llmsize.cli.help_examples import shell_examples
+
+        saved = self.help
+        if saved:
+            # click indents the help text by formatter.indentation(): two columns less
+            width = formatter.width - formatter.current_indent - 2
+            self.help = shell_examples(inspect.cleandoc(saved), width)
+        try:
+            super().format_help_text(ctx, formatter)
+        finally:
+            self.help = saved
+
+
 class Typer(typer.Typer):
     """typer.Typer whose commands may declare options with cli/declare.py's plain declarations."""
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        kwargs.setdefault("cls", _ExamplesCommand)
         register = super().command(*args, **kwargs)
 
         def decorator(fn: F) -> F:

@@ -165,7 +165,7 @@ class Table:
         show_header = self.settings.get("show_header", True)
         out = []
         for i, header in enumerate(headers):
-            texts = ([header] if show_header else []) + [row[i] for row in body]
+            texts = (header.split("\n") if show_header else []) + [row[i] for row in body]
             # rich Table._measure_column clamps a column's measure to at least min_width + padding
             least = self.columns[i][1].get("min_width") or 0
             out.append(max(max((len(t) for t in texts), default=0), least) + 2)
@@ -213,9 +213,12 @@ class Table:
             return edge + edge.join(parts) + edge
 
         def row(cells: list[str], edge: str, bottom: bool = False) -> list[str]:
-            if not folds:
+            if not folds and not any("\n" in c for c in cells):
                 return [one_line(cells, edge)]
-            stacks = [(wrap if bottom else fold_name)(c, folds[k]) if k in folds else [c]
+            folding = folds or {}
+            stacks = [[part for line in c.split("\n") for part in wrap(line, folding[k])]
+                      if bottom and k in folding
+                      else fold_name(c, folding[k]) if k in folding else c.split("\n")
                       for k, c in enumerate(cells[: len(widths)])]
             height = max(len(stack) for stack in stacks)
             # rich Table._render: the header's cells sit at the bottom of their row, the body's at the top
@@ -456,8 +459,16 @@ def kit(con: Any) -> tuple[Any, Any]:
 def _fitted(table: Table, con: PlainConsole, keep: int) -> tuple[list[str], list[str]]:
     """The table's lines with columns hidden from the right until it fits, and the hidden headers
     (rightmost first); Unsupported where rich must lay it out."""
+    from llmsize.report.table_fit import stacked_header
+
     headers, body = table.cells()
     widths = table.widths(headers, body)
+    if sum(widths) + len(widths) + 1 > con.width:  # table_fit.fit_columns: two-line headers first
+        stacked = [stacked_header(h) for h, _ in table.columns]
+        if any(new is not old for new, (old, _) in zip(stacked, table.columns, strict=True)):
+            headers = [text if new is old else "\n".join(_cell_text(line) for line in str(new).split("\n"))
+                       for new, (old, _), text in zip(stacked, table.columns, headers, strict=True)]
+            widths = table.widths(headers, body)
     folds = table.fold(widths, con.width)  # a folding column narrows before any column is hidden
     hidden: list[str] = []
     while len(widths) > keep and sum(widths) + len(widths) + 1 > con.width:
