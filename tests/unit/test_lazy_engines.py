@@ -89,3 +89,32 @@ def test_sizes_only_fit_rows_import_no_speed_model():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "True"]
+
+
+def test_plain_estimate_imports_no_media_speculative_or_lora_module():
+    """A plain inference `estimate` never runs the images', audio's, video's, speculative decoding's or
+    LoRA's modules, so it does not import them (issue 15: each compiles its dataclasses' methods at
+    import); a workload with images, a drafter or LoRA does."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from llmsize.cli import main\n"
+        "names = ('estimate.images', 'estimate.audio', 'estimate.video', 'estimate.speculative',\n"
+        "         'estimate.adapters', 'activations.audio', 'activations.vision')\n"
+        "def run(*args):\n"
+        "    sys.argv = ['llmsize', 'estimate', *args]\n"
+        "    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "        main()\n"
+        "    found = sorted(m.removeprefix('llmsize.estimate.') for m in sys.modules if m.endswith(names))\n"
+        "    print(','.join(found) or '-')\n"
+        "run('Qwen2.5-7B-Instruct-GPTQ-Int4')\n"
+        "run('Qwen2.5-7B-Instruct-GPTQ-Int4', '--format', 'json')\n"
+        "run('Qwen2.5-VL-7B-Instruct', '--images', '1')\n"
+        "run('Qwen2.5-7B', '--engine', 'llama.cpp', '--speculative', 'draft:Qwen2.5-0.5B')\n"
+        "run('Llama-3.1-8B', '--mode', 'lora')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    plain, json_out, images, drafter, lora = done.stdout.split()
+    assert plain == json_out == "-"
+    assert {"images", "activations.vision"} <= set(images.split(","))
+    assert "speculative" in drafter.split(",")
+    assert "adapters" in lora.split(",")

@@ -11,24 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from llmsize.errors import BadInputError, require_type
 from llmsize.estimate import (
-    adapters,
-    audio,
     deepspeed_buckets,
     frameworks,
     fsdp_root,
-    images,
     kv_cache,
     logits_upcast,
     param_offload,
     phases,
     preference,
-    speculative,
     training,
     unsloth_flex_mask,
-    video,
 )
 from llmsize.estimate.engines import WeightPlacement, engine_for
 from llmsize.estimate.memo import memo
@@ -50,6 +46,13 @@ from llmsize.specs.models import ModelSpec, ProvenanceKind, QuantMethod
 from llmsize.specs.params import active_params, total_params
 from llmsize.specs.unsloth import about_named_format
 from llmsize.units import format_gib
+
+if TYPE_CHECKING:
+    from llmsize.estimate import audio, images, video
+
+# The modules of images, audio, video, speculative decoding and LoRA are imported where a workload
+# asks for them: a plain inference estimate never runs them, and importing them would compile their
+# dataclasses' methods on every cold start (issue 15, docs/startup.md).
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,11 @@ def _plan_stage(
         None if shape is None else ("kv terms", shape, ctx.kv_dtype, stage.layers, ctx.compute),
         lambda: kv_cache.kv_terms(spec, wl, ctx.kv_dtype, stage.layers, ctx.compute),
     )
-    drafter = speculative.drafter(spec, wl) if stage.head else None
+    drafter = None
+    if stage.head and wl.speculative is not None:  # drafter() is None without --speculative
+        from llmsize.estimate import speculative
+
+        drafter = speculative.drafter(spec, wl)
     if drafter is not None:  # the drafter runs beside the head (speculative.py): its weights and cache
         eng = ctx.engine
         weights += speculative.weight_bytes(
@@ -156,6 +163,8 @@ def _plan_stage(
     adapter_params = 0
     adapter_elem = frameworks.recipe(wl).adapter_bytes
     if ctx.targets is not None:
+        from llmsize.estimate import adapters
+
         factors = adapters.lora_factors(spec, shards(), ctx.targets, wl.lora_rank)
         adapter_params = sum(f.params for f in factors)
         tensors = training.lora_tensors(factors)
@@ -186,6 +195,10 @@ def _media(
 ) -> tuple[Workload, images.ImageLoad | None, audio.AudioLoad | None, video.VideoLoad | None]:
     """The images, audio and video of `wl`, and `wl` as the decoder runs it: their tokens join every
     sequence's prompt and context."""
+    if not (wl.images or wl.audio_seconds or wl.video_frames):  # each *_load is None, the workload as is
+        return wl, None, None, None
+    from llmsize.estimate import audio, images, video
+
     load, sound, clip = images.image_load(spec, wl), audio.audio_load(spec, wl), video.video_load(spec, wl)
     wl = video.decoder_workload(audio.decoder_workload(images.decoder_workload(wl, load), sound), clip)
     return wl, load, sound, clip
@@ -413,6 +426,8 @@ def _trainable_total(spec: ModelSpec, wl: Workload, ctx: Context) -> int:
     everything = Stage(0, tuple(range(spec.num_layers)), True, True)
     shards = stage_shards(spec, whole, everything)
     if ctx.targets is not None:
+        from llmsize.estimate import adapters
+
         return adapters.lora_params(spec, shards, ctx.targets, wl.lora_rank)
     return total_params(spec)
 
@@ -476,6 +491,8 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
         out.append(ctx.audio.note())
         out.append(phases.audio_note(spec, wl, ctx, ctx.audio))
     if wl.speculative is not None and not wl.mode.trains:
+        from llmsize.estimate import speculative
+
         eng = ctx.engine
         out.append(speculative.note(spec, wl, ctx.weights.format, eng.draft_mtp_head, eng.draft_own_embed))
     if busiest.gathered:

@@ -28,10 +28,6 @@ from typing import TYPE_CHECKING, Any
 from llmsize.estimate import activations as act
 from llmsize.estimate import arrays as np
 from llmsize.estimate import deepspeed_buckets, deepspeed_step, fsdp_root, held_logits, param_offload
-from llmsize.estimate.activations.audio import AudioTowerBytes, audio_tower_bytes
-from llmsize.estimate.activations.vision import TowerBytes, tower_bytes
-from llmsize.estimate.adapters import resolve_targets
-from llmsize.estimate.audio import AudioLoad
 from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.training import master_weights_on
 from llmsize.estimate.weights import compute_dtype, stages
@@ -39,7 +35,14 @@ from llmsize.estimate.workload import Attention, Mode, Offload, Optimizer, Workl
 from llmsize.specs.models import ModelSpec
 
 if TYPE_CHECKING:
+    from llmsize.estimate.activations.audio import AudioTowerBytes
+    from llmsize.estimate.activations.vision import TowerBytes
+    from llmsize.estimate.audio import AudioLoad
     from llmsize.estimate.resolved import Resolved
+
+# The towers' and the adapters' modules are imported where a workload with images, video, audio or
+# LoRA needs them: a plain inference estimate never runs them (issue 15, cold start: each module's
+# dataclasses are compiled at import).
 
 Num = Any
 
@@ -167,6 +170,8 @@ def _candidates(
         return cands, kv, grads, opt
     targets: frozenset[str] = frozenset()
     if wl.mode in (Mode.LORA, Mode.QLORA):
+        from llmsize.estimate.adapters import resolve_targets
+
         resolved = rs.targets if rs is not None and rs.targets is not None else resolve_targets(spec, wl)
         targets = resolved.walk_names
     cands, _ = act.training_candidates(rank_spec, wl, e, layers, head=head, targets=targets)
@@ -210,6 +215,8 @@ def _candidates(
 def _tower(spec: ModelSpec, wl: Workload, e: int, rs: Resolved | None) -> TowerBytes | None:
     if rs is None or rs.images is None:
         return None
+    from llmsize.estimate.activations.vision import tower_bytes
+
     eager = wl.attention is Attention.EAGER  # the towers' default is SDPA (the fused kernel on a GPU)
     return tower_bytes(rs.images, wl.batch, wl.prefill_tokens, spec.hidden_size, e, eager=eager)
 
@@ -217,6 +224,8 @@ def _tower(spec: ModelSpec, wl: Workload, e: int, rs: Resolved | None) -> TowerB
 def _video_tower(spec: ModelSpec, wl: Workload, e: int, rs: Resolved | None) -> TowerBytes | None:
     if rs is None or rs.video is None:
         return None
+    from llmsize.estimate.activations.vision import tower_bytes
+
     eager = wl.attention is Attention.EAGER
     return tower_bytes(rs.video.as_images(), wl.batch, wl.prefill_tokens, spec.hidden_size, e, eager=eager)
 
@@ -279,6 +288,8 @@ def video_info(spec: ModelSpec, wl: Workload, rs: Resolved) -> dict[str, object]
 def _audio_tower(spec: ModelSpec, wl: Workload, e: int, rs: Resolved | None) -> AudioTowerBytes | None:
     if rs is None or rs.audio is None:
         return None
+    from llmsize.estimate.activations.audio import audio_tower_bytes
+
     return audio_tower_bytes(rs.audio, wl.batch, e, wl.prefill_tokens, spec.hidden_size)
 
 
@@ -302,6 +313,8 @@ def _with_audio(
 
 def audio_note(spec: ModelSpec, wl: Workload, rs: Resolved, load: AudioLoad) -> str:
     """One line on the audio tower's transient peak for the assumptions."""
+    from llmsize.estimate.activations.audio import audio_tower_bytes
+
     e = _DTYPE_BYTES.get(rs.compute, 2)
     tower = audio_tower_bytes(load, wl.batch, e, wl.prefill_tokens, spec.hidden_size)
     t = load.tower
@@ -317,6 +330,8 @@ def audio_info(spec: ModelSpec, wl: Workload, rs: Resolved) -> dict[str, object]
     load = rs.audio
     if load is None:
         return {}
+    from llmsize.estimate.activations.audio import audio_tower_bytes
+
     e = _DTYPE_BYTES.get(rs.compute, 2)
     tower = audio_tower_bytes(load, wl.batch, e, wl.prefill_tokens, spec.hidden_size)
     return {

@@ -8,18 +8,22 @@ each component that needed them).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from llmsize.estimate import adapters, kv_cache
-from llmsize.estimate.audio import AudioLoad
+from llmsize.estimate import kv_cache
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.engines.base import BaseEngine
-from llmsize.estimate.images import ImageLoad
 from llmsize.estimate.memo import memo
 from llmsize.estimate.placement import Stage
-from llmsize.estimate.video import VideoLoad
 from llmsize.estimate.weights import WeightEstimate, compute_dtype, estimate_weights, stages
 from llmsize.estimate.workload import Mode, Workload
 from llmsize.specs.models import ModelSpec
+
+if TYPE_CHECKING:  # the media's and LoRA's modules load when a workload has them (issue 15)
+    from llmsize.estimate import adapters
+    from llmsize.estimate.audio import AudioLoad
+    from llmsize.estimate.images import ImageLoad
+    from llmsize.estimate.video import VideoLoad
 
 _DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2}
 
@@ -99,5 +103,9 @@ def _resolve(spec: ModelSpec, wl: Workload) -> Resolved:
     compute = compute_dtype(spec, wl, weights.format)
     kv_dtype = kv_cache.kv_dtype_for(wl, compute, spec)
     eng.kv_element_bytes(kv_dtype)
-    targets = adapters.resolve_targets(spec, wl) if wl.mode in (Mode.LORA, Mode.QLORA) else None
+    targets = None
+    if wl.mode in (Mode.LORA, Mode.QLORA):
+        from llmsize.estimate import adapters
+
+        targets = adapters.resolve_targets(spec, wl)
     return Resolved(eng, weights, compute, kv_dtype, placed, targets)

@@ -19,14 +19,17 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from llmsize.estimate import param_offload
-from llmsize.estimate.adapters import LoraFactors
 from llmsize.estimate.frameworks import recipe
 from llmsize.estimate.weights import Shard
 from llmsize.estimate.workload import Offload, Optimizer, Workload
 from llmsize.specs.models import ModelSpec
 from llmsize.units import bytes_per_element
+
+if TYPE_CHECKING:  # imported for LoRA only (issue 15: a plain estimate's cold start)
+    from llmsize.estimate.adapters import LoraFactors
 
 BNB_MIN_8BIT_SIZE = 4096  # REFERENCE: bitsandbytes Optimizer2State min_8bit_size=4096 (optim/optimizer.py)
 BNB_BLOCK = 2048  # REFERENCE: bitsandbytes init_state: one fp32 absmax per 2048 values when block_wise
