@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -62,6 +63,9 @@ def json_doc(argv: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, o
 def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # an org/name falls back to the bundled catalog
 
+
+# Terminal controls, bidi overrides and line separators: none may reach the terminal from an echoed input.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 def assert_answered(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     code, _out, err = run_cli(argv, capsys)

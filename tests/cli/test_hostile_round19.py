@@ -32,13 +32,13 @@ The long run over every input is bench/fuzz_round19.py; this file runs a seeded 
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from test_hostile_inputs import (
+    CONTROL,
     assert_answered,
     offline,  # noqa: F401  (a fixture: pytest finds it by name)
     run_cli,
@@ -48,9 +48,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import hostile_round19 as r19
 from hub_server import TINY_LLAMA_CONFIG, HubServer, llama_tensors, safetensors_bytes, serve_hub
-
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-
 
 # --- the breaks found (each an internal error, a raw escape or an unbounded read before the fix)
 

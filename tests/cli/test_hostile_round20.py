@@ -29,12 +29,12 @@ The long run over every input is bench/fuzz_round20.py; this file runs a seeded 
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
 import pytest
 from test_hostile_inputs import (
+    CONTROL,
     assert_answered,
     offline,  # noqa: F401  (a fixture: pytest finds it by name)
     run_cli,
@@ -45,7 +45,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import hostile_round20 as r20
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 A2A = ["Qwen3-30B-A3B", "--gpu", "H100", "--engine", "sglang", "--moe-a2a-backend", "deepep"]
 
 pytestmark = pytest.mark.usefixtures("offline")

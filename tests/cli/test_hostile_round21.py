@@ -21,12 +21,12 @@ The long run over every input is bench/fuzz_round21.py; this file runs a seeded 
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
 import pytest
 from test_hostile_inputs import (
+    CONTROL,
     assert_answered,
     offline,  # noqa: F401  (a fixture: pytest finds it by name)
     run_cli,
@@ -37,7 +37,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import hostile_round21 as r21
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 SMALL = ('{"model_type": "llama", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, '
          '"vocab_size": 100, "intermediate_size": 64}')
 

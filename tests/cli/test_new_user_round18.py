@@ -8,7 +8,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from llmsize.cli import app, main
+from cli_rows import main_result
+from llmsize.cli import app
 from newcomer_cli import json_doc as _json
 from newcomer_cli import offline_catalog  # noqa: F401  (autouse)
 
@@ -23,12 +24,7 @@ def _width(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _flat(args: list[str], capsys: Cap) -> tuple[int, str]:
     """`llmsize ARGS` as the shell runs it (cli.main: exit codes 2 / 3), stdout and stderr on one line."""
-    try:
-        main(args)
-        code = 0
-    except SystemExit as ex:
-        code = int(ex.code or 0)
-    out, err = capsys.readouterr()
+    code, out, err = main_result(args, capsys)
     return code, " ".join((out + err).split())
 
 
