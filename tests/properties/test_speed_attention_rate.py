@@ -38,11 +38,15 @@ def test_low_precision_weights_leave_attention_at_the_16bit_rate(
     inputs = _inputs(engine, dtype, 4096)
     c = resolve_constants(inputs, gpu)
     share = c.attention_fraction or c.compute_fraction
-    assert (
-        attention_rate(inputs, gpu, c) <= max(gpu.flops_for("bf16"), gpu.flops_for(dtype)) * share * 1.000001
-    )
+    # llama.cpp's CUDA flash attention accumulates P·V in FP16 (llama_cpp_fattn_accumulate.py), at that
+    # MMA mode's rate where the card has one above its 16-bit figure (GeForce); no other path is faster
+    fastest = max(gpu.flops_for("bf16"), gpu.flops_for(dtype), c.attention_fp16_acc_flops or 0.0)
+    assert attention_rate(inputs, gpu, c) <= fastest * share * 1.000001
     if dtype in ("fp8", "int8"):
-        assert attention_rate(inputs, gpu, c) == gpu.flops_for("bf16") * share
+        # the weights' precision leaves attention where 16-bit weights put it
+        assert attention_rate(inputs, gpu, c) == attention_rate(_inputs(engine, "bf16", 4096), gpu, c)
+        if not c.attention_fp16_acc_flops:
+            assert attention_rate(inputs, gpu, c) == gpu.flops_for("bf16") * share
 
 
 @given(GPUS, ENGINES, DTYPES, st.integers(1, 200_000), st.integers(1, 200_000))
