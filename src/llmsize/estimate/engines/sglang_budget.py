@@ -20,12 +20,6 @@ from llmsize.estimate.engines import (
 )
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import Budget
-from llmsize.estimate.workload import Workload
-from llmsize.units import format_gib
-
-if TYPE_CHECKING:
-    from llmsize.estimate.result import EngineFigures, Estimate
-    from llmsize.specs.models import ModelSpec
 from llmsize.estimate.engines.sglang_launch import MAX_PREFILL_TOKENS
 from llmsize.estimate.engines.sglang_pools import SglangPools
 from llmsize.estimate.engines.sglang_refusals import (
@@ -34,6 +28,12 @@ from llmsize.estimate.engines.sglang_refusals import (
     _outside_refusal,
     _refused_headroom,
 )
+from llmsize.estimate.workload import Workload
+from llmsize.units import format_gib
+
+if TYPE_CHECKING:
+    from llmsize.estimate.result import EngineFigures, Estimate
+    from llmsize.specs.models import ModelSpec
 
 
 class SglangBudget(SglangPools, SglangRefusals):

@@ -19,11 +19,11 @@ from llmsize.estimate.engines import (
     sglang_moe_a2a,
     sglang_startup,
 )
+from llmsize.estimate.engines.sglang_launch import SGLANG_VERSION_MODELLED, SglangLaunch
 from llmsize.estimate.workload import Workload
 
 if TYPE_CHECKING:
     from llmsize.specs.models import ModelSpec
-from llmsize.estimate.engines.sglang_launch import SGLANG_VERSION_MODELLED, SglangLaunch
 
 
 class SglangChecks(SglangLaunch):

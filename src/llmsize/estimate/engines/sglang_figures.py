@@ -26,6 +26,8 @@ from llmsize.estimate.engines import (
 )
 from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines.base import WeightPlacement
+from llmsize.estimate.engines.sglang_launch import CUDA_CONTEXT_BYTES
+from llmsize.estimate.engines.sglang_layout import SglangCacheLayout
 from llmsize.estimate.engines.torch_alloc import weights_segment_slack
 from llmsize.estimate.engines.vllm import rope_positions, rotary_dim
 from llmsize.estimate.workload import Workload
@@ -38,8 +40,6 @@ if TYPE_CHECKING:
     from llmsize.estimate.resolved import Resolved
     from llmsize.estimate.result import EngineFigures
     from llmsize.specs.models import ModelSpec, WeightFormat
-from llmsize.estimate.engines.sglang_launch import CUDA_CONTEXT_BYTES
-from llmsize.estimate.engines.sglang_layout import SglangCacheLayout
 
 
 class SglangFigures(SglangCacheLayout):

@@ -26,11 +26,11 @@ from llmsize.estimate.engines import (
     sglang_swa,
 )
 from llmsize.estimate.engines import sglang_rules as rules
+from llmsize.estimate.engines.sglang_launch import SglangLaunch
 
 if TYPE_CHECKING:
     from llmsize.estimate.kv_cache import KvTerm
     from llmsize.specs.models import ModelSpec
-from llmsize.estimate.engines.sglang_launch import SglangLaunch
 
 
 class SglangCacheLayout(SglangLaunch):

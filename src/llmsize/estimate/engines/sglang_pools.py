@@ -38,10 +38,10 @@ from llmsize.estimate.engines import sglang_rules as rules
 from llmsize.estimate.engines import (
     sglang_swa,
 )
+from llmsize.estimate.engines.sglang_launch import SglangLaunch
 
 if TYPE_CHECKING:
     from llmsize.estimate.result import EngineFigures
-from llmsize.estimate.engines.sglang_launch import SglangLaunch
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from llmsize.estimate.engines import sglang_refused_log as refused_log
+from llmsize.estimate.engines.sglang_launch import SglangLaunch
+from llmsize.estimate.engines.sglang_pools import _Pools
 from llmsize.units import format_gib
 
 if TYPE_CHECKING:
     from llmsize.estimate.result import EngineFigures, Estimate
-from llmsize.estimate.engines.sglang_launch import SglangLaunch
-from llmsize.estimate.engines.sglang_pools import _Pools
 
 # what `check` says in place of a token figure where SGLang stops at start, before any pool exists
 STOPPED_NOTE = "SGLang stops before it allocates the KV pool; see why"

@@ -26,11 +26,11 @@ from llmsize.estimate.engines import (
     sglang_swa,
 )
 from llmsize.estimate.engines.moe_all_to_all import AllToAll
+from llmsize.estimate.engines.sglang_launch import MAX_PREFILL_TOKENS, SglangLaunch
 from llmsize.estimate.engines.speed_profile import SERVING_LAYER_KERNELS, EngineSpeedProfile
 
 if TYPE_CHECKING:
     from llmsize.specs.models import ModelSpec
-from llmsize.estimate.engines.sglang_launch import MAX_PREFILL_TOKENS, SglangLaunch
 
 # REFERENCE: speed. CUDA graphs for decode (python/sglang/srt/model_executor/cuda_graph_runner.py),
 # chunked prefill of 8192 tokens (server_args.py chunked_prefill_size default in 0.4.6.post1).
