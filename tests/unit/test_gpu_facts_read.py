@@ -28,14 +28,19 @@ from llmsize.specs.resolve import resolve
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "llmsize"
 READ = re.compile(r"\.gpu_(architecture|segment)\b")
-# Attribute reads of the two fields per file. SGLang's: gpu_defaults (2, whether unset), _decode_choice
-# (rocm_decode_backend.sglang_decode: CDNA3), swa_pool and figures (sglang_swa: SM100, 2 each) and
-# gpu_facts_read itself (2), prefill_launch (2: ROCm and SM100 turn the piecewise prefill graphs off,
-# sglang_prefill_graphs.py); sglang_fp8.extra_bytes (uses_marlin: Ampere); sglang_mxfp4.sm100 (2).
+# Attribute reads of the two fields per file. SGLang's (11, the Sglang class's modules): gpu_defaults
+# (2, whether unset) and gpu_facts_read itself (2) in sglang_launch.py; _decode_choice
+# (rocm_decode_backend.sglang_decode: CDNA3) and prefill_launch (2: ROCm and SM100 turn the piecewise
+# prefill graphs off, sglang_prefill_graphs.py) in sglang_speed.py; swa_pool (sglang_layout.py) and
+# figures (sglang_figures.py) (sglang_swa: SM100, 2 each); sglang_fp8.extra_bytes (uses_marlin: Ampere);
+# sglang_mxfp4.sm100 (2).
 # vLLM's own readers (gpu_defaults, the ROCm decode choice, cuda_graph_bytes' FA3 splits) are vLLM's.
 # The other engines promise nothing (gpu_facts_read None), so their readers need no key.
 READERS = {
-    "estimate/engines/sglang.py": 11,
+    "estimate/engines/sglang_figures.py": 2,
+    "estimate/engines/sglang_launch.py": 4,
+    "estimate/engines/sglang_layout.py": 2,
+    "estimate/engines/sglang_speed.py": 3,
     "estimate/engines/sglang_fp8.py": 1,
     "estimate/engines/sglang_mxfp4.py": 2,
     "estimate/engines/vllm.py": 3,  # + cuda_graph_bytes: FA3's split accumulators (Hopper), vLLM only

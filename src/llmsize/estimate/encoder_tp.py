@@ -34,7 +34,7 @@ Audio encoders (Qwen2-Audio's Whisper encoder, Gemma 3n's / Gemma 4's conformer)
 modules inside vLLM (qwen2_audio.py builds Qwen2AudioEncoder; gemma3n_mm.py AutoModel), so they
 stay whole; so do towers whose parallel layout is not restated here (Gemma 4, MobileNet).
 Biases of column-parallel layers split with their outputs; row-parallel biases stay whole.
-Which engine splits, and under which flag, is each engine module's `encoder_tp` (vllm.py, sglang.py;
+Which engine splits, and under which flag, is each engine module's `encoder_tp` (vllm.py, sglang_launch.py;
 the others keep the tower whole: transformers' tp_plan covers the decoder, llama.cpp's mmproj is one
 file on one device); this module holds the shapes.
 """

@@ -116,7 +116,7 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
     # exceed it. The level-1 row's margin on every level read "2.6 GiB" next to "no" (issue 15,
     # poolview), then the level-1 need beside the level's headroom: "57.3 | 5.5" at 8 sequences, where
     # --batch 8 prints "59.9 | 5.5" and the two add up to the budget (issue 15, newuser13).
-    budget = sub.budget(gpu, wl)  # vllm_budget.py `kv_budget`, sglang.py `_pool_budget`
+    budget = sub.budget(gpu, wl)  # vllm_budget.py `kv_budget`, sglang_budget.py `_pool_budget`
     update: dict[str, object] = {"concurrency": level, "fits": fits, "per_gpu_bytes": budget.need_bytes,
                                  "headroom_bytes": budget.headroom_bytes}
     if speed is not None:

@@ -4,7 +4,7 @@ Memory alone does not bound a serving engine's context. SGLang sizes its token p
 mem_fraction_static whatever --context-length is, starts when the pool is shorter than one request, and
 then caps every request at the pool: `max_req_len = min(context_len - 1, max_total_num_tokens - 1)`
 (sgl-project/sglang python/sglang/srt/managers/scheduler.py, `Scheduler.init_memory_pool_and_cache`).
-Its need stops growing at the pool (estimate/engines/sglang.py `_pool_budget`), so the memory search
+Its need stops growing at the pool (estimate/engines/sglang_budget.py `_pool_budget`), so the memory search
 alone ran on to the model's window: Kimi-K2-Instruct on 8 x H200 read "longest context 131,072 tokens"
 beside "2.0 GiB of KV cache hold 7 concurrent sequences of 4,096 tokens" (a 30,812-token pool; issue 15,
 newcomer round 16). vLLM's estimated maximum model length (vllm_budget.py `largest_context`) is the same

@@ -33,7 +33,7 @@ from llmsize.hardware.lpddr_ceiling import measured_share
 # speed_eager.py), vLLM 0.4 ("vllm-0.4": graphs only up to 8,192 tokens of context, vllm_graph_cap.py),
 # llama.cpp's Vulkan backend ("llama.cpp-vulkan", "-scalar": llama_cpp_vulkan.py) and SYCL backend
 # ("llama.cpp-sycl": llama_cpp_sycl.py), Ollama before v0.30
-# ("ollama-own-runner": ollama.py), SGLang 0.4.6 ("sglang-0.4": sglang.py) and decode attention in
+# ("ollama-own-runner": ollama.py), SGLang 0.4.6 ("sglang-0.4": sglang_speed.py) and decode attention in
 # Triton on CDNA3 ("vllm-triton-attention", "vllm-0.13-triton-attention", "sglang-triton-attention":
 # rocm_triton_attention.py, picked by rocm_decode_backend.py), V0 releases on default fused_moe tiles
 # ("vllm-0.4-moe-untuned", ...: vllm_moe_untuned_speed.py, picked by vllm_moe_tuned.py). Every

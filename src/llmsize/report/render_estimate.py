@@ -295,7 +295,7 @@ def _gpus(report: Report, console: Console) -> None:
             style="dim"))
         if row.fits and row.kv_pool_bytes is not None and row.kv_tokens:
             # the pool is allocated at start whatever the workload: the KV cache line above is what
-            # this workload's requests fill of it (vllm_budget.py / sglang.py `_pool_budget`)
+            # this workload's requests fill of it (vllm_budget.py / sglang_budget.py `_pool_budget`)
             console.print(Text(hanging(
                 f"  {row.engine} pre-allocates a KV pool of {format_gib(row.kv_pool_bytes)} a GPU "
                 f"({row.kv_tokens:,} tokens{'; ' + row.kv_tokens_note if row.kv_tokens_note else ''}); "

@@ -66,7 +66,7 @@ class Budget:
     layout_independent: bool = False
     # The margin along the rule that refused the start, where that rule is not usable - need: SGLang
     # refuses when its static share (mem_fraction_static) cannot hold the weights and pools although the
-    # card as a whole could (sglang.py `_pool_budget`); None: usable_bytes - need_bytes.
+    # card as a whole could (sglang_budget.py `_pool_budget`); None: usable_bytes - need_bytes.
     refused_headroom_bytes: int | None = None
 
     @property

@@ -2,7 +2,7 @@
 the rate those kernels reach there, measured, not at the share fitted on NVIDIA rows.
 
 Which runs use them (the engines' own selection, modelled for every run in rocm_decode_backend.py, which
-vllm.py / sglang.py speed_name and bench/speed_validation.py both call):
+vllm.py / sglang_speed.py speed_name and bench/speed_validation.py both call):
 - vLLM V1 on ROCm: the ROCM_AITER_UNIFIED_ATTN and TRITON_ATTN backends call a Triton `unified_attention`
   kernel for decode (vllm/platforms/rocm.py _get_backend_priorities: ROCM_ATTN, then ROCM_AITER_FA when
   AITER's MHA is on, then ROCM_AITER_UNIFIED_ATTN, then TRITON_ATTN). ROCM_ATTN's decode is AMD's HIP

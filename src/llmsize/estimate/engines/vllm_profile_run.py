@@ -4,7 +4,7 @@ REFERENCE: vllm/v1/worker/gpu_model_runner.py `profile_run` -> `_dummy_run(max_n
 max_num_batched_tokens tokens with flash-attention kernels (no score matrix), then `_dummy_sampler_run`
 over min(max_num_seqs, max_num_batched_tokens) requests (vllm_sampler.py); the cuBLAS workspace of the
 first GEMM stays allocated through both. Used by vllm.py `Vllm.profile_bytes` (and SGLang's chunk
-estimate, sglang.py).
+estimate, sglang_figures.py `peak`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The RoPE cos/sin tables vLLM builds with the model (counted in "Model loading took").
 
-Used by vllm.py `Vllm.place_weights`; SGLang's model construction builds the same tables (sglang.py).
+Used by vllm.py `Vllm.place_weights`; SGLang's model construction builds the same tables
+(sglang_figures.py `rope_bytes`).
 """
 
 from __future__ import annotations
