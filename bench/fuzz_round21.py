@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fuzz_round10
 import fuzz_round19
+from child_rss import run_measured
 from fuzz_round10 import Tally, run_round
 
 import hostile_round20 as r20
@@ -45,15 +45,12 @@ def subprocess_problem(env: dict[str, str], argv: list[bytes], cwd: Path,
                        timeout: float = ENV_TIMEOUT_S) -> tuple[str | None, str]:
     """`python -m llmsize ARGV` with `env` added: (problem or None, its stderr)."""
     full = {**os.environ, "HF_HUB_OFFLINE": "1", **env}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    try:
-        done = subprocess.run([os.fsencode(sys.executable), b"-m", b"llmsize", *argv], env=full, cwd=cwd,
-                              capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    try:  # the command's own peak, not the largest of every child this process reaped (child_rss.py)
+        done, rss = run_measured([os.fsencode(sys.executable), b"-m", b"llmsize", *argv], full, cwd, timeout)
     except subprocess.TimeoutExpired:
         return "hang", ""
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     err = done.stderr.decode("utf-8", "replace").strip()
-    if rss > MAX_RSS and rss > before * 1024:
+    if rss > MAX_RSS:
         return f"rss {rss >> 20} MiB", err
     if done.returncode not in (0, 2, 3):
         return f"exit {done.returncode}", err[-300:]
