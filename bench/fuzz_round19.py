@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fuzz_round10
+from child_rss import run_measured
 from fuzz_round10 import Tally, run_round
 
 import hostile_round19 as r19
@@ -71,24 +71,22 @@ def _hub_run(tally: Tally, fault: str, root: Path) -> None:
         server.add_repo("acme/x", files, fault=fault)
         env = {**os.environ, "HF_HOME": str(home), "LLMSIZE_CACHE_DIR": str(home / "llmsize")}
         env.pop("HF_HUB_OFFLINE", None)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        try:
-            done = subprocess.run([sys.executable, "-m", "llmsize", "estimate", "acme/x"], env=env,
-                                  capture_output=True, text=True, errors="replace", timeout=120)  # fmt: skip
+        try:  # the command's own peak, not the largest child this process reaped (child_rss.py)
+            done, rss = run_measured([sys.executable, "-m", "llmsize", "estimate", "acme/x"], env, None, 120)
         except subprocess.TimeoutExpired:
             tally.record("hub", [fault[:60]], "hang", "")
             return
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # kB on Linux
     disk = sum(p.stat().st_size for p in home.rglob("*") if p.is_file())
-    err = done.stderr.strip()
+    out = done.stdout.decode("utf-8", "replace")
+    err = done.stderr.decode("utf-8", "replace").strip()
     problem = None
     if done.returncode not in (0, 2, 3):
         problem = f"exit {done.returncode}"
     elif done.returncode == 2 and len(err.splitlines()) != 1:
         problem = "not one line"
-    elif CONTROL.search(done.stdout) or CONTROL.search(err):
+    elif CONTROL.search(out) or CONTROL.search(err):
         problem = "control character in output"
-    elif rss > max(before * 1024, HUB_BOUND):
+    elif rss > HUB_BOUND:
         problem = f"peak RSS {rss >> 20} MiB"
     elif disk > HUB_BOUND:
         problem = f"{disk >> 20} MiB left in the cache"
