@@ -1154,6 +1154,89 @@ for label, args, published in (
         )
     )
 
+# Axolotl's per-model examples (examples/<model>/README.md at 067b021c8, July 2026): "This config uses
+# about N GiB VRAM" for the config the README launches. Every QLoRA config there (read at the same
+# commit) sets load_in_4bit, lora_r 32, lora_target_linear, sequence_len 2048 with sample_packing,
+# micro_batch_size 2, adamw_bnb_8bit, bf16 auto, gradient_checkpointing and flash_attention_2; most add
+# the CutCrossEntropyPlugin (the fused linear cross-entropy: --loss fused). The reading: axolotl's
+# trainer logs memory/max_active, max_allocated and device_reserved (core/trainers/base.py, since
+# d0d2fc560, 2025-08-27) and the gpt-oss README names its source ("Memory usage taken from
+# device_mem_reserved(gib) from logs"): figures in GiB written after that commit are compared as
+# max_memory_reserved, earlier ones (in GB, or before the log existed) as the card.
+AX2 = "https://github.com/axolotl-ai-cloud/axolotl/blob/067b021c8/examples"
+AX2_QLORA = (
+    "--mode qlora --lora-rank 32 --lora-targets all-linear --context 2048 --batch 2 --optimizer adamw-8bit "
+    "--framework axolotl --attention flash --gradient-checkpointing"
+)
+for path, label, args, published, compare, note in (
+    ("apertus/README.md", "Apertus 8B QLoRA r32 all-linear, CCE", "Apertus-8B --loss fused", 8.7, "reserved", ""),
+    ("arcee/README.md", "AFM 4.5B QLoRA r32 all-linear, CCE", "AFM-4.5B --loss fused", 7.8, "card",
+     "written 2025-08-08, before the memory log: the reading is not known"),
+    ("devstral/README.md", "Devstral Small 2507 QLoRA r32 all-linear, CCE, torch AdamW",
+     "Devstral-Small-2507 --loss fused --optimizer adamw-fused", 21 * GB, "card", "'21GB'"),
+    ("hunyuan/README.md", "Hunyuan 0.5B QLoRA r32 all-linear, CCE", "Hunyuan-0.5B-Instruct --loss fused",
+     4.7 * GB, "card", "'4.7 GB'"),
+    ("magistral/README.md", "Magistral Small 2506 QLoRA r32 all-linear, CCE", "Magistral-Small-2506 --loss fused",
+     24 * GB, "card", "'24GB'"),
+    ("magistral/think/README.md", "Magistral Small 2507 QLoRA r32 all-linear, CCE",
+     "Magistral-Small-2507 --loss fused", 19.1, "reserved", ""),
+    ("ministral/README.md", "Ministral 8B 2410 QLoRA r32 all-linear, CCE", "Ministral-8B-Instruct-2410 --loss fused",
+     8.76, "reserved", ""),
+    ("ministral3/think/README.md", "Ministral 3 3B Reasoning QLoRA r32 all-linear, CCE",
+     "Ministral-3-3B-Reasoning-2512 --loss fused", 4.76, "reserved",
+     "the vision tower's linears (lora_target_linear) not modelled"),
+    ("mimo/README.md", "MiMo 7B RL QLoRA r32 all-linear (no CCE)", "MiMo-7B-RL", 17.2, "reserved",
+     "no CCE plugin in this config: transformers' full cross-entropy"),
+    ("olmo3/README.md", "OLMo 3 7B QLoRA r32 all-linear, CCE, torch 8-bit AdamW", "Olmo-3-7B-Instruct --loss fused",
+     11.3, "reserved", "optimizer adamw_8bit"),
+    ("seed-oss/README.md", "Seed-OSS 36B QLoRA r32 all-linear, CCE", "Seed-OSS-36B-Instruct --loss fused", 27.7,
+     "reserved", ""),
+    ("trinity/README.md", "Trinity Nano Preview (MoE) QLoRA r32 all-linear, SDPA, no CCE",
+     "Trinity-Nano-Preview --attention sdpa", 24.9, "reserved", "'(w/o CCE)'; attn_implementation sdpa"),
+):
+    ROWS.append(
+        Row(
+            f"{AX2}/{path} (model examples)",
+            f"Axolotl {label}, 1 GPU, bs 2 x packed 2048",
+            f"{args.split(' ', 1)[0]} {AX2_QLORA} {args.split(' ', 1)[1] if ' ' in args else ''}".strip(),
+            published,
+            compare,
+            False,
+            "; ".join(x for x in (note, "the card's view: the reading is not named" if compare == "card"
+                                  else "max_memory_reserved (axolotl's memory/device_reserved log)") if x),
+            held_out=True,
+        )
+    )
+# Two configs whose settings differ from the block above (same commit): gpt-oss-20b LoRA r8
+# (gpt-oss-20b-sft-lora-singlegpu.yaml: Mxfp4Config(dequantize=True) -> bf16 weights, lora_target_linear
+# -> the attention projections, the experts being fused parameters, 4096 packed, micro batch 1,
+# adamw_torch_8bit, CCE, activation_offloading) "1x48GB @ ~44GiB", and Qwen3.5-27B QLoRA r16 on
+# q,k,v,o,up,down (27b-qlora.yaml: 2048 packed, micro batch 1, adamw_torch_4bit, CCE) "~47 GiB".
+for path, label, args, published, note in (
+    ("gpt-oss/README.md", "gpt-oss-20b (dequantized bf16) LoRA r8 attention, bs 1 x packed 4096, activation offload",
+     "gpt-oss-20b --mode lora --quant none --lora-rank 8 --lora-targets q_proj,k_proj,v_proj,o_proj "
+     "--context 4096 --batch 1 --optimizer adamw-8bit --activation-offloading", 44,
+     "'Memory usage taken from device_mem_reserved(gib) from logs'; use_kernels (the hub's MoE kernels) "
+     "modelled as transformers' expert loop"),
+    ("qwen3.5/README.md", "Qwen3.5 27B QLoRA r16 (q,k,v,o,up,down), bs 1 x packed 2048, 4-bit AdamW",
+     "Qwen3.5-27B --mode qlora --lora-rank 16 --lora-targets q_proj,k_proj,v_proj,o_proj,up_proj,down_proj "
+     "--context 2048 --batch 1 --optimizer adamw-4bit", 47,
+     "'Peak VRAM ~47 GiB' compared as max_memory_reserved; the vision tower loaded but frozen"),
+):
+    ROWS.append(
+        Row(
+            f"{AX2}/{path} (model examples)",
+            f"Axolotl {label}, 1 GPU, CCE",
+            f"{args} --loss fused --framework axolotl --attention flash --gradient-checkpointing",
+            published,
+            "reserved",
+            False,
+            note,
+            held_out=True,
+        )
+    )
+
+
 # LLaMA-Factory's README "Hardware Requirement" table (README.md at ff6d4d1, marked *estimated*): 16-bit
 # LoRA 16/32/160 GB, 4-bit QLoRA 6/12/48 GB, pure_bf16 full 60/120/600 GB for 7B/14B/70B. The setup is
 # not stated; the examples' (examples/train_lora/qwen3_lora_sft.yaml: batch 1, cutoff_len 2048, lora_rank

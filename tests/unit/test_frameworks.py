@@ -185,18 +185,21 @@ def test_padding_free_needs_training() -> None:
 
 
 def test_hf_qlora_keeps_the_unquantized_tensors_in_fp32() -> None:
-    """peft's prepare_model_for_kbit_training (called by Axolotl and the transformers QLoRA
-    recipes; by TRL's SFTTrainer only before 0.26, PR #4577) casts each fp16/bf16 parameter that is
-    not Params4bit to fp32: embeddings, lm_head and norms cost 2 bytes more each; Unsloth does not
-    call it."""
+    """peft's prepare_model_for_kbit_training (called by the transformers QLoRA recipes; by TRL's
+    SFTTrainer only before 0.26, PR #4577) casts each fp16/bf16 parameter that is not Params4bit to
+    fp32: embeddings, lm_head and norms cost 2 bytes more each; Unsloth does not call it, and Axolotl
+    casts them back to bf16 (loaders/model.py `_configure_embedding_dtypes`)."""
     spec = llama3_8b_spec()
     kw = {"mode": "qlora", "context": 2048}
+    trainer = estimate(spec, Workload(framework="trainer", **kw))  # type: ignore[arg-type]
     axolotl = estimate(spec, Workload(framework="axolotl", **kw))  # type: ignore[arg-type]
     unsloth = estimate(spec, Workload(framework="unsloth", **kw))  # type: ignore[arg-type]
     h, layers = spec.hidden_size, spec.num_layers
     upcast = 2 * (2 * spec.vocab_size * h + (2 * layers + 1) * h)
-    assert axolotl.weights_bytes - unsloth.weights_bytes == upcast
-    assert recipe(Workload(framework="axolotl", **kw)).kbit_fp32  # type: ignore[arg-type]
+    assert trainer.weights_bytes - unsloth.weights_bytes == upcast
+    assert axolotl.weights_bytes == unsloth.weights_bytes
+    assert recipe(Workload(framework="trainer", **kw)).kbit_fp32  # type: ignore[arg-type]
+    assert not recipe(Workload(framework="axolotl", **kw)).kbit_fp32  # type: ignore[arg-type]
     assert not recipe(Workload(framework="trl", **kw)).kbit_fp32  # type: ignore[arg-type]
     assert not recipe(Workload(framework="llamafactory", **kw)).kbit_fp32  # type: ignore[arg-type]
 
@@ -219,12 +222,12 @@ def test_kbit_prepared_qlora_keeps_fp32_block_inputs() -> None:
     spec = llama3_8b_spec()
     tokens = 8192
     kw = {"mode": "qlora", "context": tokens, "loss": "full", "optimizer": "adamw-fused"}
-    kbit = estimate(spec, Workload(framework="axolotl", **kw))  # type: ignore[arg-type]
+    kbit = estimate(spec, Workload(framework="trainer", **kw))  # type: ignore[arg-type]
     plain = estimate(spec, Workload(framework="llamafactory", **kw))  # type: ignore[arg-type]
     checkpoints = (spec.num_layers - 1) * tokens * spec.hidden_size * 2
     assert kbit.activations_bytes - plain.activations_bytes >= checkpoints
     sharded = {"zero": 3, "num_gpus": 2}
-    assert not recipe(Workload(framework="axolotl", **kw, **sharded)).kbit_fp32  # type: ignore[arg-type]
+    assert not recipe(Workload(framework="trainer", **kw, **sharded)).kbit_fp32  # type: ignore[arg-type]
 
 
 def test_trl_chunked_nll_recomputes_each_chunk() -> None:

@@ -11,7 +11,8 @@ from, at the version modelled:
   `adamw_torch_fused` (training_args.py), `gradient_checkpointing=False`; LoRA/QLoRA runs prepare
   the model with peft's `prepare_model_for_kbit_training(use_gradient_checkpointing=True)`, so
   adapters are assumed checkpointed (issue 15: every QLoRA recipe enables it); that call also casts
-  the embeddings, norms and lm_head to fp32 (kbit_upcast.py; TRL and Axolotl make it too).
+  the embeddings, norms and lm_head to fp32 (kbit_upcast.py; TRL made it too before 0.26; Axolotl
+  makes it and casts them back to bf16, see `_kbit_fp32`).
 - trl: TRL 1.x `SFTConfig` (trl/trainer/sft_config.py, commit 016013e): `gradient_checkpointing`
   defaults to True, `bf16` to True, `loss_type` to `chunked_nll`: sft_trainer.py
   `_chunked_cross_entropy_loss` gathers the valid tokens and runs the lm_head and cross-entropy on
@@ -267,13 +268,18 @@ def _adapter_bytes(fw: Framework, wl: Workload) -> int:
 def _kbit_fp32(fw: Framework, wl: Workload) -> bool:
     """Whether QLoRA runs on peft's `prepare_model_for_kbit_training` fp32 casts (kbit_upcast.py).
 
-    Axolotl calls it for k-bit models, as the transformers/peft QLoRA recipes do; TRL did until
-    0.26 (PR #4577 moved `prepare_peft_model` out of SFTTrainer); LLaMA-Factory, Unsloth and
-    torchtune prepare the model their own way. A sharded run undoes the casts: DeepSpeed with bf16
-    converts the module to bf16 (`engine._configure_distributed_model`), FSDP's mixed precision
-    gathers bf16 parameters.
+    The transformers/peft QLoRA recipes call it; TRL did until 0.26 (PR #4577 moved
+    `prepare_peft_model` out of SFTTrainer); LLaMA-Factory, Unsloth and torchtune prepare the model
+    their own way. Axolotl calls it and then undoes it: for every LoRA/QLoRA run not sharded by
+    FSDP, `ModelLoader._configure_embedding_dtypes` (src/axolotl/loaders/model.py at 067b021c8;
+    `load_model` in utils/models.py at fe832e17a, "LlamaRMSNorm layers are in fp32 after
+    kbit_training ... convert them back to fp16/bf16 for flash-attn compatibility") runs
+    `_convert_embedding_modules_dtype` after `_prepare_model_for_quantization`, moving every
+    norm, the embeddings and the lm_head back to the model dtype: no fp32 copy survives into
+    training. A sharded run undoes the casts too: DeepSpeed with bf16 converts the module to bf16
+    (`engine._configure_distributed_model`), FSDP's mixed precision gathers bf16 parameters.
     """
-    return wl.mode is Mode.QLORA and wl.zero == 0 and fw in (Framework.TRAINER, Framework.AXOLOTL)
+    return wl.mode is Mode.QLORA and wl.zero == 0 and fw is Framework.TRAINER
 
 
 def _loss_compile_dropped(fw: Framework, wl: Workload, loss: Loss) -> bool:

@@ -1,4 +1,4 @@
-"""QLoRA as transformers, TRL and Axolotl run it: the fp32 residual stream that peft's
+"""QLoRA as transformers (and TRL before 0.26) run it: the fp32 residual stream that peft's
 `prepare_model_for_kbit_training` leaves behind, under the Trainer's bf16 autocast.
 
 prepare_model_for_kbit_training (peft 0.21 utils/other.py) casts every fp16/bf16 parameter that is

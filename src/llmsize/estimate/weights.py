@@ -209,7 +209,8 @@ def _dequantized_on_load(spec: ModelSpec, wl: Workload, rest: str) -> str | None
 def _kbit_fp32(wl: Workload, fmt: WeightFormat) -> bool:
     """QLoRA on a bitsandbytes base through a framework that runs peft's
     `prepare_model_for_kbit_training` (peft utils/other.py: every fp16/bf16 parameter that is not
-    `Params4bit` goes to fp32; TRL's `prepare_peft_model` and Axolotl call it for k-bit models).
+    `Params4bit` goes to fp32; transformers' QLoRA recipes and TRL's `prepare_peft_model` before 0.26
+    call it; Axolotl calls it and casts the norms, embeddings and head back: frameworks._kbit_fp32).
     The 4-bit compute dtype (activations) stays the checkpoint's."""
     from llmsize.estimate.frameworks import recipe
 
