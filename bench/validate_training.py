@@ -1169,28 +1169,29 @@ AX2_QLORA = (
     "--framework axolotl --attention flash --gradient-checkpointing"
 )
 for path, label, args, published, compare, note in (
-    ("apertus/README.md", "Apertus 8B QLoRA r32 all-linear, CCE", "Apertus-8B --loss fused", 8.7, "reserved", ""),
+    ("apertus/README.md", "Apertus 8B QLoRA r32 all-linear, CCE", "Apertus-8B --loss fused", 8.7,
+     "reserved", ""),
     ("arcee/README.md", "AFM 4.5B QLoRA r32 all-linear, CCE", "AFM-4.5B --loss fused", 7.8, "card",
      "written 2025-08-08, before the memory log: the reading is not known"),
     ("devstral/README.md", "Devstral Small 2507 QLoRA r32 all-linear, CCE, torch AdamW",
      "Devstral-Small-2507 --loss fused --optimizer adamw-fused", 21 * GB, "card", "'21GB'"),
     ("hunyuan/README.md", "Hunyuan 0.5B QLoRA r32 all-linear, CCE", "Hunyuan-0.5B-Instruct --loss fused",
      4.7 * GB, "card", "'4.7 GB'"),
-    ("magistral/README.md", "Magistral Small 2506 QLoRA r32 all-linear, CCE", "Magistral-Small-2506 --loss fused",
-     24 * GB, "card", "'24GB'"),
+    ("magistral/README.md", "Magistral Small 2506 QLoRA r32 all-linear, CCE",
+     "Magistral-Small-2506 --loss fused", 24 * GB, "card", "'24GB'"),
     ("magistral/think/README.md", "Magistral Small 2507 QLoRA r32 all-linear, CCE",
      "Magistral-Small-2507 --loss fused", 19.1, "reserved", ""),
-    ("ministral/README.md", "Ministral 8B 2410 QLoRA r32 all-linear, CCE", "Ministral-8B-Instruct-2410 --loss fused",
-     8.76, "reserved", ""),
+    ("ministral/README.md", "Ministral 8B 2410 QLoRA r32 all-linear, CCE",
+     "Ministral-8B-Instruct-2410 --loss fused", 8.76, "reserved", ""),
     ("ministral3/think/README.md", "Ministral 3 3B Reasoning QLoRA r32 all-linear, CCE",
      "Ministral-3-3B-Reasoning-2512 --loss fused", 4.76, "reserved",
      "the vision tower's linears (lora_target_linear) not modelled"),
     ("mimo/README.md", "MiMo 7B RL QLoRA r32 all-linear (no CCE)", "MiMo-7B-RL", 17.2, "reserved",
      "no CCE plugin in this config: transformers' full cross-entropy"),
-    ("olmo3/README.md", "OLMo 3 7B QLoRA r32 all-linear, CCE, torch 8-bit AdamW", "Olmo-3-7B-Instruct --loss fused",
-     11.3, "reserved", "optimizer adamw_8bit"),
-    ("seed-oss/README.md", "Seed-OSS 36B QLoRA r32 all-linear, CCE", "Seed-OSS-36B-Instruct --loss fused", 27.7,
-     "reserved", ""),
+    ("olmo3/README.md", "OLMo 3 7B QLoRA r32 all-linear, CCE, torch 8-bit AdamW",
+     "Olmo-3-7B-Instruct --loss fused", 11.3, "reserved", "optimizer adamw_8bit"),
+    ("seed-oss/README.md", "Seed-OSS 36B QLoRA r32 all-linear, CCE", "Seed-OSS-36B-Instruct --loss fused",
+     27.7, "reserved", ""),
     ("trinity/README.md", "Trinity Nano Preview (MoE) QLoRA r32 all-linear, SDPA, no CCE",
      "Trinity-Nano-Preview --attention sdpa", 24.9, "reserved", "'(w/o CCE)'; attn_implementation sdpa"),
 ):
@@ -1213,7 +1214,8 @@ for path, label, args, published, compare, note in (
 # adamw_torch_8bit, CCE, activation_offloading) "1x48GB @ ~44GiB", and Qwen3.5-27B QLoRA r16 on
 # q,k,v,o,up,down (27b-qlora.yaml: 2048 packed, micro batch 1, adamw_torch_4bit, CCE) "~47 GiB".
 for path, label, args, published, note in (
-    ("gpt-oss/README.md", "gpt-oss-20b (dequantized bf16) LoRA r8 attention, bs 1 x packed 4096, activation offload",
+    ("gpt-oss/README.md",
+     "gpt-oss-20b (dequantized bf16) LoRA r8 attention, bs 1 x packed 4096, activation offload",
      "gpt-oss-20b --mode lora --quant none --lora-rank 8 --lora-targets q_proj,k_proj,v_proj,o_proj "
      "--context 4096 --batch 1 --optimizer adamw-8bit --activation-offloading", 44,
      "'Memory usage taken from device_mem_reserved(gib) from logs'; use_kernels (the hub's MoE kernels) "
