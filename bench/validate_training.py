@@ -1238,6 +1238,22 @@ for path, label, args, published, note in (
         )
     )
 
+# LFM2-350M full fine-tuning (examples/LiquidAI/lfm2-350m-fft.yaml at 067b021c8: bf16, CCE, flash_attention_2,
+# sequence_len 4096 packed, micro_batch_size 4, adamw_torch_fused, gradient_checkpointing false), README
+# "FFT SFT (1x48GB @ 25GiB)", written 2025-08-15 (130ef7c51), before the memory log: the card's view.
+ROWS.append(
+    Row(
+        f"{AX2}/LiquidAI/README.md (model examples)",
+        "Axolotl LFM2 350M full, no checkpointing, 1 GPU, bs 4 x packed 4096, fused AdamW, CCE",
+        "LFM2-350M --mode full --no-gradient-checkpointing --context 4096 --batch 4 --optimizer adamw-fused "
+        "--loss fused --framework axolotl --attention flash",
+        25,
+        "card",
+        False,
+        "'1x48GB @ 25GiB'; the reading is not named; weights and AdamW states in bf16 (no master copy)",
+        held_out=True,
+    )
+)
 
 # LLaMA-Factory's README "Hardware Requirement" table (README.md at ff6d4d1, marked *estimated*): 16-bit
 # LoRA 16/32/160 GB, 4-bit QLoRA 6/12/48 GB, pure_bf16 full 60/120/600 GB for 7B/14B/70B. The setup is
