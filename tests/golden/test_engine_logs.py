@@ -87,6 +87,25 @@ KNOWN_GAPS.update(
 )
 
 
+# Round 23 (enginelogs23): held-out rows that stay open.
+KNOWN_GAPS.update(
+    {
+        "vllm-gpt-oss-120b-h100-16k-prefix-kv-pool": (
+            "llmsize -0.52 GiB (no KV room) vs 3.33 GiB: the pool is what 64.38 GiB of weights leave of "
+            "71.26; the torch peak now matches (7.38 GiB, the 0.11.1-0.16 sort of vllm_sampler.py) but the "
+            "weights are 0.19 GiB low (the Triton swizzle row's -0.3%) and vLLM 0.19's non-torch 0.25 GiB "
+            "stands where this release printed 0.13: 0.31 GiB of a 3.33 GiB remainder"
+        ),
+        "llamacpp-mixtral-8x7b-q8-ngl10-compute": (
+            "llmsize 153.03 MiB vs 108.03 (+41.7%; +482% while the January 2024 build was given op "
+            "offload, which came after b2356: llama_cpp_op_offload.build_offloads_ops): llmsize's "
+            "feed-forward stage is the batched MUL_MAT_ID graph (512 tokens x 2 experts of gate, up and "
+            "down in f32); that build's Mixtral graph is not read, so its live set is not replayed"
+        ),
+    }
+)
+
+
 def test_the_evidence_is_broad_enough() -> None:
     # Issue 9: at least 30 published rows over at least 10 models and 3 engines.
     assert len(ROWS) >= 30

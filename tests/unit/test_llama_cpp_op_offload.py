@@ -118,3 +118,22 @@ def test_host_blocks_copy_their_own_largest_ffn_tensor() -> None:
     # the host blocks of a --gpu-layers split, 0..k-1, read the running maximum: block 0 is Q6_K
     assert largest(eng, spec, fmt, (0,), oo.FFN) == q6_k
     assert largest(eng, spec, fmt, tuple(range(20)), oo.FFN) == q6_k
+
+
+def test_builds_before_op_offload_keep_host_ops_on_the_cpu() -> None:
+    # ggml-org/llama.cpp#6083 brought the backends' offload_op after b2356 (llama_cpp_op_offload.py);
+    # ggml-org/llama.cpp#4957 (2024-01-17): Mixtral Q8_0 with 10 of 33 layers on the GPU and 512 tokens
+    # printed a CUDA0 compute buffer of 108.03 MiB, far below one host block's 8-expert Q8_0 tensor.
+    assert not oo.build_offloads_ops(1890) and not oo.build_offloads_ops(2356)
+    assert oo.build_offloads_ops(2357) and oo.build_offloads_ops(None)
+    old, spec = _engine("Mixtral-8x7B-v0.1", engine="llama.cpp", quant="Q8_0", context=512, gpu_layers=10,
+                        engine_version="b1890")
+    new, _ = _engine("Mixtral-8x7B-v0.1", engine="llama.cpp", quant="Q8_0", context=512, gpu_layers=10,
+                     engine_version="b2600")
+    experts_q8_0 = 8 * 14_336 * 4_096 * 34 // 32  # one block's ffn_{gate,up,down}_exps (ggml-common.h)
+    assert oo.stage_copies(old, spec, 512) == (0, 0) and not old.host_ops_offloaded(spec)
+    assert oo.stage_copies(new, spec, 512)[1] == experts_q8_0 and new.host_ops_offloaded(spec)
+    args = ("Mixtral-8x7B-v0.1", "--engine", "llama.cpp", "--quant", "Q8_0", "--context", "512",
+            "--gpu-layers", "10", "--gpu", "A100-SXM-80GB")  # fmt: skip
+    before, after = (_compute(*args, "--engine-version", build) for build in ("b1890", "b2600"))
+    assert before < 200 * MIB < after

@@ -15,6 +15,8 @@ from llmsize.estimate.engines.vllm import Vllm
 from llmsize.estimate.engines.vllm_sampler import (
     blas_workspace_bytes,
     sampler_peak,
+    sort_bytes,
+    sorts_every_row,
     topk_topp_buffer_rows,
 )
 from llmsize.estimate.workload import Workload
@@ -104,3 +106,37 @@ def test_the_peak_grows_with_the_rows_on_one_top_k_path(rows: int, vocab: int, s
         assert sampler_peak(rows + 1, vocab, 4_096, 2, sms, 10**12, spec).total > one.total
     buffer_rows = topk_topp_buffer_rows(rows, sms)
     assert buffer_rows == 0 if rows < 8 else 1 <= buffer_rows <= sms
+
+
+def test_releases_0_11_1_to_0_16_sort_every_row() -> None:
+    # vllm-project/vllm#26859 (first in the 0.11.1 sdist: FlashInfer sampling only on
+    # VLLM_USE_FLASHINFER_SAMPLER=1) and #33538 (first in 0.17.0: the Triton top-k/top-p kernel)
+    assert not sorts_every_row(None) and not sorts_every_row("0.11.0")
+    assert sorts_every_row("0.11.1") and sorts_every_row("0.13.0") and sorts_every_row("0.16.0")
+    assert not sorts_every_row("0.17.0") and not sorts_every_row("0.19.0")
+
+
+def test_the_sort_of_1024_rows_holds_38_bytes_an_element() -> None:
+    rows, vocab = 1024, 128_256
+    n = rows * vocab
+    # Sort.cpp: fp32 values + int64 indices; SortStable.cu segmented_sort_pairs (128 rows or more): an int64
+    # reverse-index input; cub's SortPairs without a DoubleBuffer: alternate fp32 keys and int64 values
+    assert sort_bytes(rows, vocab) == n * (4 + 8) + n * 8 + n * (4 + 8)
+    # 8-127 rows: segmented_sort_pairs_by_full_sort's two int2 arrays and cub's keys_out
+    assert sort_bytes(64, vocab) == 64 * vocab * (4 + 8 + 8 + 8 + 4 + 4 + 8)
+    peak = sampler_peak(rows, vocab, 4_096, 2, 132, 8_192 * 28_672 * 2, sort_every_row=True)
+    # beside the bf16 logits (2) and their fp32 copy (4): 38 bytes an element at the sort
+    assert peak.logits + peak.fp32 + peak.topk_buffer == 38 * n
+    assert peak.hidden == 2 * rows * 4_096 * 2
+    # the 0.19 accounting holds the probabilities and the noise instead, with the Triton buffer
+    assert sampler_peak(rows, vocab, 4_096, 2, 132, 8_192 * 28_672 * 2).total < peak.total - n * 20
+
+
+def test_llama_8b_on_an_h100_at_0_13_prints_a_4_76_gib_torch_peak() -> None:
+    # llm-d/llm-d-benchmark config_explorer/empirical-vllm-memory-results.md (vllm/vllm-openai:latest of
+    # December 2025 - January 2026, H100, 1,024 sequences, 8,192 batched tokens): Llama-3.1-8B
+    # "Peak Activation (GiB)" 4.76 (1.89 in vLLM 0.19.0's logs of llm-d-planner#205)
+    wl = Workload(engine="vllm", max_num_seqs=1024, max_num_batched_tokens=8192, gpu_compute_units=132,
+                  gpu_architecture="hopper", engine_version="0.13.0")
+    prof = Vllm(wl).profile_bytes(llama3_8b(), 2)[0]
+    assert round(prof / 2**30, 2) == 4.76

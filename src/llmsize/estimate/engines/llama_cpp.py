@@ -63,6 +63,7 @@ from llmsize.estimate.engines import (
     llama_cpp_mla,
     llama_cpp_mmid_host,
     llama_cpp_mmproj,
+    llama_cpp_op_offload,
     llama_cpp_placement,
     llama_cpp_scores,
     llama_cpp_sycl,
@@ -298,6 +299,11 @@ class LlamaCpp(BaseEngine):
                 hint="give the build number llama.cpp prints (version: 8571 ...), e.g. b8571",
             )
         return int(digits)
+
+    def host_ops_offloaded(self, spec: ModelSpec) -> bool:
+        """Builds before ggml's op offload ran a host block's ops on the CPU whatever the batch
+        (llama_cpp_op_offload.build_offloads_ops); later ones follow --no-op-offload."""
+        return llama_cpp_op_offload.build_offloads_ops(self.build()) and super().host_ops_offloaded(spec)
 
     def release_asked(self) -> str | None:
         build = self.build()  # the logits and mask rules follow the build (logit_rows, mask_element_bytes)

@@ -12,7 +12,7 @@ large, and the graph reserved at start is one ubatch of min(n_ctx, n_ubatch) tok
   Go engine: ml/backend/ggml/ggml.go `ggml_backend_sched_new_ext(..., true, ...)`).
   The hook came with ggml-org/llama.cpp#6083 ("backend : offload large batches to GPU", March 2024;
   ggml-org/llama.cpp#11120, January 2025: only from host buffers); older builds ran a host block's ops
-  on the CPU, which llmsize does not tell apart.
+  on the CPU (`build_offloads_ops`: builds up to b2356).
 - ggml/src/ggml-cuda/ggml-cuda.cu `ggml_backend_cuda_device_offload_op`: accept when
   `get_op_batch_size(op) >= 32` (GGML_OP_OFFLOAD_MIN_BATCH's default): MUL_MAT's ne[1] (the rows it
   multiplies), MUL_MAT_ID's ne[2] (the tokens), other ops their rows; GET_ROWS never (token_embd
@@ -45,12 +45,24 @@ if TYPE_CHECKING:
     from llmsize.estimate.engines.llama_cpp import LlamaCpp
     from llmsize.specs.models import ModelSpec, WeightFormat
 
+# REFERENCE: ggml-org/llama.cpp#6083 ("backend : offload large batches to GPU", March 2024) added the
+# backends' `offload_op`; its llama-bench table already has the n_ubatch column of #6017 (pipeline
+# parallelism, merged 2024-03-13), and ollama/ollama's commit "Import server.cpp as of b2356" is of
+# 2024-03-12: every build up to b2356 ran a host block's ops on the CPU (the scheduler of #4766 assigns
+# an op to the backend of its weight). ggml-org/llama.cpp#4957 (2024-01-17, Mixtral Q8_0, 10 of 33 layers
+# offloaded, 512 tokens) prints a CUDA0 compute buffer of 108.03 MiB, no copy of a host expert tensor.
+LAST_BUILD_WITHOUT_OP_OFFLOAD = 2356
 # REFERENCE: ggml/src/ggml-cuda/ggml-cuda.cu `ggml_backend_cuda_device_offload_op`: min_batch_size 32
 # (later builds read it from GGML_OP_OFFLOAD_MIN_BATCH, default 32).
 OFFLOAD_MIN_BATCH = 32
 # The kinds whose ops run in llama_cpp_buffers' feed-forward stage; every other block weight belongs to
 # the attention / mixer stage.
 FFN_KINDS = frozenset({"mlp", "expert", "shared_expert", "router"})
+
+
+def build_offloads_ops(build: int | None) -> bool:
+    """Whether this llama.cpp build has the scheduler's op offload (None: the build modelled, which has)."""
+    return build is None or build > LAST_BUILD_WITHOUT_OP_OFFLOAD
 
 
 def host_block_layers(eng: LlamaCpp, spec: ModelSpec) -> tuple[int, ...]:
@@ -129,7 +141,7 @@ def stage_copies(eng: LlamaCpp, spec: ModelSpec, n_ub: int) -> tuple[int, int]:
     """(attention-stage copy, feed-forward-stage copy): the largest host weight one offloaded op of
     each stage copies into the GPU compute buffer; (0, 0) below the offload batch or with every
     block's weights on the GPU."""
-    if n_ub < OFFLOAD_MIN_BATCH or not eng.wl.op_offload:
+    if n_ub < OFFLOAD_MIN_BATCH or not eng.wl.op_offload or not build_offloads_ops(eng.build()):
         return 0, 0
     host = host_block_layers(eng, spec)
     moe = tuple(i for i in range(min(eng.wl.n_cpu_moe or 0, spec.num_layers)) if i not in host)
@@ -148,7 +160,7 @@ def stage_copies(eng: LlamaCpp, spec: ModelSpec, n_ub: int) -> tuple[int, int]:
 def head_offloaded(eng: LlamaCpp, n_out: int) -> bool:
     """Whether a host-resident output layer's matmul runs on the GPU: its batch is the n_out rows of
     logits the graph keeps (llama-graph.cpp `inp_out_ids` gathers them before the head)."""
-    return eng.wl.op_offload and n_out >= OFFLOAD_MIN_BATCH
+    return eng.wl.op_offload and n_out >= OFFLOAD_MIN_BATCH and build_offloads_ops(eng.build())
 
 
 def head_copy_bytes(spec: ModelSpec, eng: LlamaCpp) -> int:

@@ -20,7 +20,8 @@ transformers' `generate` changed its decode step with three releases llmsize has
 - 5.0 and later: GQA read in place and MoE experts through batched_mm: profile 'transformers'.
 
 Memory stays the modelled release's (vllm.VLLM_VERSION_MODELLED, transformers 5.23): the release
-changes the speed profile and, for vLLM from 0.21, how the "GPU KV cache size" line counts tokens.
+changes the speed profile and, for vLLM from 0.21, how the "GPU KV cache size" line counts tokens, and
+from 0.11.1 to 0.16 the profile run's sampler warm-up (vllm_sampler.sorts_every_row).
 SGLang's releases are read by estimate/engines/sglang_startup.py
 (memory and speed).
 """

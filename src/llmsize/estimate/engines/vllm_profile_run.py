@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from llmsize.estimate.engines import vllm_dsv4
-from llmsize.estimate.engines.vllm_sampler import blas_workspace_bytes, sampler_peak
+from llmsize.estimate.engines.vllm_sampler import blas_workspace_bytes, sampler_peak, sorts_every_row
 
 if TYPE_CHECKING:
     from llmsize.estimate.workload import Workload
@@ -54,7 +54,8 @@ def profile_run_bytes(
     if spec.is_moe:
         largest = max(largest, t * spec.num_experts_per_tok * e * 2 * (spec.moe_intermediate_size // tp))
     sampler = sampler_peak(
-        s, spec.vocab_size, h, e, wl.gpu_compute_units, largest, wl.speculative is not None
+        s, spec.vocab_size, h, e, wl.gpu_compute_units, largest, wl.speculative is not None,
+        sorts_every_row(wl.engine_version),
     ).total
     # the cuBLAS (and cuBLASLt) workspaces of the first GEMMs stay allocated through both phases
     blas = blas_workspace_bytes(wl.gpu_architecture, has_linear_bias(spec))

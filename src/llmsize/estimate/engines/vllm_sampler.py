@@ -32,6 +32,13 @@ logits, probabilities and noise, ~38 bytes per element); #33538 (Feb 2026) repla
 Triton kernel above for 8 rows or more: the 0.19.0 release modelled here. #40376, after 0.19, turns
 the FlashInfer sampler on by default again (`top_k_top_p_sampling_from_logits`: no Triton buffer and
 no noise tensor), so later releases hold less; llmsize models 0.19.
+The releases between #26859 and #33538 are the exception it does model (`sorts_every_row`, read from
+the 0.11.0, 0.11.1, 0.14.1, 0.16.0 and 0.17.0 sdists: 0.11.1 takes FlashInfer only when
+VLLM_USE_FLASHINFER_SAMPLER=1, 0.17.0 is the first with ops/topk_topp_triton.py): from 0.11.1 to 0.16
+every dummy row goes through `apply_top_k_top_p`'s `logits.sort`, whose scratch sets the peak
+(`sort_bytes`). Up to 0.11.0, FlashInfer's `top_k_top_p_sampling_from_logits` holds a masked copy and
+the probabilities (2 x 4 bytes an element, as the Triton path's probabilities and noise), so those
+releases keep the 0.19 accounting.
 
 The first GEMM of the profile run also makes PyTorch allocate the cuBLAS workspace of the (handle,
 stream) through the caching allocator, so it counts in vLLM's torch peak and stays: pytorch
@@ -45,11 +52,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from llmsize.estimate.engines.server_releases import release_order
 from llmsize.estimate.engines.torch_alloc import block_slack_bytes
 
 # REFERENCE: vllm/model_executor/layers/vocab_parallel_embedding.py DEFAULT_VOCAB_PADDING_SIZE
 VOCAB_PADDING = 64
 TRITON_MIN_ROWS = 8  # REFERENCE: ops/topk_topp_sampler.py apply_top_k_top_p: `logits.shape[0] >= 8`
+# REFERENCE: vllm-project/vllm#26859 ("Disable FlashInfer sampler by default"), first in the 0.11.1
+# sdist (ops/topk_topp_sampler.py `TopKTopPSampler.__init__`: `if envs.VLLM_USE_FLASHINFER_SAMPLER`),
+# and #33538 (the Triton top-k/top-p kernel), first in the 0.17.0 sdist (ops/topk_topp_triton.py).
+SORT_EVERY_ROW_FROM = (0, 11, 1)
+TRITON_TOPK_FROM = (0, 17, 0)
+# REFERENCE: pytorch aten/src/ATen/native/cuda/SortStable.cu `launch_stable_sort_kernel`: one segment
+# sorts alone, fewer than 128 by a full sort, more by cub's segmented radix sort.
+FULL_SORT_BELOW_SEGMENTS = 128
 # REFERENCE: the H100 SXM5's 132 SMs (NVIDIA H100 Tensor Core GPU Architecture whitepaper), the
 # card vLLM's large-GPU defaults are set for; used only when the GPU's SM count is not known.
 ASSUMED_SMS = 132
@@ -72,6 +88,37 @@ def topk_topp_buffer_rows(rows: int, sms: int | None) -> int:
         return 0
     units = sms or ASSUMED_SMS
     return min(next_power_of_2(min(units, rows)), units)
+
+
+def sorts_every_row(engine_version: str | None) -> bool:
+    """Whether this vLLM release's dummy sampler run sorts the logits of every row (0.11.1 to 0.16:
+    FlashInfer opt-in, no Triton kernel yet); None, the release modelled (0.19), does not."""
+    if engine_version is None:
+        return False
+    major, minor, patch, _final = release_order(engine_version)
+    return SORT_EVERY_ROW_FROM <= (major, minor, patch) < TRITON_TOPK_FROM
+
+
+def sort_bytes(rows: int, vocab: int) -> int:
+    """What `logits.sort(dim=-1)` holds beside the fp32 logits while it runs over rows x vocab.
+
+    REFERENCE: pytorch aten/src/ATen/native/cuda/Sort.cpp `sort_out_cuda` returns new fp32 values and
+    int64 indices (4 + 8 bytes an element); SortStable.cu `launch_stable_sort_kernel` sorts the rows
+    (segments) with `segmented_sort_pairs` (an int64 reverse-index input, 8 bytes) from 128 rows,
+    `segmented_sort_pairs_by_full_sort` below (two int2 index-and-segment arrays and the keys_out
+    cub.cuh `radix_sort_pairs` allocates for a null output: 8 + 8 + 4) and
+    `segmented_sort_large_segments` for one row (one row of int64 indices). Each cub radix sort without
+    a DoubleBuffer takes temporary storage for an alternate key and value buffer (cub
+    DispatchRadixSort / DispatchSegmentedRadixSort, is_overwrite_okay false): 4 + 8 bytes an element
+    for fp32 keys and int64 (or int2) values. The masks, sorted probabilities and the scattered copy
+    that follow are smaller than this and come after the scratch is freed."""
+    n = rows * vocab
+    out, alternate = n * (4 + 8), n * (4 + 8)
+    if rows == 1:
+        return out + vocab * 8 + alternate
+    if rows < FULL_SORT_BELOW_SEGMENTS:
+        return out + n * (8 + 8 + 4) + alternate
+    return out + n * 8 + alternate
 
 
 def blas_workspace_bytes(architecture: str | None, has_bias: bool) -> int:
@@ -105,6 +152,7 @@ def sampler_peak(
     sms: int | None,
     largest_forward_block: int,
     speculative: bool = False,
+    sort_every_row: bool = False,
 ) -> SamplerPeak:
     """The sampler warm-up of `rows` dummy requests over `vocab` logits, model dtype `e` bytes.
 
@@ -127,6 +175,17 @@ def sampler_peak(
         # the sort path: fp32 sorted values, int64 indices, the top-k and top-p bool masks and the
         # sorted probabilities (18 bytes), freed before the probabilities and noise (8) are made
         buffer = rows * vocab * (4 + 8 + 1 + 1 + 4 - 8)
+    if sort_every_row and rows >= TRITON_MIN_ROWS and not speculative:
+        # 0.11.1-0.16 (`sorts_every_row`): the peak is the sort, beside the model-dtype logits and their
+        # fp32 copy; the probabilities and noise come after its scratch is freed
+        fp32 = [element] * (1 if e != 4 else 0)
+        return SamplerPeak(
+            hidden=2 * rows * hidden * e,
+            logits=rows * padded * e,
+            fp32=sum(fp32),
+            topk_buffer=sort_bytes(rows, vocab),
+            slack=block_slack_bytes([size for size in fp32 if size > largest_forward_block]),
+        )
     if speculative:
         logits, fp32 = 3 * rows * vocab * e, [element] * 6
     else:
