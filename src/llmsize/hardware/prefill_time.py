@@ -59,7 +59,8 @@ def prefill_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
             if c.expert_tile_max_cols
             else expert_gemm_rate(min(chunk, tokens), inputs.expert_pick_share, c.expert_half_tokens))
     routed = min(inputs.routed_active_params, inputs.active_params)
-    bandwidth = gpu.bandwidth_bytes_per_s * c.bandwidth_fraction
+    # The prompt's mat-muls stream weights on their own kernels, not the decode mat-vecs' (speed_constants).
+    bandwidth = gpu.bandwidth_bytes_per_s * (c.prompt_bandwidth_fraction or c.bandwidth_fraction)
     streamed = min(inputs.routed_weight_bytes_per_gpu, inputs.weight_bytes_per_gpu) if rate < 1 else 0
     # The embedding gather multiplies nothing; the head runs on the rows whose logits the engine keeps.
     rows = prompt if inputs.prefill_logits_every_token else 1

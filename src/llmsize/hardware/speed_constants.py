@@ -49,6 +49,15 @@ from llmsize.hardware.vulkan_paths import (
 )
 
 
+def _weight_share(inputs: SpeedInputs, gpu: GpuSpec, prof: EngineSpeedProfile) -> float:
+    """The decode weights' share of the datasheet bandwidth: the engine's share for its dequantizing
+    mat-vecs on this architecture where it names one (a block-quantized GGUF), else the kernel's."""
+    own = prof.dequant_kernel_bandwidth.get(gpu.architecture) if gpu.architecture else None
+    if own is not None and inputs.kernel == "gguf" and not inputs.float_gguf:
+        return own
+    return kernel_bandwidth(inputs.kernel, gpu, prof.kernel_bandwidth)
+
+
 def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = None) -> SpeedConstants:
     """The speed constants of this engine, kernel and GPU, with the user's overrides applied."""
     eff = eff or Efficiency()
@@ -78,7 +87,9 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         engine=prof.engine,
         kernel=inputs.kernel,
         bandwidth_fraction=(eff.bandwidth if eff.bandwidth is not None
-                            else kernel_bandwidth(inputs.kernel, gpu, prof.kernel_bandwidth)),
+                            else _weight_share(inputs, gpu, prof)),
+        prompt_bandwidth_fraction=(0.0 if eff.bandwidth is not None
+                                   else kernel_bandwidth(inputs.kernel, gpu, prof.kernel_bandwidth)),
         kv_bandwidth_fraction=(eff.bandwidth if eff.bandwidth is not None else decode_attention_share(
             prof, gpu, inputs.batch, kernel_bandwidth("16bit", gpu))),
         compute_fraction=(eff.compute if eff.compute is not None

@@ -111,6 +111,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         kernel=kernel_family(spec, wl),
         bf16_weights=bf16_gguf(spec, wl),
         fp32_weights=f32_gguf(spec, wl),
+        float_gguf=float_gguf(spec, wl),
         kv_groups=groups,
         context=wl.context,
         decode_context=wl.request_context,
@@ -302,6 +303,14 @@ def f32_gguf(spec: ModelSpec, wl: Workload) -> bool:
 
     fmt, _ = effective_format(spec, wl)
     return fmt.quant == QuantMethod.GGUF and (fmt.gguf_type or "").upper() == "F32"
+
+
+def float_gguf(spec: ModelSpec, wl: Workload) -> bool:
+    """Whether the weights are a GGUF of float tensors (F16, BF16, F32), whose mat-vecs unpack no blocks."""
+    from llmsize.estimate.weights import effective_format
+
+    fmt, _ = effective_format(spec, wl)
+    return fmt.quant == QuantMethod.GGUF and (fmt.gguf_type or "").upper() in ("F16", "BF16", "F32")
 
 
 def kernel_family(spec: ModelSpec, wl: Workload) -> str:

@@ -20,6 +20,10 @@ class SpeedConstants(Record):
     kernel: str
     bandwidth_fraction: float
     kv_bandwidth_fraction: float
+    prompt_bandwidth_fraction: float = Field(
+        default=0.0, description="share of the datasheet bandwidth a prompt's weight mat-muls stream at, "
+        "where it differs from the decode mat-vecs' bandwidth_fraction "
+        "(EngineSpeedProfile.dequant_kernel_bandwidth); 0: bandwidth_fraction")
     compute_fraction: float
     step_fixed_s: float
     launch_per_layer_s: float
@@ -295,6 +299,9 @@ class SpeedInputs(Record):
     bf16_weights: bool = Field(
         default=False, description="the weights are stored as BF16 (a BF16 GGUF): llama.cpp's Vulkan backend "
         "runs them on its own shaders (estimate/engines/llama_cpp_vulkan_bf16.py)")
+    float_gguf: bool = Field(
+        default=False, description="the weights are a GGUF of F16, BF16 or F32 tensors, not block-quantized: "
+        "their mat-vecs unpack nothing (EngineSpeedProfile.dequant_kernel_bandwidth does not apply)")
     fp32_weights: bool = Field(
         default=False, description="the weights are stored as F32 (an F32 GGUF): llama.cpp's CUDA prompt "
         "GEMMs run cuBLAS SGEMM in TF32 (estimate/engines/llama_cpp_f32_weights.py)")

@@ -7,7 +7,8 @@ The memory model is llama.cpp's (same graph, same buffers); what differs is spee
   the profile's own, fitted on the Vulkan `fit` rows of bench/speed_tables.yaml;
 - decode weights: one token's mat-vecs run ggml_vk_get_dequantize_mul_mat_vec's shaders (DMMV, or the
   q8_1 integer-dot MMVQ where ggml_vk_should_use_mmvq picks it), a batch-1 stream of the weights like
-  CUDA's MMVQ, so they keep the GGUF kernel's bandwidth share (hardware/speed_profiles.KERNEL_BANDWIDTH);
+  CUDA's MMVQ, so they keep the GGUF kernel's bandwidth share (hardware/speed_profiles.KERNEL_BANDWIDTH),
+  except on Intel Xe2, whose quantized mat-vecs stream at a share measured there (llama_cpp_vulkan_intel.py);
 - decode: no CUDA graphs, but ggml-vulkan records the whole graph into command buffers and submits them
   in batches (ggml-vulkan.cpp `ggml_backend_vk_graph_compute`), so the CPU stays off the critical path;
   every dependent dispatch waits on a pipeline barrier (`ggml_vk_sync_buffers`; PR #15489, Aug 2025,
@@ -39,6 +40,8 @@ VULKAN_SCALAR_ENGINE = "llama.cpp-vulkan-scalar"
 # and take the 'coopmat' share, except on Intel Xe2,
 # whose shares come from PR #14001's Lunar Lake runs (llama_cpp_vulkan_intel.py).
 # Rescaled on those rows when the head moved to the logit rows (hardware/head_params.py).
+# REFERENCE: per-layer latency of a decode step, fitted on the Vulkan fit rows (see the module docstring).
+_GPU_PER_LAYER_S = 0.0290e-3
 VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
     update={
         "engine": VULKAN_ENGINE,
@@ -60,7 +63,10 @@ VULKAN_SPEED = LLAMA_CPP_SPEED.model_copy(
         "latent_attention_compute": {},
         # ggml-cuda's FP16-accumulate attention tiles (llama_cpp_fattn_accumulate.py) are not ggml-vulkan's.
         "attention_fp16_accumulate": False,
-        "gpu_per_layer_s": 0.0290e-3,
+        "gpu_per_layer_s": _GPU_PER_LAYER_S,
+        # Intel Xe2's dequantizing mat-vec shaders, priced on a Lunar Lake tg128 (llama_cpp_vulkan_intel.py).
+        "dequant_kernel_bandwidth": {
+            "xe2": llama_cpp_vulkan_intel.dmmv_share(_GPU_PER_LAYER_S, LLAMA_CPP_SPEED.step_fixed_s)},
         "gpu_per_layer_by_class": {},
         # Calibrated per layer on its own rows (MoE and hybrid ones among them), with the kernel counts
         # it was calibrated with (llama_cpp_nodes.LEGACY_KERNELS): no separate node time.

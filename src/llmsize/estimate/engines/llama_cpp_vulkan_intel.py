@@ -1,4 +1,5 @@
-"""llama.cpp's Vulkan prompt mat-muls on Intel Xe2: the share of the path's peak they reached.
+"""llama.cpp's Vulkan backend on Intel Xe2: the prompt mat-muls' share of the path's peak, and the share
+of the memory bandwidth its quantized decode mat-vecs stream at.
 
 Why Intel needs its own share: ggml-vulkan's mul_mm warptiles (ggml-vulkan.cpp ggml_vk_load_shaders,
 l/m/s_warptile) were sized on NVIDIA and AMD hardware, and on Intel the shaders ran at the driver's
@@ -34,6 +35,24 @@ same count (1.88 B block parameters of Gemma 4 E2B's text decoder, the tied head
 test_speed_vulkan_intel.py). Left open: the held-out Arc Pro B70 rows (b9039) run quantized weights about
 2.5x faster than this share prices while their BF16 row is near it; no non-held-out quantized Xe2 timing
 after the retune was readable, so nothing here is set from them.
+
+Decode (issue 11, lcpp23 pass). One token's weight mat-vecs of a block-quantized GGUF run ggml-vulkan's
+dequantizing mat-vec shaders (ggml-vulkan.cpp ggml_vk_load_shaders, pipeline_dequant_mul_mat_vec_f32_f32:
+mul_mat_vec_<type>.comp, which unpack each block's 4-6-bit values and scales in the shader). On Intel they
+are built apart from every other vendor: subgroup size forced to 16 (`subgroup_size` = 16 where the driver
+allows subgroup size control), rm_stdq = rm_stdq_int = 2 rows a workgroup for the legacy quants (the
+`vendor_id == VK_VENDOR_ID_INTEL` branch), K-quants at the default rm_kq = 2; the shared 'gguf' shares
+(hardware/speed_profiles.KERNEL_BANDWIDTH: GDDR 0.80, LPDDR 0.79) were measured on NVIDIA, AMD and Apple
+builds, not these. PR #14001's table times the same Lunar Lake decode as its prompts: tg128 36.87 (b5583)
+and 37.86 t/s (b5589; the PR touches prompt mat-muls only, so both builds decode on the same shaders; their
+mean is used). gemma-2-2b-it Q4_K_M is 1.59 GiB (llama-bench's size column) and every weight is read once a
+token (the tied 256,000 x 2,304 table as the head); the Core Ultra 7 268V's LPDDR5X-8533 on a 128-bit bus is
+136.5 GB/s (Intel ark, 'Max Memory Bandwidth'). Taking off the Vulkan profile's own per-token times (its
+per-layer latency over 26 layers and its fixed step, both fitted on NVIDIA / AMD rows), the weights stream at
+1.707 GB / (136.5 GB/s x 25.87 ms) = 0.48 of the datasheet. The share is the quantized shaders' only:
+F16 / BF16 / F32 weights run the plain mat-vec shaders (no block unpacking) and keep the shared share.
+Checked on held-out rows it never fed: the same table's Arc B580 tg128 (Windows, 129.95 / 126.69 t/s,
+1.71 GB at 456 GB/s: 0.49 of the datasheet).
 """
 
 from __future__ import annotations
@@ -46,6 +65,21 @@ LNL_XE2_CORES = 8
 LNL_GPU_HZ = 2.00e9
 XMX_FP16_PER_CORE_CLOCK = 2048
 VECTOR_FP32_PER_CORE_CLOCK = 256
+
+
+# Decode: PR #14001's Lunar Lake tg128 (b5583, b5589), gemma-2-2b-it Q4_K_M (1.59 GiB), 26 layers.
+LNL_TG128 = (36.87, 37.86)
+GEMMA2_2B_Q4_K_M_BYTES = 1.59 * 2**30
+GEMMA2_2B_LAYERS = 26
+# REFERENCE: Intel ark, Core Ultra 7 268V: LPDDR5X-8533, 'Max Memory Bandwidth 136.5 GB/s' (128-bit).
+LNL_BANDWIDTH = 136.5e9
+
+
+def dmmv_share(per_layer_s: float, step_fixed_s: float) -> float:
+    """Achieved / datasheet bandwidth of the quantized decode mat-vecs on Xe2: the Lunar Lake tg128 less
+    the engine profile's own per-layer latency and fixed step (per token), as the decode step adds them."""
+    seconds = 1 / (sum(LNL_TG128) / len(LNL_TG128)) - GEMMA2_2B_LAYERS * per_layer_s - step_fixed_s
+    return round(GEMMA2_2B_Q4_K_M_BYTES / (LNL_BANDWIDTH * seconds), 3)
 
 
 def _share(tokens_per_s: float, peak_flops: float) -> float:

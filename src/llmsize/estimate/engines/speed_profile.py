@@ -199,6 +199,12 @@ class EngineSpeedProfile(Record):
         default_factory=dict, description="achieved / datasheet bandwidth of batch-1 weight kernels keyed "
         "'<kernel family>-<device class>' where the engine's own build streams differently from the shared "
         "table (hardware/speed_profiles.KERNEL_BANDWIDTH; empty: that table)")
+    dequant_kernel_bandwidth: dict[str, float] = Field(
+        default_factory=dict, description="achieved / datasheet bandwidth of the batch-1 mat-vecs of a "
+        "block-quantized GGUF (shaders that unpack each block in the kernel), keyed by GPU architecture, "
+        "where the engine's build streams them at a share measured there (ggml-vulkan on Intel Xe2: "
+        "estimate/engines/llama_cpp_vulkan_intel.py); F16 / BF16 / F32 weights and other architectures "
+        "keep kernel_bandwidth's share")
     allreduce_kernel_measured: bool = Field(
         default=False, description="tensor-parallel decode all-reduces cost the one-shot custom kernel's "
         "measured latency on NVLink peers (hardware/allreduce.py); False: the fitted default latency, which "
