@@ -172,3 +172,21 @@ def test_check_headline_is_the_model_as_the_command_names_it(command: list[str],
                                                              capsys: Cap) -> None:
     _, out = _run(["check", "--gpu", "RTX-4090", "--", *command], capsys)
     assert out.splitlines()[0] == f"{shown} on RTX-4090 with {tool}"
+
+
+# --- (g) ERNIE's "-PT" is PyTorch weights, not "pretrained" ------------------------------------------------
+# `estimate baidu/ERNIE-4.5-21B-A3B-PT` read "ernie 4.5 21B-A3B base": the ERNIE 4.5 model cards say
+# '"-Paddle" models use PaddlePaddle weights, while "-PT" models use Transformer-style PyTorch weights', and
+# ERNIE-4.5-21B-A3B-PT is the post-trained model (its base is ERNIE-4.5-21B-A3B-Base-PT). Gemma's "-pt" is
+# pretrained ("gemma-3-1b-pt", Google's base checkpoints) and stays so.
+@pytest.mark.parametrize(("name", "training"), [
+    ("baidu/ERNIE-4.5-21B-A3B-PT", None),
+    ("baidu/ERNIE-4.5-300B-A47B-PT", None),
+    ("baidu/ERNIE-4.5-21B-A3B-Base-PT", "base"),
+    ("google/gemma-3-1b-pt", "base"),
+])
+def test_ernie_pt_is_not_a_base_model(name: str, training: str | None, capsys: Cap) -> None:
+    parsed = _json("parse", name)
+    assert parsed["training_type"] == training and parsed["extra"] == []
+    said = _headline([name], capsys).split(" · ")[1]
+    assert said.endswith(" base") == (training == "base")
