@@ -190,3 +190,26 @@ def test_ernie_pt_is_not_a_base_model(name: str, training: str | None, capsys: C
     assert parsed["training_type"] == training and parsed["extra"] == []
     said = _headline([name], capsys).split(" · ")[1]
     assert said.endswith(" base") == (training == "base")
+
+
+# --- (h) compare: a GGUF row beside Ollama rows says the context it is sized at ----------------------------
+# `compare qwen3:30b-a3b unsloth/Qwen3-30B-A3B-GGUF --gpu RTX-4090` headed the table "context 32,768"
+# (Ollama's NumCtx on a 24 GiB card) while the GGUF row, run on llama.cpp, was sized at llama.cpp's -c 4,096:
+# the same Q4_K_M weights read 18.0 GiB against 20.7. Each row must be what `estimate` gives for it there.
+def test_compare_rows_at_different_engine_contexts_say_so(capsys: Cap) -> None:
+    names = ["qwen3:30b-a3b", "unsloth/Qwen3-30B-A3B-GGUF"]
+    doc = _json("compare", *names, "--gpu", "RTX-4090")
+    for row in doc["rows"]:
+        alone = _json("estimate", row["model"], "--gpu", "RTX-4090")
+        assert row["context"] == alone["workload"]["context"]
+        assert row["per_gpu_bytes"] == alone["gpus"][0]["per_gpu_bytes"]
+    assert len({row["context"] for row in doc["rows"]}) == 2
+    _, out = _run(["compare", *names, "--gpu", "RTX-4090"], capsys)
+    text = " ".join(out.split())
+    assert "context: each GPU's own default" in text and "context 32,768" not in text
+    assert "not ollama, at its own default context (the context column)" in text
+
+
+def test_compare_at_one_context_keeps_one_header(capsys: Cap) -> None:
+    _, out = _run(["compare", "qwen3:30b-a3b", "qwen3:8b", "--gpu", "RTX-4090"], capsys)
+    assert "context 32,768" in " ".join(out.split())
