@@ -213,3 +213,18 @@ def test_compare_rows_at_different_engine_contexts_say_so(capsys: Cap) -> None:
 def test_compare_at_one_context_keeps_one_header(capsys: Cap) -> None:
     _, out = _run(["compare", "qwen3:30b-a3b", "qwen3:8b", "--gpu", "RTX-4090"], capsys)
     assert "context 32,768" in " ".join(out.split())
+
+
+# --- (i) models --search of another release's name says which entry answers for it ------------------------
+# `models --search qwen3.6` listed Qwen3.5-27B and Qwen3.5-35B-A3B and nothing else, as if the search had
+# missed; they are there because model_specs/qwen3.5.yaml lists Qwen3.6-27B / -35B-A3B as aliases (the
+# Qwen3.6 cards state the same shapes).
+def test_models_search_names_the_release_it_found(capsys: Cap) -> None:
+    _, out = _run(["models", "--search", "qwen3.6"], capsys)
+    text = " ".join(out.split())
+    assert ("Qwen3.5-27B is listed for Qwen3.6-27B, qwen3.6:27b: the same architecture, sized with this "
+            "entry's config") in text
+    assert "Qwen3.5-35B-A3B is listed for Qwen3.6-35B-A3B" in text
+    assert max(map(len, out.splitlines())) <= 80
+    _, same = _run(["models", "--search", "qwen3.5-27"], capsys)
+    assert "is listed for" not in same
