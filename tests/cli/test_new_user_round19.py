@@ -228,3 +228,20 @@ def test_models_search_names_the_release_it_found(capsys: Cap) -> None:
     assert max(map(len, out.splitlines())) <= 80
     _, same = _run(["models", "--search", "qwen3.5-27"], capsys)
     assert "is listed for" not in same
+
+
+# --- (j) an Unsloth Dynamic file is named as typed and said to be sized with another type's rules -----------
+# `estimate unsloth/Qwen3.6-35B-A3B-GGUF:UD-Q4_K_XL` read "qwen 3.6 35B-A3B Q4_K_XL · weights gguf Q4_K_M":
+# the "UD-" was dropped and the file called a Q4_K_M. llama.cpp has no Q4_K_XL file type (include/llama.h
+# llama_ftype lists Q4_K_S and Q4_K_M); Unsloth's "UD-" files are its per-tensor mixes, which llmsize sizes
+# with Q4_K_M's rules (and warns so).
+@pytest.mark.parametrize("name", ["unsloth/Qwen3.6-35B-A3B-GGUF:UD-Q4_K_XL", "Qwen3-30B-A3B-UD-Q4_K_XL"])
+def test_unsloth_dynamic_file_is_named_as_typed(name: str, capsys: Cap) -> None:
+    head = _headline([name], capsys)
+    assert " UD-Q4_K_XL · checkpoint gguf UD-Q4_K_XL, sized as gguf Q4_K_M · " in head
+
+
+@pytest.mark.parametrize("name", ["unsloth/Qwen3-30B-A3B-GGUF:Q4_K_M", "qwen3:30b-a3b-q8_0"])
+def test_a_llama_cpp_file_type_reads_as_before(name: str, capsys: Cap) -> None:
+    head = _headline([name], capsys)
+    assert "· weights gguf Q" in head and "sized as" not in head

@@ -52,7 +52,8 @@ def model_line(report: Report) -> str:
     m = report.model
     parts = [m.name]
     said = _name_said(m.name_parts)
-    quant = m.name_parts.get("gguf_type") or m.name_parts.get("quant_method")
+    typed = _typed_gguf(m.name, m.name_parts.get("gguf_type"))
+    quant = typed or m.name_parts.get("quant_method")
     bits = m.name_parts.get("bits")
     if quant:
         with_bits = isinstance(bits, float | int) and not m.name_parts.get("gguf_type")
@@ -66,6 +67,10 @@ def model_line(report: Report) -> str:
         loaded += ", routed experts not quantized"
     if loaded and loaded != m.weight_format:  # --quant/--dtype: the checkpoint's format is not what is sized
         parts.append(f"checkpoint {m.weight_format}, sized as {loaded}")
+    elif typed and m.weight_format.startswith("gguf ") and m.weight_format != f"gguf {typed}":
+        # "UD-Q4_K_XL" (Unsloth's per-tensor mix) is sized with llama.cpp's Q4_K_M rules; "weights gguf
+        # Q4_K_M" read as if the file were a Q4_K_M (issue 15, round 19)
+        parts.append(f"checkpoint gguf {typed}, sized as {m.weight_format}")
     else:
         parts.append(f"weights {m.weight_format}")
     counts = f"{m.params:,} params"
@@ -81,6 +86,15 @@ def model_line(report: Report) -> str:
 
 
 _EXPERTS_KEPT = "the routed experts are not quantized"
+
+
+def _typed_gguf(name: str, gguf_type: object) -> str | None:
+    """The GGUF type as the name spells it: Unsloth's "UD-" prefix kept ("UD-Q4_K_XL"; the parser reads
+    the type alone)."""
+    if not isinstance(gguf_type, str) or not gguf_type:
+        return None
+    ud = re.search(rf"(?<![A-Za-z0-9])UD-{re.escape(gguf_type)}(?![A-Za-z0-9])", name, re.IGNORECASE)
+    return f"UD-{gguf_type}" if ud else gguf_type
 
 
 def _name_said(parts: dict[str, Any]) -> list[str]:
