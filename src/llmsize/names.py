@@ -738,6 +738,12 @@ def _take_dtype(low: str, state: _State) -> bool:
 
 def _take_words(low: str, state: _State) -> bool:
     """Training type, variant and size words."""
+    if low == "pt" and state.series == "ernie":
+        # Baidu's "-PT" is the weights' format: '"-Paddle" models use PaddlePaddle weights, while "-PT" models
+        # use Transformer-style PyTorch weights' (the ERNIE 4.5 model cards); ERNIE-4.5-21B-A3B-PT is the
+        # post-trained model, -Base-PT the base. Read as Gemma's "pt" (pretrained), the headline called the
+        # post-trained model "base" (issue 15, round 19).
+        return True
     if low in _TRAINING_TYPES and state.training_type is None:
         state.training_type = _TRAINING_TYPES[low]
         return True

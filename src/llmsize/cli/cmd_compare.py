@@ -126,7 +126,10 @@ def compare_cmd(
         # on the GPUs the row uses: Ollama sums the VRAM of all of them (engine_context_count.py)
         per_gpu = [[engine_context_for_count(spec, wl, g, count, planner_count(spec, g)) for g in gpu_specs]
                    for spec, wl in pairs]
-        if all(len({w.context for w in row}) == 1 for row in per_gpu):
+        # one context for every row, or the context column: a GGUF row beside Ollama's (llama.cpp at -c 4,096,
+        # Ollama at 32,768 on a 24 GiB card) sat under a header that said "context 32,768" for every row
+        # (issue 15, round 19: unsloth/Qwen3-30B-A3B-GGUF read 18.0 GiB against qwen3:30b-a3b's 20.7)
+        if len({w.context for row in per_gpu for w in row}) == 1:
             pairs = [(spec, row[0]) for (spec, _), row in zip(pairs, per_gpu, strict=True)]
             per_gpu = []
     if per_gpu:

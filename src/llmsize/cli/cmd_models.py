@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -139,6 +139,31 @@ def models_cmd(
                 kept.append(entry)
         entries = kept
     render_models(entries, fmt.value)
+    if search and fmt.value == "human":
+        _say_aliases(entries, _folded(search))
+
+
+def _say_aliases(entries: list[Any], needle: str) -> None:
+    """Rows found by an alias only: `models --search qwen3.6` listed Qwen3.5-27B and Qwen3.5-35B-A3B with no
+    word of Qwen3.6, as if the search had missed (issue 15, round 19). The catalog lists a release as an alias
+    where its card states the same tensors, and sizes it with that entry's config."""
+    from llmsize.names import parse_name
+    from llmsize.report.plain import hanging, terminal_width
+
+    def release(name: str) -> str | None:
+        version = parse_name(name.split("/")[-1]).version
+        return version.lower().removesuffix(".0") if version else None
+
+    for entry in entries:
+        if needle in _folded(entry.name):
+            continue
+        own = release(entry.name)
+        # another release's name ("Qwen3.6-27B" of Qwen3.5-27B), not a spelling of the same one (-Instruct)
+        found = [n for n in entry.names if needle in _folded(n) and release(n) not in (None, own)]
+        if found:
+            line = (f"  {entry.name} is listed for {', '.join(found)}: the same architecture, sized with "
+                    "this entry's config")
+            typer.echo(hanging(line, terminal_width()))
 
 
 def _folded(text: str) -> str:

@@ -44,6 +44,12 @@ def experts_stay_float(spec: ModelSpec, wl: Workload) -> bool:
 NOTE = ("the routed experts are not quantized: transformers >= 5 stacks them as 3-D parameters, which "
         "bitsandbytes' nn.Linear conversion passes over (bitsandbytes#1849); Unsloth quantizes them "
         "(--framework unsloth)")
+# Why such a QLoRA needs more than a LoRA of the same model (issue 15, round 19, where it read as a bug):
+# peft's prepare_model_for_kbit_training (src/peft/utils/other.py) casts every fp16/bf16 parameter whose
+# class is not Params4bit to fp32, and the stacked experts are plain nn.Parameters, so they go from 2 to 4
+# bytes a parameter; a LoRA run loads them in bf16 and calls no such cast.
+MORE_THAN_LORA = (" (every bf16 parameter that is not Params4bit: peft utils/other.py), so this QLoRA holds "
+                  "more than a bf16 LoRA of the same model (--mode lora)")
 INFERENCE_NOTE = ("the routed experts are not quantized: transformers >= 5 stacks them as 3-D parameters, "
                   "which bitsandbytes' nn.Linear conversion passes over (bitsandbytes#1849); vLLM's "
                   "bitsandbytes MoE method quantizes them (--engine vllm)")

@@ -169,9 +169,10 @@ def _effective_format(spec: ModelSpec, wl: Workload) -> tuple[WeightFormat, tupl
             notes.append(CHECKPOINT_DTYPE_NOTE)
     if _kbit_fp32(wl, fmt):
         fmt = fmt.model_copy(update={"dtype": "fp32"})
-        held = "embeddings, norms, lm_head and routed experts" if bnb_fused_experts.EXPERTS_PATTERN in \
-            fmt.modules_not_converted else "embeddings, norms and lm_head"
-        notes.append(f"peft's prepare_model_for_kbit_training casts the {held} to fp32")
+        experts = bnb_fused_experts.EXPERTS_PATTERN in fmt.modules_not_converted
+        held = "embeddings, norms, lm_head and routed experts" if experts else "embeddings, norms and lm_head"
+        notes.append(f"peft's prepare_model_for_kbit_training casts the {held} to fp32"
+                     + (bnb_fused_experts.MORE_THAN_LORA if experts else ""))
     _validate_format(spec, wl, fmt)
     if engine_for(wl).separate_mmproj(spec, wl, fmt):
         absent = (*fmt.gguf_tensor_types, ("other.extra", NOT_IN_FILE))

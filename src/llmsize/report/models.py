@@ -39,6 +39,10 @@ NAME_FIELDS: tuple[str, ...] = (
     "quant_method",
     "bits",
     "gguf_type",
+    "date",
+    "qat",
+    "base_model",
+    "extra",
 )
 
 
@@ -166,7 +170,9 @@ class Report(Record):
 def _name_parts(parsed: ParsedName | None) -> dict[str, Any]:
     if parsed is None:
         return {}
-    return {k: getattr(parsed, k) for k in NAME_FIELDS if getattr(parsed, k, None) is not None}
+    # qat False and an empty extra say nothing the name said
+    parts = {k: getattr(parsed, k, None) for k in NAME_FIELDS}
+    return {k: v for k, v in parts.items() if v is not None and v is not False and v != []}
 
 
 def model_info(spec: ModelSpec, estimate: Estimate, parsed: ParsedName | None = None) -> ModelInfo:

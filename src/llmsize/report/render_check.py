@@ -55,11 +55,23 @@ def _verdict(fits: bool, figures: dict[str, Any]) -> str:
     return "DOES NOT START" if need is not None and usable and need <= usable else "DOES NOT FIT"
 
 
+def _named(report: Report, check: dict[str, Any]) -> str:
+    """The model as the command names it: `-hf unsloth/Qwen3-30B-A3B-GGUF:Q4_K_M` (or `ollama run hf.co/...`)
+    is sized from "Qwen3-30B-A3B-Q4_K_M" (preflight/check.py _resolvable), and the headline said that, without
+    the repo's org and -GGUF the user typed (issue 15, round 19). The JSON keeps model.name as sized."""
+    given = {p["key"]: p["value"] for p in check.get("parsed", ()) if isinstance(p, dict) and "key" in p}
+    repo = given.get("hf_repo")
+    model = given.get("model")
+    if not repo and isinstance(model, str) and model.lower().startswith(("hf.co/", "huggingface.co/")):
+        repo = model
+    return str(repo) if isinstance(repo, str) and repo.strip() else report.model.name
+
+
 def human_text(report: Report, check: dict[str, Any]) -> str:
     figures = check["engine_figures"]
     lines = [
         # the release on its own line: inside the first one its parentheses nested two deep (issue 15)
-        f"{report.model.name} on {_gpu_line(report)} with {check['tool']}",
+        f"{_named(report, check)} on {_gpu_line(report)} with {check['tool']}",
         f"  release: {check['engine_version']}",
         _verdict(check["fits"], figures)
         + f": needs {format_gib(figures['per_gpu_bytes'] or 0)} per GPU"

@@ -5,6 +5,7 @@ Sizes are shown in GiB (2^30) and say so; shares are of the predicted peak total
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -50,12 +51,9 @@ def model_line(report: Report) -> str:
     """Name, what the name says, provenance and exact parameter counts."""
     m = report.model
     parts = [m.name]
-    said = [
-        str(m.name_parts[k])
-        for k in ("series", "version", "size_label", "training_type")
-        if m.name_parts.get(k)
-    ]
-    quant = m.name_parts.get("gguf_type") or m.name_parts.get("quant_method")
+    said = _name_said(m.name_parts)
+    typed = _typed_gguf(m.name, m.name_parts.get("gguf_type"))
+    quant = typed or m.name_parts.get("quant_method")
     bits = m.name_parts.get("bits")
     if quant:
         with_bits = isinstance(bits, float | int) and not m.name_parts.get("gguf_type")
@@ -63,8 +61,16 @@ def model_line(report: Report) -> str:
     if said:
         parts.append(" ".join(said))
     loaded = _loaded_format(report)
+    if loaded and any(a.startswith(_EXPERTS_KEPT) for a in report.assumptions):
+        # a MoE's stacked experts stay out of bitsandbytes' 4 bits (estimate/bnb_fused_experts.py): the header
+        # said "sized as bnb-nf4 4-bit" over 110 GiB of weights for a 30B QLoRA (issue 15, round 19)
+        loaded += ", routed experts not quantized"
     if loaded and loaded != m.weight_format:  # --quant/--dtype: the checkpoint's format is not what is sized
         parts.append(f"checkpoint {m.weight_format}, sized as {loaded}")
+    elif typed and m.weight_format.startswith("gguf ") and m.weight_format != f"gguf {typed}":
+        # "UD-Q4_K_XL" (Unsloth's per-tensor mix) is sized with llama.cpp's Q4_K_M rules; "weights gguf
+        # Q4_K_M" read as if the file were a Q4_K_M (issue 15, round 19)
+        parts.append(f"checkpoint gguf {typed}, sized as {m.weight_format}")
     else:
         parts.append(f"weights {m.weight_format}")
     counts = f"{m.params:,} params"
@@ -77,6 +83,35 @@ def model_line(report: Report) -> str:
     if m.approximate:
         line += " (approximate)"
     return line
+
+
+_EXPERTS_KEPT = "the routed experts are not quantized"
+
+
+def _typed_gguf(name: str, gguf_type: object) -> str | None:
+    """The GGUF type as the name spells it: Unsloth's "UD-" prefix kept ("UD-Q4_K_XL"; the parser reads
+    the type alone)."""
+    if not isinstance(gguf_type, str) or not gguf_type:
+        return None
+    ud = re.search(rf"(?<![A-Za-z0-9])UD-{re.escape(gguf_type)}(?![A-Za-z0-9])", name, re.IGNORECASE)
+    return f"UD-{gguf_type}" if ud else gguf_type
+
+
+def _name_said(parts: dict[str, Any]) -> list[str]:
+    """What the name says, every part of it: the variant ("coder", "scout", "vl"), the release date ("2507"),
+    QAT, the base a distill was made from and the words the parser keeps as they are ("Nemotron Super
+    v1.5"). The headline dropped them (issue 15, round 19): `Qwen2.5-Coder-32B-Instruct-AWQ` read "qwen 2.5
+    32B instruct", the base model's description, and `llama4:scout` "llama 4"."""
+    words = ("series", "version", "variant", "size_label", "training_type")
+    said = [str(parts[k]) for k in words if parts.get(k)]
+    if parts.get("date"):
+        said.append(str(parts["date"]))
+    if parts.get("qat"):
+        said.append("QAT")
+    if parts.get("base_model"):
+        said.append(f"({parts['base_model']} base)")
+    said += [str(word) for word in parts.get("extra") or []]
+    return said
 
 
 def _loaded_format(report: Report) -> str | None:
@@ -303,6 +338,18 @@ def _gpus(report: Report, console: Console) -> None:
                 "headroom the part left", console.width, 4), style="dim"))
 
 
+# The space between a number and the unit or count word after it ("4096 B/token/layer", "0.11 GiB",
+# "8 kv_heads"): a line break there left a bare number at a line's end and its unit at the next one's start
+# (issue 15, round 19: `explain` at 80 columns). \x00 holds the pair together while the line is wrapped.
+_NUMBER_UNIT = re.compile(r"(?<=\d) (?=[A-Za-z%])")
+_GLUE = "\x00"
+
+
+def _hang_units(text: str, width: int, indent: int) -> str:
+    """`hanging(text, width, indent)` that never breaks a line between a number and its unit."""
+    return hanging(_NUMBER_UNIT.sub(_GLUE, text), width, indent).replace(_GLUE, " ")
+
+
 def render_explain(report: Report, console: Console | None = None) -> None:
     """Each component's formula, then the same with this model's numbers (`llmsize explain`)."""
     from llmsize.report.plain import kit
@@ -319,12 +366,12 @@ def render_explain(report: Report, console: Console | None = None) -> None:
         if comp is None:
             continue
         out.print(Text(f"{_LABELS[key]}: {format_gib(report.memory[key])}", style="bold"))
-        out.print(Text(hanging(f"  rule:    {comp.formula}", out.width, 11)))
-        out.print(Text(hanging(f"  numbers: {comp.detail}", out.width, 11)))
+        out.print(Text(_hang_units(f"  rule:    {comp.formula}", out.width, 11)))
+        out.print(Text(_hang_units(f"  numbers: {comp.detail}", out.width, 11)))
         rng = report.memory_ranges.get(key)
         if rng and format_gib(int(rng["low"])) != format_gib(int(rng["high"])):  # a range, not one value
             low, high = format_gib(int(rng["low"])), format_gib(int(rng["high"]))
             line = f"  range:   {low} – {high} ({rng['driver']})"
-            out.print(Text(hanging(line, out.width, 11)))
+            out.print(Text(_hang_units(line, out.width, 11)))
     total = report.memory["total"]
     out.print(Text(f"total = sum of the above = {total:,} B ({format_gib(total)})", style="bold"))

@@ -500,7 +500,8 @@ def render_compare(rows: Sequence[CompareRow], recommendation: Sequence[str], wl
         table.add_row(*cells)
     print_fitted(table, con)
     if others:
-        _say(con, f"  * runs on {' / '.join(others)} (the engine for those weights), not {wl.engine}")
+        own = ", at its own default context (the context column)" if per_context else ""
+        _say(con, f"  * runs on {' / '.join(others)} (the engine for those weights), not {wl.engine}{own}")
     if per_context:
         from llmsize.estimate.engines.registry import engine_for
 

@@ -980,6 +980,8 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
             note += f"; {raw} is {qat_note}"
         if (taken := catalog_loose.version_note(raw, parsed, entry)) is not None:
             note += f"; {taken}"  # "nemotron-nano-9b": NVIDIA-Nemotron-Nano-9B-v2
+        elif (other := _other_release(raw, parsed, entry)) is not None:
+            note += f"; {other}"
         if fmt != spec.weight_format:
             update["weight_format"] = fmt
             if raw and raw != entry.name and variant is None:
@@ -1002,6 +1004,29 @@ def lookup(text_or_parsed: str | ParsedName) -> ModelSpec | None:
     spec = spec.model_copy(update=update) if update else spec
     ref = ollama.parse_reference(raw, _bare_ollama_names()) if raw else None
     return ollama.as_published(spec, ref) if ref is not None else spec
+
+
+def _release(version: str | None) -> str | None:
+    """A version as a release: "4.0" and "4" are one release, "V3.1" and "v3.1" too."""
+    if version is None:
+        return None
+    out = version.lower()
+    while out.endswith(".0"):
+        out = out[: -len(".0")]
+    return out
+
+
+def _other_release(raw: str, parsed: ParsedName, entry: CatalogEntry) -> str | None:
+    """Why a name of another release is sized with this entry's config: `Qwen/Qwen3.6-27B` read "from bundled
+    catalog: hf.co/Qwen/Qwen3.5-27B, catalog entry Qwen3.5-27B", as if the 3.6 had been taken for the 3.5
+    (issue 15, round 19). The YAML lists such a release as an alias where its card or config states the same
+    tensors (Qwen3.6 of Qwen3.5, GLM-5 of GLM-5.1, DeepSeek-V3.1 of V3), and cites that there."""
+    own = _release(parsed.version)
+    theirs = _release(_parse_catalog_name(entry.name).version)
+    if own is None or theirs is None or own == theirs:
+        return None
+    return (f"{raw} has no config of its own here: sized with {entry.name}'s, the same architecture "
+            f"(model_specs/{entry.file} lists it as an alias and cites why)")
 
 
 def _states_a_format(raw: str) -> bool:

@@ -47,9 +47,18 @@ ONE_TYPE_REPOS: dict[str, str] = {
 }
 
 
+# A GGUF repo named without its org ("gpt-oss-20b-GGUF") is the one llama.cpp's own guide pulls, the repo
+# `llmsize plan gpt-oss-20b` prints (preflight/gguf_source.py): ggml-org's, which holds MXFP4 only. It was
+# sized as a Q4_K_M file (issue 15, round 19) while `estimate gpt-oss-20b --engine llama.cpp` sized the
+# MXFP4_MOE file of the same repo.
+_BARE_ONE_TYPE_REPOS = {repo.partition("/")[2]: file_type for repo, file_type in ONE_TYPE_REPOS.items()}
+
+
 def repo_gguf_type(name: str) -> str:
     """The GGUF type a repo named without one is sized as: its only type, else `-hf`'s Q4_K_M."""
     repo = name.strip().lower().removeprefix("hf.co/").removeprefix("huggingface.co/")
+    if "/" not in repo:
+        return _BARE_ONE_TYPE_REPOS.get(repo, HF_DEFAULT_GGUF)
     return ONE_TYPE_REPOS.get(repo, HF_DEFAULT_GGUF)
 
 
