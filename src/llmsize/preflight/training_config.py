@@ -196,6 +196,9 @@ def _axolotl(doc: dict[str, Any], s: Setup) -> None:
         s.set("mode", "full", "no adapter")
     if "lora_r" in doc:
         s.set("lora_rank", values.integer(doc["lora_r"], "lora_r"), "lora_r")
+    # utils/schemas/peft.py LoraConfig: `lora_dropout: float | None = 0.0` (0.0 is also the Workload's)
+    if doc.get("lora_dropout") is not None and doc.get("adapter") in ("lora", "qlora"):
+        s.set("lora_dropout", values.fraction(doc["lora_dropout"], "lora_dropout"), "lora_dropout")
     if doc.get("lora_target_linear"):
         s.set("lora_targets", "all-linear", "lora_target_linear: true")
     elif isinstance(doc.get("lora_target_modules"), list):
