@@ -1179,7 +1179,9 @@ for path, label, args, published, compare, note in (
     ("devstral/README.md", "Devstral Small 2507 QLoRA r32 all-linear, CCE, torch AdamW",
      "Devstral-Small-2507 --loss fused --optimizer adamw-fused --lora-dropout 0", 21 * GB, "card", "'21GB'"),
     ("hunyuan/README.md", "Hunyuan 0.5B QLoRA r32 all-linear, CCE", "Hunyuan-0.5B-Instruct --loss fused",
-     4.7 * GB, "card", "'4.7 GB'"),
+     4.7 * GB, "card", "'4.7 GB'; not in the catalog: sized from the name (a Llama-3.2 shape); "
+     "HunyuanOCR's text config (24 layers, hidden 1024, vocab 120818, tied) gives less (1.54 GiB), so the "
+     "shape is not the gap"),
     ("magistral/README.md", "Magistral Small 2506 QLoRA r32 all-linear, CCE",
      "Magistral-Small-2506 --loss fused", 24 * GB, "card", "'24GB'"),
     ("magistral/think/README.md", "Magistral Small 2507 QLoRA r32 all-linear, CCE",
@@ -1226,7 +1228,9 @@ for path, label, args, published, note in (
     ("qwen3.5/README.md", "Qwen3.5 27B QLoRA r16 (q,k,v,o,up,down), bs 1 x packed 2048, 4-bit AdamW",
      "Qwen3.5-27B --mode qlora --lora-rank 16 --lora-targets q_proj,k_proj,v_proj,o_proj,up_proj,down_proj "
      "--context 2048 --batch 1 --optimizer adamw-4bit", 47,
-     "'Peak VRAM ~47 GiB' compared as max_memory_reserved; the vision tower loaded but frozen"),
+     "'Peak VRAM ~47 GiB' compared as max_memory_reserved; the vision tower loaded but frozen; the README "
+     "installs flash-linear-attention (required with sample_packing), so the torch fallback of the gated "
+     "delta rule modelled here (linear_attention.py) is an upper bound: the gap is unexplained"),
 ):
     ROWS.append(
         Row(
