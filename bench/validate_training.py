@@ -1109,10 +1109,11 @@ for model, args, published, label in (
 # Axolotl's Llama 3 examples (examples/llama-3/README.md at fe832e17a, April 2024): "LoRA ... Single GPU @
 # 11GB VRAM", "Full Fine Tune ... Single GPU @ 48GB VRAM", "QLORA+FSDP ... Dual GPU @ 21GB VRAM", with the
 # configs of that commit: lora-8b.yml (then NousResearch/Llama-2-7b-hf in 8-bit, r32 all linear, 4096
-# packed, micro batch 2, adamw_bnb_8bit), fft-8b.yaml (Llama 3 8B, 8192 packed, micro batch 1,
+# packed, micro batch 2, adamw_bnb_8bit, lora_dropout 0.05),
+# fft-8b.yaml (Llama 3 8B, 8192 packed, micro batch 1,
 # paged_adamw_8bit), qlora-fsdp-70b.yaml (Llama 3 70B, r8 all linear, 512 tokens, micro batch 1,
-# adamw_torch, FSDP FULL_SHARD with fsdp_offload_params). All: bf16, flash attention, gradient
-# checkpointing; transformers 4.40's upcast, shifted loss (--loss full-shifted). requirements.txt at
+# adamw_torch, FSDP FULL_SHARD with fsdp_offload_params, lora_dropout 0.05). All: bf16, flash attention,
+# gradient checkpointing; transformers 4.40's upcast, shifted loss (--loss full-shifted). requirements.txt at
 # fe832e17a pins transformers at 43d17c18 (the 4.40.0 development tree): --engine-version 4.40.0, whose
 # LlamaForCausalLM.forward returns `logits.float()` (logits_upcast.py).
 # The 70B FSDP row (trainaxo, checked and left): axolotl at fe832e17a loads Llama through
@@ -1130,12 +1131,12 @@ AX_BASE = (
 for label, args, published in (
     ("Llama 2 7B 8-bit LoRA r32 all-linear, 1 GPU, bs 2 x packed 4096",
      "Llama-2-7B --mode lora --quant bnb-int8 --lora-rank 32 --lora-targets all-linear --context 4096 "
-     "--batch 2 --optimizer adamw-8bit", 11),
+     "--batch 2 --optimizer adamw-8bit --lora-dropout 0.05", 11),
     ("Llama 3 8B full, 1 GPU, bs 1 x packed 8192, paged 8-bit AdamW",
      "Llama-3.1-8B --mode full --context 8192 --batch 1 --optimizer paged-adamw-8bit", 48),
     ("Llama 3 70B QLoRA r8 all-linear, 2 GPUs FSDP + CPU offload, bs 1 x 512",
      "Llama-3.1-70B --mode qlora --lora-rank 8 --lora-targets all-linear --context 512 --batch 1 "
-     "--optimizer adamw-foreach --zero 3 --num-gpus 2 --offload-params cpu", 21),
+     "--optimizer adamw-foreach --zero 3 --num-gpus 2 --offload-params cpu --lora-dropout 0.05", 21),
 ):
     ROWS.append(
         Row(
@@ -1158,7 +1159,9 @@ for label, args, published in (
 # about N GiB VRAM" for the config the README launches. Every QLoRA config there (read at the same
 # commit) sets load_in_4bit, lora_r 32, lora_target_linear, sequence_len 2048 with sample_packing,
 # micro_batch_size 2, adamw_bnb_8bit, bf16 auto, gradient_checkpointing and flash_attention_2; most add
-# the CutCrossEntropyPlugin (the fused linear cross-entropy: --loss fused). The reading: axolotl's
+# the CutCrossEntropyPlugin (the fused linear cross-entropy: --loss fused). All but Devstral's
+# (lora_dropout 0) set lora_dropout 0.05 (--lora-dropout: peft's nn.Dropout keeps a dropped copy of
+# each wrapped layer's input and its mask, activations/walk.py lora_dropout). The reading: axolotl's
 # trainer logs memory/max_active, max_allocated and device_reserved (core/trainers/base.py, since
 # d0d2fc560, 2025-08-27) and the gpt-oss README names its source ("Memory usage taken from
 # device_mem_reserved(gib) from logs"): figures in GiB written after that commit are compared as
@@ -1166,7 +1169,7 @@ for label, args, published in (
 AX2 = "https://github.com/axolotl-ai-cloud/axolotl/blob/067b021c8/examples"
 AX2_QLORA = (
     "--mode qlora --lora-rank 32 --lora-targets all-linear --context 2048 --batch 2 --optimizer adamw-8bit "
-    "--framework axolotl --attention flash --gradient-checkpointing"
+    "--framework axolotl --attention flash --gradient-checkpointing --lora-dropout 0.05"
 )
 for path, label, args, published, compare, note in (
     ("apertus/README.md", "Apertus 8B QLoRA r32 all-linear, CCE", "Apertus-8B --loss fused", 8.7,
@@ -1174,9 +1177,11 @@ for path, label, args, published, compare, note in (
     ("arcee/README.md", "AFM 4.5B QLoRA r32 all-linear, CCE", "AFM-4.5B --loss fused", 7.8, "card",
      "written 2025-08-08, before the memory log: the reading is not known"),
     ("devstral/README.md", "Devstral Small 2507 QLoRA r32 all-linear, CCE, torch AdamW",
-     "Devstral-Small-2507 --loss fused --optimizer adamw-fused", 21 * GB, "card", "'21GB'"),
+     "Devstral-Small-2507 --loss fused --optimizer adamw-fused --lora-dropout 0", 21 * GB, "card", "'21GB'"),
     ("hunyuan/README.md", "Hunyuan 0.5B QLoRA r32 all-linear, CCE", "Hunyuan-0.5B-Instruct --loss fused",
-     4.7 * GB, "card", "'4.7 GB'"),
+     4.7 * GB, "card", "'4.7 GB'; not in the catalog: sized from the name (a Llama-3.2 shape); "
+     "HunyuanOCR's text config (24 layers, hidden 1024, vocab 120818, tied) gives less (1.54 GiB), so the "
+     "shape is not the gap"),
     ("magistral/README.md", "Magistral Small 2506 QLoRA r32 all-linear, CCE",
      "Magistral-Small-2506 --loss fused", 24 * GB, "card", "'24GB'"),
     ("magistral/think/README.md", "Magistral Small 2507 QLoRA r32 all-linear, CCE",
@@ -1223,7 +1228,9 @@ for path, label, args, published, note in (
     ("qwen3.5/README.md", "Qwen3.5 27B QLoRA r16 (q,k,v,o,up,down), bs 1 x packed 2048, 4-bit AdamW",
      "Qwen3.5-27B --mode qlora --lora-rank 16 --lora-targets q_proj,k_proj,v_proj,o_proj,up_proj,down_proj "
      "--context 2048 --batch 1 --optimizer adamw-4bit", 47,
-     "'Peak VRAM ~47 GiB' compared as max_memory_reserved; the vision tower loaded but frozen"),
+     "'Peak VRAM ~47 GiB' compared as max_memory_reserved; the vision tower loaded but frozen; the README "
+     "installs flash-linear-attention (required with sample_packing), so the torch fallback of the gated "
+     "delta rule modelled here (linear_attention.py) is an upper bound: the gap is unexplained"),
 ):
     ROWS.append(
         Row(

@@ -2,13 +2,15 @@
 
 examples/<model>/README.md at axolotl 067b021c8 (July 2026) gives "This config uses about N GiB
 VRAM" for the QLoRA config it launches: load_in_4bit, lora_r 32 on every linear layer,
-sequence_len 2048 packed, micro_batch_size 2, adamw_bnb_8bit, bf16, gradient checkpointing,
-flash_attention_2 and the CutCrossEntropyPlugin. Axolotl's trainer logs max_memory_reserved as
+sequence_len 2048 packed, micro_batch_size 2, adamw_bnb_8bit, lora_dropout 0.05, bf16, gradient
+checkpointing, flash_attention_2 and the CutCrossEntropyPlugin. Axolotl's trainer logs max_memory_reserved as
 `memory/device_reserved` (core/trainers/base.py) and the gpt-oss README names that log as the source
 of its figures, so the reserved view is compared. None of these numbers set anything in the
 estimator; the rule they check is read from axolotl's loader: after peft's
 `prepare_model_for_kbit_training`, `ModelLoader._configure_embedding_dtypes` casts the norms, the
-embeddings and the lm_head back to bf16 (src/axolotl/loaders/model.py), so no fp32 copies survive.
+embeddings and the lm_head back to bf16 (src/axolotl/loaders/model.py), so no fp32 copies survive;
+and peft's lora_dropout 0.05 is an nn.Dropout before every lora_A (peft lora/bnb.py
+Linear4bit.forward): a dropped copy of the layer's input and its 1-byte mask, kept for backward.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ AXOLOTL_QLORA = {
     "attention": "flash",
     "gradient_checkpointing": True,
     "loss": "fused",
+    "lora_dropout": 0.05,
 }
 ROWS = [
     # (model, published GiB: the README's "This config uses about N GiB VRAM")
@@ -60,3 +63,16 @@ def test_axolotl_qlora_keeps_no_fp32_casts() -> None:
     spec = resolve("Apertus-8B")
     # the fp32 embeddings, norms and untied head of Apertus-8B: 2 extra bytes each, in the trainer's weights
     assert estimate(spec, trainer).weights_bytes > estimate(spec, axolotl).weights_bytes
+
+
+def test_axolotl_lora_dropout_brings_ministral_closer_to_its_published_reserved_peak() -> None:
+    """examples/ministral/ministral-small-qlora.yaml sets lora_dropout 0.05; its README gives 8.76 GiB
+    (max_memory_reserved). Without the dropout copies and masks the estimate sits further below it."""
+    spec = resolve("Ministral-8B-Instruct-2410")
+    published = 8.76 * GIB
+    with_dropout = estimate(spec, Workload(**AXOLOTL_QLORA))  # type: ignore[arg-type]
+    without = estimate(spec, Workload(**{**AXOLOTL_QLORA, "lora_dropout": 0.0}))  # type: ignore[arg-type]
+    assert with_dropout.activations_bytes > without.activations_bytes
+    err = [abs(reserved_peak_bytes(e.total_bytes - e.overhead_bytes) - published)
+           for e in (with_dropout, without)]
+    assert err[0] < err[1]

@@ -39,6 +39,14 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     # Unsloth's pre-CCE Fast_CrossEntropyLoss: bf16 logits kept, gradient written into them
     ("inplace-loss-lora-autocast", {**LORA, "framework": "llamafactory", "loss": "inplace"}),
     ("inplace-loss-full", {**FULL, "loss": "inplace"}),
+    # peft lora_dropout above 0 (axolotl's example configs set 0.05): each wrapped layer keeps its
+    # dropped input and a 1-byte mask; fused loss and no checkpointing so they weigh in the peak
+    ("lora-dropout-autocast", {**LORA, "framework": "axolotl", "loss": "fused", "lora_dropout": 0.05,
+                               "optimizer": "adamw-fused", "gradient_checkpointing": False}),
+    ("lora-dropout-fp32-adapters", {**LORA, "framework": "plain", "loss": "fused", "lora_dropout": 0.05,
+                                    "gradient_checkpointing": False}),
+    ("lora-dropout-checkpointed", {**LORA, "framework": "axolotl", "loss": "fused", "lora_dropout": 0.05,
+                                   "optimizer": "adamw-fused"}),
 ]
 
 

@@ -169,6 +169,20 @@ def test_axolotl_yaml_with_anchors_and_trl(tmp_path: Path) -> None:
     )
 
 
+def test_lora_dropout_is_read_from_axolotl_and_defaults_to_trls(tmp_path: Path) -> None:
+    """Axolotl's example QLoRA configs set lora_dropout 0.05 (schema default 0.0); TRL's
+    ModelConfig.lora_dropout defaults to 0.05; a value peft refuses is one clear error (exit 2)."""
+    ax = _write(tmp_path / "ax.yml", "base_model: m\nadapter: qlora\nlora_dropout: 0.05\n")
+    assert read_training_config(ax).get("lora_dropout") == 0.05
+    plain = _write(tmp_path / "plain.yml", "base_model: m\nadapter: lora\n")
+    assert "lora_dropout" not in read_training_config(plain).values
+    trl = _write(tmp_path / "trl.yaml", "model_name_or_path: Qwen/Qwen2.5-0.5B\nuse_peft: true\n")
+    assert read_training_config(trl).get("lora_dropout") == 0.05
+    bad = _write(tmp_path / "bad.yml", "base_model: Qwen/Qwen2.5-0.5B\nadapter: lora\nlora_dropout: 1.5\n")
+    with pytest.raises(BadInputError, match="lora_dropout"):
+        run_check(read_training_config(bad), load_catalog().get("H100-SXM-80GB"))
+
+
 def test_yaml_tags_and_missing_deepspeed_file_are_refused(tmp_path: Path) -> None:
     bad = _write(tmp_path / "x.yaml", "model_name_or_path: !!python/object/apply:os.system ['true']\n")
     with pytest.raises(BadInputError):

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 MEASURED_OPTIONS = WORKLOAD_OPTIONS.only(
     "mode", "dtype", "quant", "kv_dtype", "context", "prompt_tokens", "batch", "logits", "optimizer",
     "master_weights", "gradient_checkpointing", "attention", "lora_rank", "lora_targets",
+    "lora_dropout",
 )
 """The workload options the harness can run (no training recipe, engine or parallel layout)."""
 _OUTPUT_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}

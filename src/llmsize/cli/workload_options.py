@@ -342,6 +342,11 @@ LoraTargetsOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+LoraDropoutOpt = Annotated[
+    float,
+    Option("--lora-dropout", help="LoRA dropout probability (peft's lora_dropout) [default: 0.0, peft's].",
+           rich_help_panel=_PANEL),
+]
 ZeroOpt = Annotated[
     int, Option("--zero", min=0, max=3, help="ZeRO/FSDP stage 0-3.", rich_help_panel=_PANEL)
 ]
@@ -517,6 +522,7 @@ def build_workload(
     attention: AttentionOpt = None,
     lora_rank: LoraRankOpt = None,
     lora_targets: LoraTargetsOpt = None,
+    lora_dropout: LoraDropoutOpt = 0.0,
     zero: ZeroOpt = 0,
     num_gpus: NumGpusOpt = 1,
     tp: TpOpt = 1,
@@ -588,6 +594,7 @@ def build_workload(
             attention=attention,
             lora_rank=lora_rank,
             lora_targets=targets,
+            lora_dropout=lora_dropout,
             zero=zero,
             num_gpus=num_gpus,
             tp=tp,

@@ -27,7 +27,7 @@ Only the full cross-entropy's head is walked this way; a chunked or fused loss i
 
 from __future__ import annotations
 
-from llmsize.estimate.activations.walk import _T, Dims, Num, _Walk, lora_a_b
+from llmsize.estimate.activations.walk import _T, Dims, Num, _Walk, lora_a_b, lora_dropout
 
 FP32 = 4
 
@@ -93,8 +93,10 @@ def autocast_lora(w: _Walk, d: Dims, x: _T, y: _T, module: str, in_f: int, out_f
         xc = w.op(f"{module}.lora x.to(fp32)", n * in_f * FP32, [x], elem=FP32)
     elif not adapter_fp32 and is_fp32(x):
         xc = w.op(f"{module}.lora x.to(bf16)", n * in_f * d.e, [x])
-    xa = xc if not is_fp32(xc) else w.op(f"{module}.lora_A input (autocast bf16)", n * in_f * d.e, [xc])
-    bo = lora_a_b(w, d, module, xa, n, in_f, out_f, d.e, release=(xa if xa is not xc else None,))
+    xd, mask = lora_dropout(w, d, module, xc, n, in_f)  # in the dtype dropout sees
+    xa = xd if not is_fp32(xd) else w.op(f"{module}.lora_A input (autocast bf16)", n * in_f * d.e, [xd])
+    bo = lora_a_b(w, d, module, xa, n, in_f, out_f, d.e,
+                  release=(xa if xa is not xd else None, xd if xd is not xc else None, mask))
     bs = w.op(f"{module}.lora scale", n * out_f * d.e, [bo])
     w.drop(bo)
     elem = y.elem

@@ -188,6 +188,7 @@ _TRAINING_OPTIONS: dict[str, tuple[str, object]] = {
     "compile": ("--compile", False),
     "liger": ("--liger", False),
     "lora_targets": ("--lora-targets", None),
+    "lora_dropout": ("--lora-dropout", 0.0),
     "objective": ("--objective", "sft"),
     "precompute_ref_log_probs": ("--precompute-ref-log-probs", False),
     "flex_dense_mask": ("--flex-dense-mask", False),
@@ -345,6 +346,11 @@ class Workload(Record):
     lora_targets: tuple[str, ...] | None = Field(
         default=None,
         description="module names, or ('all-linear',); None = PEFT's default for the architecture",
+    )
+    lora_dropout: float = Field(
+        default=0.0, ge=0, lt=1,
+        description="peft LoraConfig.lora_dropout (default 0.0): above 0 every wrapped layer keeps a "
+        "dropped copy of its input and a 1-byte mask for backward (activations/walk.py)",
     )
     zero: Literal[0, 1, 2, 3] = 0
     num_gpus: int = Field(default=1, gt=0, le=MAX_GPUS)

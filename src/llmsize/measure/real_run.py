@@ -408,7 +408,7 @@ def run_inference(model: Any, wl: Workload, device: str, progress: ProgressFn = 
 def prepare_training(model: Any, wl: Workload) -> Any:
     """Train mode, optional gradient checkpointing, and peft LoRA adapters for lora/qlora."""
     from llmsize.estimate.frameworks import recipe
-    from llmsize.measure.tracer import LORA_DROPOUT, lora_targets
+    from llmsize.measure.tracer import lora_targets
 
     model.train()
     if recipe(wl).gradient_checkpointing:
@@ -425,7 +425,7 @@ def prepare_training(model: Any, wl: Workload) -> Any:
             r=wl.lora_rank,
             lora_alpha=2 * wl.lora_rank,
             target_modules=lora_targets(wl, str(model.config.model_type), model),
-            lora_dropout=LORA_DROPOUT,
+            lora_dropout=wl.lora_dropout,
             task_type="CAUSAL_LM",
         )
         model = get_peft_model(model, lora)

@@ -48,11 +48,6 @@ from llmsize.measure.build_model import (
     with_layers,
 )
 
-# REFERENCE: peft LoraConfig's default lora_dropout=0.0 (peft/tuners/lora/config.py); peft 0.21
-# refuses any other value for the MoE expert parameters it wraps (lora.ParamWrapper). The estimator
-# (estimate/activations/walk.py LORA_DROPOUT) assumes the same.
-LORA_DROPOUT = 0.0
-
 # MemTracker reference types -> our category names.
 _KIND_NAMES = {
     "Parameter": "params",
@@ -633,7 +628,7 @@ def _prepare_training(model: Any, wl: Workload) -> Any:
             r=wl.lora_rank,
             lora_alpha=2 * wl.lora_rank,
             target_modules=lora_targets(wl, str(model.config.model_type), model),
-            lora_dropout=LORA_DROPOUT,
+            lora_dropout=wl.lora_dropout,
             task_type="CAUSAL_LM",
         )
         import torch

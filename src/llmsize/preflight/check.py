@@ -423,6 +423,7 @@ def _training_fields(setup: Setup, data: dict[str, Any]) -> None:
         "activation_offloading",  # Axolotl (axolotl_offload.py)
         "optimizer",
         "lora_rank",
+        "lora_dropout",  # Axolotl's lora_dropout (training_config._axolotl)
         "zero",
         "zero_impl",
     ):

@@ -6,11 +6,11 @@ Keys and defaults read from each project's own source:
   lora_target, cutoff_len (2048), disable_gradient_checkpointing (False: checkpointing on),
   deepspeed; the trainer fields are transformers' `TrainingArguments`.
 - Axolotl (`src/axolotl/utils/schemas/config.py`): base_model, adapter lora|qlora,
-  load_in_4bit / load_in_8bit, lora_r, lora_target_modules / lora_target_linear, sequence_len,
+  load_in_4bit / load_in_8bit, lora_r, lora_dropout, lora_target_modules / lora_target_linear, sequence_len,
   micro_batch_size, gradient_accumulation_steps, gradient_checkpointing, optimizer,
   deepspeed, fsdp / fsdp_config, sample_packing.
 - TRL (`trl/trainer/sft_config.py` SFTConfig, `trl/trainer/model_config.py` ModelConfig):
-  model_name_or_path, max_length (1024; older max_seq_length), use_peft, lora_r (16),
+  model_name_or_path, max_length (1024; older max_seq_length), use_peft, lora_r (16), lora_dropout (0.05),
   lora_target_modules, load_in_4bit, and `TrainingArguments` (per_device_train_batch_size 8,
   gradient_accumulation_steps 1, gradient_checkpointing, optim adamw_torch_fused, bf16, deepspeed).
 - DeepSpeed JSON: zero_optimization.stage, offload_optimizer.device, offload_param.device,
@@ -196,6 +196,9 @@ def _axolotl(doc: dict[str, Any], s: Setup) -> None:
         s.set("mode", "full", "no adapter")
     if "lora_r" in doc:
         s.set("lora_rank", values.integer(doc["lora_r"], "lora_r"), "lora_r")
+    # utils/schemas/peft.py LoraConfig: `lora_dropout: float | None = 0.0` (0.0 is also the Workload's)
+    if doc.get("lora_dropout") is not None and doc.get("adapter") in ("lora", "qlora"):
+        s.set("lora_dropout", values.fraction(doc["lora_dropout"], "lora_dropout"), "lora_dropout")
     if doc.get("lora_target_linear"):
         s.set("lora_targets", "all-linear", "lora_target_linear: true")
     elif isinstance(doc.get("lora_target_modules"), list):
@@ -243,6 +246,10 @@ def _trl(doc: dict[str, Any], s: Setup) -> None:
         s.set("lora_rank", values.integer(doc["lora_r"], "lora_r"), "lora_r")
     elif peft:
         s.default("lora_rank", 16, "TRL ModelConfig.lora_r")
+    if peft and doc.get("lora_dropout") is not None:
+        s.set("lora_dropout", values.fraction(doc["lora_dropout"], "lora_dropout"), "lora_dropout")
+    elif peft:  # trl/trainer/model_config.py ModelConfig: `lora_dropout: float = field(default=0.05)`
+        s.default("lora_dropout", 0.05, "TRL ModelConfig.lora_dropout")
     targets = doc.get("lora_target_modules")
     if targets == "all-linear" or targets == ["all-linear"]:
         s.set("lora_targets", "all-linear", "lora_target_modules")

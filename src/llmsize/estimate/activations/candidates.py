@@ -125,6 +125,7 @@ def _dims(
         liger=wl.liger and wl.mode.trains,
         fp8=str(wl.fp8_training or ""),
         autocast=rc.autocast and wl.mode.trains and e == 2,
+        dropout=wl.lora_dropout if lora else 0.0,
     )
 
 

@@ -13,8 +13,10 @@ from llmsize.specs.models import ModelSpec
 Num = Any  # int or numpy int64 array
 
 # REFERENCE: peft LoraConfig's default lora_dropout=0.0 (peft/tuners/lora/config.py), the only value
-# peft 0.21 accepts for the MoE expert parameters it wraps (lora.ParamWrapper). With dropout, each
-# wrapped layer would also keep a 1-byte mask of its input (native_dropout).
+# peft 0.21 accepts for the MoE expert parameters it wraps (lora.ParamWrapper). With a dropout above
+# 0 (Workload.lora_dropout, Dims.dropout), each wrapped layer's `dropout(x)` is an nn.Dropout: a new
+# tensor of x's size and dtype that lora_A keeps for its weight gradient, plus the 1-byte bool mask
+# aten.native_dropout saves for backward (torch/_decomp/decompositions.py native_dropout).
 LORA_DROPOUT = 0.0
 ADAPTER_BYTES = 4  # peft casts bf16/fp16 adapters to fp32 (autocast_adapter_dtype=True)
 
@@ -229,6 +231,7 @@ class Dims:
     res: int = 0  # bytes of the residual stream when fp32 under bf16 compute (kbit_upcast.py), else 0
     autocast: bool = False  # the forward runs under bf16 autocast (frameworks.Recipe.autocast)
     fp8: str = ""  # torchao float8 training recipe of the trained linears (fp8_training.py), or ""
+    dropout: float = LORA_DROPOUT  # peft lora_dropout of the wrapped layers (Workload.lora_dropout)
 
     @property
     def T(self) -> Num:
@@ -251,6 +254,18 @@ def lora_a_b(w: _Walk, d: Dims, module: str, xin: _T, n: Num, in_f: int, out_f: 
               trainable=True)
     w.drop(a)
     return bo
+
+
+def lora_dropout(w: _Walk, d: Dims, module: str, x: _T, n: Num, in_f: int) -> tuple[_T, _T | None]:
+    """peft's `dropout(x)` before lora_A (lora/layer.py Linear.forward, lora/bnb.py Linear4bit.forward):
+    nn.Identity at lora_dropout 0; above 0 an nn.Dropout, whose aten.native_dropout returns a new
+    tensor of x's size and dtype and saves a 1-byte bool mask for backward. Returns (input of lora_A,
+    mask); the caller drops both once lora_A has run (lora_A keeps its input for its gradient)."""
+    if not (d.train and d.dropout > 0):
+        return x, None
+    mask = w.new(f"{module}.lora dropout mask", n * in_f)
+    xd = w.op(f"{module}.lora dropout", x.nbytes, [x], saves=[mask], elem=x.elem)
+    return xd, mask
 
 
 def _lora_on(d: Dims, module: str) -> bool:
@@ -307,12 +322,7 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
     # `.to(adapter dtype)` is a no-op (the same tensor) when the adapters are in the compute dtype
     same = d.ab == d.e
     xc = w.op(f"{module}.lora cast", n * in_f * d.ab, [x], view_of=x if same else None)
-    mask = None
-    if d.train and LORA_DROPOUT > 0:
-        mask = w.new(f"{module}.lora dropout mask", n * in_f)
-        xd = w.op(f"{module}.lora dropout", n * in_f * d.ab, [xc], saves=[mask])
-    else:
-        xd = xc
+    xd, mask = lora_dropout(w, d, module, xc, n, in_f)
     bo = lora_a_b(w, d, module, xd, n, in_f, out_f, d.ab, release=(xd if xd is not xc else None, mask))
     bs = w.op(f"{module}.lora scale", n * out_f * d.ab, [bo])
     w.drop(bo)
