@@ -695,6 +695,7 @@ class Record:
     # copies and unpickling fill a new object, whose slot starts empty). The planner hashes the same
     # workloads and specs as dict keys over and over: ~2% of a cold `fit --all` (issue 15).
     __slots__ = ("__dict__", "_hash")
+    _hash: int
     model_config: ClassVar[dict[str, Any]] = {}
     model_fields: ClassVar[dict[str, FieldInfo]] = {}
     _computed: ClassVar[tuple[str, ...]] = ()
