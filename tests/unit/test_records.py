@@ -180,6 +180,31 @@ def test_records_are_frozen_equal_hashable_and_copied_without_validation() -> No
     }
 
 
+class _Point(records.Record):
+    x: int = 0
+    y: float = 1.0
+    name: str = "a"
+
+
+def test_a_record_s_hash_is_kept_and_a_copy_hashes_its_own_fields() -> None:
+    """The hash is computed once per record (issue 15: the planner hashes the same workloads as dict
+    keys); copies, deep copies and unpickled records start without it, so each hashes its own fields."""
+    import copy
+    import pickle
+
+    a = _Point(x=3)
+    assert not hasattr(a, "_hash")
+    first = hash(a)
+    assert a._hash == first == hash(a)  # kept in a slot, not a field: the dump and equality ignore it
+    assert a.model_dump() == {"x": 3, "y": 1.0, "name": "a"} and a == _Point(x=3)
+    changed = a.model_copy(update={"x": 4})
+    assert not hasattr(changed, "_hash") and hash(changed) == hash(_Point(x=4))
+    for again in (copy.copy(a), copy.deepcopy(a), pickle.loads(pickle.dumps(a))):
+        assert not hasattr(again, "_hash") and again == a and hash(again) == first
+    nan = _Point.model_construct(y=float("nan"))
+    assert nan == nan and nan != _Point.model_construct(y=float("nan"))  # itself, as its dict equals itself
+
+
 def test_unhashable_field_values_make_the_record_unhashable_as_in_pydantic() -> None:
     with pytest.raises(TypeError):
         hash(OURS(d={"k": 1}))

@@ -51,3 +51,24 @@ def test_cycles_made_in_the_sweep_are_still_collected(thresholds: tuple[int, int
         del a, b
         gc.collect()
         assert gone() is None
+
+
+def test_the_cli_process_collects_less_often_from_its_start(thresholds: tuple[int, int, int]) -> None:
+    """The entry points (quick_exit.run: `python -m llmsize`, the `llmsize` script) raise the young
+    threshold before the command imports anything heavy (issue 15: ~4% of a cold `estimate`); a
+    threshold of 0 stays 0, and `cli.main` called in another program (the tests) leaves it alone."""
+    import subprocess
+    import sys
+
+    from llmsize.cli.sweep_gc import PROCESS_THRESHOLD, fewer_collections_in_process
+
+    code = ("import gc; gc.set_threshold(700, 10, 10); from llmsize.cli.quick_exit import run; "
+            "run(lambda: print(gc.get_threshold()))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"({PROCESS_THRESHOLD}, 10, 10)"
+    gc.set_threshold(0, 10, 10)
+    fewer_collections_in_process()
+    assert gc.get_threshold() == (0, 10, 10)
+    gc.set_threshold(PROCESS_THRESHOLD, 10, 10)
+    with fewer_collections():  # a sweep inside such a process keeps the higher threshold
+        assert gc.get_threshold() == (PROCESS_THRESHOLD, 10, 10)

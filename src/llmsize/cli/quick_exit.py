@@ -24,7 +24,11 @@ from typing import Any, NoReturn
 
 
 def run(main: Callable[[], Any]) -> NoReturn:
-    """main(), then end the process with its exit code (see the module docstring)."""
+    """main(), then end the process with its exit code (see the module docstring); the collector
+    runs less often meanwhile (cli/sweep_gc.py `fewer_collections_in_process`)."""
+    from llmsize.cli.sweep_gc import fewer_collections_in_process
+
+    fewer_collections_in_process()
     try:
         main()
     except SystemExit as done:

@@ -215,8 +215,12 @@ def without_library_prefix(text: str) -> str | None:
 
 def library(name: str) -> OllamaLibrary | None:
     """The library a reference names ("qwen3" in "qwen3:8b"), when it is one we know."""
-    key = name.strip().lower()
-    return next((lib for lib in LIBRARIES if lib.name == key), None)
+    return _BY_NAME.get(name.strip().lower())
+
+
+# library() is asked once per catalog model by `fit --all` (engines/registry.py `_is_ollama_tag`):
+# a lookup, not a scan of LIBRARIES; the first of a repeated name, as the scan found (issue 15)
+_BY_NAME: dict[str, OllamaLibrary] = {lib.name: lib for lib in reversed(LIBRARIES)}
 
 
 @dataclass(frozen=True)
