@@ -58,3 +58,12 @@ def test_check_reads_it_from_an_sglang_command(capsys: pytest.CaptureFixture[str
     code, out, err = run_cli(["check", "--format", "json", "--gpu", "H100-SXM-80GB", "--", *command], capsys)
     assert code == 0, err
     assert json.loads(out)["workload"]["scheduler_recv_interval"] == 10
+
+
+def test_plan_emits_it_in_the_sglang_command(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["plan", "Qwen3-8B", "--gpu", "H100-SXM-80GB", "--engine", "sglang"]
+    code, out, err = run_cli([*argv, "--scheduler-recv-interval", "30"], capsys)
+    assert code == 0, err
+    assert "--scheduler-recv-interval 30" in out
+    code, out, err = run_cli(argv, capsys)  # SGLang's default (1) is left out
+    assert code == 0 and "--scheduler-recv-interval" not in out
