@@ -1,6 +1,6 @@
-"""Checked, not landed: SGLang serving rows priced with staggered arrivals instead of a wave's share.
+"""Landed: SGLang serving rows priced with staggered arrivals instead of a wave's share.
 
-bench/speed_validation.py prices a closed-loop serving row (serve_tpot_ms, serve_output_tps) as if each
+bench/speed_validation.py priced a closed-loop serving row (serve_tpot_ms, serve_output_tps) as if each
 request's C - 1 neighbours were prefilled in one wave of C prompts (hardware/speed_serving.py). SGLang
 0.5.23 (wheel sglang-0.5.23, read for this check) admits arrivals as they come:
 - sglang/benchmark/serving.py `benchmark`: an asyncio.Semaphore(max_concurrency) lets a request in when
@@ -16,77 +16,33 @@ request's C - 1 neighbours were prefilled in one wave of C prompts (hardware/spe
   and dsr1_fp4_b200.sh pass R = 30 at CONC >= 16 and 10 below (dsr1_fp8_h200.sh passes none: R = 1).
 So a poll window of R steps holds Poisson(lam = R x C / L) arrivals: a request lives through
 L / R x (1 - e^-lam) prefill batches (those holding at least one arrival) of lam / (1 - e^-lam) prompts
-on average. Run: `python bench/sglang_arrivals.py` (SGLang rows only; writes nothing).
+on average. This is now the product's rule (src/llmsize/estimate/engines/sglang_arrivals.py, the engine's
+serving_arrivals hook; the rows carry scheduler_recv_interval in bench/speed_tables.yaml), which
+speed_validation.predict runs. This script compares it with the wave it replaced (serving_arrivals off),
+under the shipped constants and refitted: `python bench/sglang_arrivals.py` (SGLang rows only; writes
+nothing).
 """
 
 from __future__ import annotations
 
-import math
 import statistics
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import speed_validation as sv
-
-# InferenceX scripts that pass --scheduler-recv-interval (30 at CONC >= 16, else 10); tables by script.
-RECV_INTERVAL_TABLES = ("heldout15-ix-sglang-b300-fp8", "heldout15-ix-sglang-b300-fp4",
-                        "heldout9-b200-dsr1-fp4-sglang-inferencex")
-
-
-def recv_interval(row: dict[str, Any], concurrency: int) -> int:
-    """The run's --scheduler-recv-interval (SGLang's default 1 where its script passes none)."""
-    if row["table"] not in RECV_INTERVAL_TABLES:
-        return 1
-    return 30 if concurrency >= 16 else 10
-
-
-def arrival_batches(concurrency: int, output_tokens: int, interval: int) -> tuple[float, float]:
-    """(prefill batches a request's life waits for, mean prompts a batch) under Poisson arrivals."""
-    lam = interval * concurrency / output_tokens
-    batches = output_tokens / interval * (1 - math.exp(-lam))
-    return batches * (concurrency - 1) / concurrency, lam / (1 - math.exp(-lam))
-
-
-def predict(case: sv.Case, base: Any = sv.predict) -> float:
-    """The row's metric with SGLang serving rows priced by arrivals; every other row as before."""
-    row, inputs, gpu = case.row, case.inputs, case.gpu
-    if row["engine"] != "sglang" or row["metric"] not in ("serve_tpot_ms", "serve_output_tps"):
-        return float(base(case))
-    c = sv.resolve_constants(inputs, gpu, None)
-    prompt, gen, batch = max(1, int(row.get("prompt_tokens") or 1)), int(row["gen_tokens"]), inputs.batch
-    step = sum(sv.decode_step(inputs, gpu, c, prompt + int((k + 0.5) * gen / 8))[0] for k in range(8)) / 8
-    others, size = arrival_batches(batch, gen, recv_interval(row, batch * inputs.dp))
-    low = max(1, math.floor(size))
-    share = size - low if size > 1 else 0.0
-
-    def prefill(n: int) -> float:
-        wave = inputs.model_copy(update={"batch": min(batch, n)})
-        return float(sv.prefill_seconds(wave, gpu, c, prompt)[0])
-
-    batch_s = (1 - share) * prefill(low) + (share * prefill(low + 1) if share else 0.0)
-    if row["metric"] == "serve_tpot_ms":
-        return 1000 * (step + others * batch_s / gen)
-    full = inputs.dp * batch * gen / (gen * step + (others + 1) * batch_s)
-    if case.tail is None:
-        return full
-    waves = sv.closed_loop_waves(int(row["num_prompts"]), batch * inputs.dp)
-    last = predict(case.tail, base)
-    timed = [(n, n * gen / (full if n == batch * inputs.dp else last)) for n in waves]
-    return sv.run_output_tokens_per_s(timed, gen) or 0.0
 
 
 @contextmanager
 def _patched(arrivals: bool) -> Iterator[None]:
-    """speed_validation's predict (which its fit's loss calls) swapped for the arrivals' one."""
-    saved = sv.predict
-    if arrivals:
-        sv.predict = lambda case: predict(case, saved)
+    """speed_validation's serving rows priced as one wave (arrivals off), or as the product prices them."""
+    saved = sv.serving_arrivals
+    if not arrivals:
+        sv.serving_arrivals = lambda *args: None
     try:
         yield
     finally:
-        sv.predict = saved
+        sv.serving_arrivals = saved
 
 
 def _summary(cases: list[sv.Case], label: str) -> None:
@@ -114,7 +70,7 @@ def main() -> int:
                     sv._knobs = saved
                 _summary(cases, f"{name}, refitted")
     held = statistics.median(abs(e) for _, _, e in sv.errors([c for c in cases if c.row["use"] == "holdout"]))
-    print(f"shipped wave held-out median {held:.2%}")
+    print(f"shipped held-out median (arrivals, as the product prices them) {held:.2%}")
     return 0
 
 

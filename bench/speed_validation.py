@@ -64,7 +64,9 @@ from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, re
 from llmsize.hardware.speed_inputs import prefill_launch_fields
 from llmsize.hardware.speed_prefix import cached_prefill_seconds
 from llmsize.hardware.speed_profiles import device_class
+from llmsize.hardware.speed_records import SpeedConstants
 from llmsize.hardware.speed_serving import (
+    arrival_batch_s,
     closed_loop_waves,
     run_output_tokens_per_s,
     serving_output_tokens_per_s,
@@ -3257,6 +3259,23 @@ FINDINGS = (
     "test-backend-ops tables of that device. R9700 server long prompts stay first-use shader compiles "
     "(earlier entry). llama.cpp held-out median 9.9% -> 9.9%, worst 271.0% -> 212.4% (the B70 SYCL "
     "gpt-oss decode); other engines unchanged.",
+    "SGLang serving arrivals landed (issue 11, sglarrive24): the previous entry's lead, with the shipped "
+    "constants and no refit. estimate/engines/sglang_arrivals.py `arrival_batches` (SGLang's "
+    "serving_arrivals hook; the base engine answers None, the wave) gives the prefill batches a request "
+    "waits through, L / R x (1 - e^-lam) x (C - 1) / C, and their mean size lam / (1 - e^-lam), "
+    "lam = R C / L; "
+    "hardware/speed.py prices the mean batch (speed_serving.arrival_batch_s: the prefill of floor and "
+    "floor + 1 prompts, weighted) and hardware/concurrency.py's serving TPOT and output throughput take it "
+    "(speed_serving.serving_tpot_s / serving_output_tokens_per_s `arrivals`), as this bench's predict does. "
+    "--scheduler-recv-interval (Workload.scheduler_recv_interval, default 1 as SGLang 0.5.23's "
+    "srt/arg_groups/fields/schedule.py and 0.5.13's server_args.py) is an engine option SGLang reads "
+    "(refused for the other engines), `check` maps it from an SGLang command and the launch command emits "
+    "it; the 58 rows of heldout15-ix-sglang-b300-fp8 / -fp4 and heldout9-b200-dsr1-fp4-sglang-inferencex "
+    "carry scheduler_recv_interval 30 (concurrency >= 16) or 10, as their InferenceX scripts pass. "
+    "SGLang held-out median / worst 7.9% / 91.8% -> 7.9% / 73.3% (7.86 -> 7.85%; MiniMax-M2.7 MI300X "
+    "43.2 / 91.8% -> 39.0 / 73.3%, gpt-oss-120b DP4 EP4 B200 89.8 -> 67.2%, DeepSeek-R1 NVFP4 B200 16.9 / "
+    "65.5% -> 11.1 / 54.7%, B300 FP4 3.6 / 23.0% -> 4.5 / 27.8%); SGLang fit 6.6 -> 6.3%; other engines "
+    "unchanged. Golden: tests/golden/test_speed_sglang_arrivals.py (sglang PR #31044, c256).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -3329,6 +3348,8 @@ def build_case(row: dict[str, Any]) -> Case:
         data["n_cpu_moe"] = int(row["n_cpu_moe"])
     if row.get("moe_a2a_backend"):  # SGLang --moe-a2a-backend / vLLM --all2all-backend (engine modules)
         data["moe_a2a_backend"] = str(row["moe_a2a_backend"])
+    if row.get("scheduler_recv_interval"):  # SGLang --scheduler-recv-interval (engines/sglang_arrivals.py)
+        data["scheduler_recv_interval"] = int(row["scheduler_recv_interval"])
     wl = Workload.model_validate(data)
     est = estimate(spec, wl)
     # An engine that offloads by itself (Ollama) runs a model that does not fit with layers in CPU RAM.
@@ -3555,6 +3576,17 @@ def row_build(version: str) -> int | None:
     return build
 
 
+def serving_arrivals(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
+                     prompt: int) -> tuple[float, float] | None:
+    """(batches waited, seconds a batch) where the engine prefills a serving run's arrivals in batches
+    (the product's estimate_speed computes the same from SpeedInputs.serving_arrivals); None: one wave."""
+    if inputs.serving_arrivals is None:
+        return None
+    waits, prompts = inputs.serving_arrivals
+    return waits, arrival_batch_s(prompts, lambda n: prefill_seconds(
+        inputs.model_copy(update={"batch": min(inputs.batch, n)}), gpu, c, prompt)[0])
+
+
 def predict(case: Case) -> float:
     """The row's metric as llmsize predicts it."""
     row, inputs, gpu = case.row, case.inputs, case.gpu
@@ -3593,7 +3625,9 @@ def predict(case: Case) -> float:
         return 1000 * decode_total(prompt, gen) / gen
     if metric == "serve_tpot_ms":  # closed-loop serving at concurrency B: B - 1 other prefills per request
         wave, _ = prefill_seconds(inputs, gpu, c, prompt)
-        return 1000 * (serving_tpot_s(decode_total(prompt, gen) / gen, wave, inputs.batch, gen) or 0.0)
+        arrivals = serving_arrivals(inputs, gpu, c, prompt)
+        step = decode_total(prompt, gen) / gen
+        return 1000 * (serving_tpot_s(step, wave, inputs.batch, gen, arrivals) or 0.0)
     if metric == "ttft_ms" and row.get("sweep"):  # a sweep of random-dataset runs: prefixes reused
         runs = parse_sweep(str(row["sweep"]))
         timed = run_index(runs, prompt, gen, int(row["num_prompts"]))
@@ -3617,7 +3651,10 @@ def predict(case: Case) -> float:
         return seconds
     if metric == "serve_output_tps":  # serving benchmark at max-concurrency B, unlimited rate: waves of B
         # Each of the dp replicas (vLLM engine cores, SGLang attention groups) runs its own waves of B / dp.
-        one = serving_output_tokens_per_s(decode_total(prompt, gen) / gen, prefill, inputs.batch, gen) or 0.0
+        # SGLang admits the others' prompts in small batches as they arrive (engines/sglang_arrivals.py)
+        arrivals = serving_arrivals(inputs, gpu, c, prompt)
+        one = serving_output_tokens_per_s(decode_total(prompt, gen) / gen, prefill, inputs.batch, gen,
+                                          arrivals) or 0.0
         full = inputs.dp * one
         if case.tail is None:
             return full

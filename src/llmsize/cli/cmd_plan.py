@@ -15,6 +15,7 @@ from llmsize.cli.engine_options import (
     DpLmHeadOpt,
     ExpertParallelOpt,
     MoeA2aBackendOpt,
+    SchedulerRecvIntervalOpt,
 )
 from llmsize.cli.gpu_options import GpuFileOpt, NumGpusOpt
 from llmsize.cli.options import ForceOpt, FormatOpt, OutputFormat, OutputOpt, RevisionOpt
@@ -47,6 +48,7 @@ def plan_cmd(
     dp: DataParallelOpt = 1,
     ep: ExpertParallelOpt = False,
     moe_a2a_backend: MoeA2aBackendOpt = None,
+    scheduler_recv_interval: SchedulerRecvIntervalOpt = 1,
     emit: Annotated[
         str, typer.Option("--emit", help="What to print: command (the launch command).")
     ] = "command",
@@ -104,6 +106,8 @@ def plan_cmd(
         settings.update(data_parallel=dp, expert_parallel=ep)
     if moe_a2a_backend:  # SGLang --moe-a2a-backend / vLLM --all2all-backend (sglang_moe_a2a.py)
         settings["moe_a2a_backend"] = moe_a2a_backend
+    if scheduler_recv_interval > 1:  # SGLang's poll interval for new requests (sglang_arrivals.py)
+        settings["scheduler_recv_interval"] = scheduler_recv_interval
     if settings:
         options["engine_settings"] = settings
     wl = workload_for(spec, {k: v for k, v in options.items() if v is not None}, count)

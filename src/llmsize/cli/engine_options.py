@@ -204,6 +204,17 @@ DpLmHeadOpt = Annotated[
         rich_help_panel=_PANEL,
     ),
 ]
+SchedulerRecvIntervalOpt = Annotated[
+    int,
+    Option(
+        "--scheduler-recv-interval",
+        min=1,
+        help="SGLang --scheduler-recv-interval R (default 1): the scheduler polls for new requests every R "
+        "decode steps, so a --concurrency run's arriving prompts are prefilled in batches of those that came "
+        "in R steps (serving TPOT and throughput only).",
+        rich_help_panel=_PANEL,
+    ),
+]
 DataParallelOpt = Annotated[
     int,
     Option(
@@ -367,6 +378,7 @@ def engine_settings(
     allow_long_context: AllowLongContextOpt = False,
     dp_attention: DpAttentionOpt = 1,
     dp_lm_head: DpLmHeadOpt = False,
+    scheduler_recv_interval: SchedulerRecvIntervalOpt = 1,
     dp: DataParallelOpt = 1,
     ep: ExpertParallelOpt = False,
     moe_a2a_backend: MoeA2aBackendOpt = None,
@@ -404,6 +416,7 @@ def engine_settings(
         "allow_long_context": allow_long_context,
         "dp_attention": dp_attention,
         "dp_lm_head": dp_lm_head,
+        "scheduler_recv_interval": scheduler_recv_interval,
         "data_parallel": dp,
         "expert_parallel": ep,
         "moe_a2a_backend": moe_a2a_backend,

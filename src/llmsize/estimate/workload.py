@@ -441,6 +441,12 @@ class Workload(Record):
     cuda_graph_max_bs: int | None = Field(
         default=None, gt=0, le=MAX_COUNT, description="SGLang: largest decode batch captured in a CUDA graph"
     )
+    # SGLang --scheduler-recv-interval (estimate/engines/sglang_arrivals.py): speed only
+    scheduler_recv_interval: int = Field(
+        default=1, ge=1, le=MAX_COUNT,
+        description="SGLang --scheduler-recv-interval: decode steps between the scheduler's polls for new "
+        "requests (1, SGLang's default: every step); serving speed only",
+    )
     ubatch: int | None = Field(default=None, gt=0, le=MAX_TOKENS, description="llama.cpp n_ubatch")
     n_batch: int | None = Field(default=None, gt=0, le=MAX_TOKENS, description="llama.cpp n_batch")
     flash_attn: FlashAttn = Field(default=FlashAttn.AUTO, description="llama.cpp --flash-attn")

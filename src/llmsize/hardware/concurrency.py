@@ -131,9 +131,12 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
             speed_constants=speed.constants.model_dump(mode="json") if speed.constants else None,
             speed_notes=speed.notes,
             usd_per_hour=per_hour, usd_per_million_output_tokens=per_mtok,
-            serving_tpot_s=serving_tpot_s(speed.tpot_s, speed.ttft_s, level, wl.context - wl.prefill_tokens),
+            # the others' prompts as one wave, or in the batches the engine admits them in as they arrive
+            # (SGLang: estimate/engines/sglang_arrivals.py)
+            serving_tpot_s=serving_tpot_s(speed.tpot_s, speed.ttft_s, level, wl.context - wl.prefill_tokens,
+                                          speed.serving_arrivals),
             serving_output_tokens_per_s=serving_output_tokens_per_s(
-                speed.tpot_s, speed.ttft_s, level, wl.context - wl.prefill_tokens))
+                speed.tpot_s, speed.ttft_s, level, wl.context - wl.prefill_tokens, speed.serving_arrivals))
     else:
         update.update(decode_tokens_per_s=None, ttft_s=None, tpot_s=None, aggregate_tokens_per_s=None,
                       speed_class=None, prefill_tokens_per_s=None, ttft_class=None, decode_bound=None,

@@ -45,6 +45,7 @@ from llmsize.hardware.prefill_time import prefill_seconds, tower_seconds
 from llmsize.hardware.speed_constants import resolve_constants
 from llmsize.hardware.speed_profiles import engine_profile
 from llmsize.hardware.speed_records import SpeedConstants, SpeedEstimate, SpeedInputs
+from llmsize.hardware.speed_serving import arrival_batch_s
 from llmsize.hardware.speed_wave import wave_mean_ttft_s
 from llmsize.hardware.vulkan_paths import vulkan_note, vulkan_request
 
@@ -216,8 +217,16 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     flop_per_seq_s = 2 * decode_matmul_params(inputs) / (inputs.tp * peak * c.compute_fraction)
     bound_at = max(1, math.ceil(weights_per_token_s / flop_per_seq_s)) if flop_per_seq_s > 0 else None
 
+    arrivals = None
+    if inputs.serving_arrivals is not None:
+        # a closed-loop serving run's other prompts, prefilled in the batches the engine admits them in
+        # (estimate/engines/sglang_arrivals.py): the mean batch's prefill
+        waits, prompts = inputs.serving_arrivals
+        arrivals = (waits, arrival_batch_s(prompts, lambda n: prefill_seconds(
+            inputs.model_copy(update={"batch": min(inputs.batch, n)}), gpu, c)[0]))
     per_seq = 1.0 / step_s
     return SpeedEstimate(
+        serving_arrivals=arrivals,
         ttft_s=prefill_s,
         encoder_s=encoder_s,
         tpot_s=step_s,

@@ -117,6 +117,7 @@ def speed_inputs(spec: ModelSpec, wl: Workload, est: Estimate, layout: Layout | 
         decode_context=wl.request_context,
         prefill_chunk_tokens=engine_for(wl).prefill_chunk(spec),
         wave_prefill_runs=engine_for(wl).wave_prefill_runs(wl.batch, wl.prefill_tokens),
+        serving_arrivals=engine_for(wl).serving_arrivals(wl.batch, wl.context - wl.prefill_tokens),
         **prefill_launch_fields(spec, wl),
         routed_active_params=routed_active_params(spec),
         moe_projections=3 if spec.mlp_gated else 2,

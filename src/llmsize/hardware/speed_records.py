@@ -202,6 +202,10 @@ class SpeedInputs(Record):
     wave_prefill_runs: tuple[tuple[int, int], ...] = Field(
         default=(), description="the prefill batches when the batch's prompts arrive together (the engine's "
         "admission budget), as runs of (requests per batch, batches); empty: one batch")
+    serving_arrivals: tuple[float, float] | None = Field(
+        default=None, description="closed-loop serving at this batch: (prefill batches of the others' "
+        "prompts a request waits through, prompts a batch) as the engine admits arrivals "
+        "(estimate/engines/sglang_arrivals.py); None: the others' shares of one wave")
     head_params: int = Field(
         default=0, ge=0, description="parameters of the LM head one logit row multiplies (the tied token "
         "table where tied; hardware/head_params.py); 0 with outside_params 0: active_params as one block")
@@ -343,3 +347,6 @@ class SpeedEstimate(Record):
     efficiency: Efficiency
     constants: SpeedConstants | None = None
     notes: tuple[str, ...] = ()
+    serving_arrivals: tuple[float, float] | None = Field(
+        default=None, description="closed-loop serving: (prefill batches a request waits through, seconds "
+        "a batch) where the engine admits arrivals in batches (SpeedInputs.serving_arrivals); None: one wave")

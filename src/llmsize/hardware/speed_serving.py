@@ -14,32 +14,54 @@ decode step at batch C plus C - 1 single-prompt prefills spread over its output 
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 
-def serving_tpot_s(tpot_s: float, ttft_s: float, concurrency: int, output_tokens: int) -> float | None:
+
+def serving_tpot_s(tpot_s: float, ttft_s: float, concurrency: int, output_tokens: int,
+                   arrivals: tuple[float, float] | None = None) -> float | None:
     """Mean time per output token of a closed-loop serving run at `concurrency` requests in flight.
 
     `tpot_s` is the decode step at batch `concurrency`; `ttft_s` the prefill of `concurrency`
-    prompts together (one prompt's prefill is its share). None when there is no output to spread
-    the prefills over.
+    prompts together (one prompt's prefill is its share). `arrivals`, where the engine admits the
+    others' prompts in batches as they come (SpeedEstimate.serving_arrivals): (batches the request
+    waits through, seconds a batch) instead. None when there is no output to spread the prefills over.
     """
     if output_tokens <= 0 or concurrency <= 0:
         return None
+    if arrivals is not None:
+        waits, batch_s = arrivals
+        return tpot_s + waits * batch_s / output_tokens
     one_prompt_s = ttft_s / concurrency
     return tpot_s + (concurrency - 1) * one_prompt_s / output_tokens
 
 
 def serving_output_tokens_per_s(
-    tpot_s: float, ttft_s: float, concurrency: int, output_tokens: int
+    tpot_s: float, ttft_s: float, concurrency: int, output_tokens: int,
+    arrivals: tuple[float, float] | None = None,
 ) -> float | None:
     """Output tokens/s of that closed-loop run: C requests, each its prefill share plus its steps.
 
     A request lasts its own prefill plus `output_tokens` steps at the serving TPOT, which already
     holds the other C - 1 prefills: C one-prompt prefills (`ttft_s`) + the decode steps in all. The
-    serving benchmarks' "Output token throughput" is C requests' output over that time.
+    serving benchmarks' "Output token throughput" is C requests' output over that time. With
+    `arrivals` (batches waited, seconds a batch) the request lasts its own batch, the batches it waits
+    through and its steps.
     """
     if output_tokens <= 0 or concurrency <= 0:
         return None
+    if arrivals is not None:
+        waits, batch_s = arrivals
+        return concurrency * output_tokens / (output_tokens * tpot_s + (waits + 1) * batch_s)
     return concurrency * output_tokens / (ttft_s + output_tokens * tpot_s)
+
+
+def arrival_batch_s(prompts: float, prefill_s: Callable[[int], float]) -> float:
+    """Mean seconds of a prefill batch holding `prompts` prompts on average: `prefill_s(n)` (n prompts
+    together) between the two whole counts around it, weighted by how near each lies."""
+    low = max(1, math.floor(prompts))
+    share = prompts - low if prompts > 1 else 0.0
+    return (1 - share) * prefill_s(low) + (share * prefill_s(low + 1) if share else 0.0)
 
 
 def closed_loop_waves(num_prompts: int, concurrency: int) -> list[int]:

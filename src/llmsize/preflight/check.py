@@ -91,6 +91,7 @@ _WORKLOAD_FIELDS: dict[str, str | None] = {
     # SGLang --moe-a2a-backend / vLLM --all2all-backend (estimate/engines/sglang_moe_a2a.py, vllm_all2all.py)
     "moe_a2a_backend": "moe_a2a_backend",
     "cuda_graph_max_bs": "cuda_graph_max_bs",
+    "scheduler_recv_interval": "scheduler_recv_interval",  # SGLang (estimate/engines/sglang_arrivals.py)
     "ubatch": "ubatch",
     "n_batch": "n_batch",
     "flash_attn": "flash_attn",

@@ -52,6 +52,8 @@ def launch_command(spec: ModelSpec, wl: Workload, row: FitRow, engine: str, mode
             # estimate/engines/sglang_dp_attention.py: --dp-size attention groups over the --tp-size ranks
             words += ["--dp-size", str(wl.dp_attention), "--enable-dp-attention"]
             words += ["--enable-dp-lm-head"] if wl.dp_lm_head else []
+        if engine == "sglang" and wl.scheduler_recv_interval > 1:  # estimate/engines/sglang_arrivals.py
+            words += ["--scheduler-recv-interval", str(wl.scheduler_recv_interval)]
         if engine == "vllm" and wl.data_parallel > 1:
             # estimate/engines/vllm_expert_parallel.py: engine cores, each a --tensor-parallel-size copy
             words += ["--data-parallel-size", str(wl.data_parallel)]

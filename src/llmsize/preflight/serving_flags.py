@@ -275,6 +275,8 @@ SGLANG_FLAGS: tuple[Flag, ...] = (
     Flag(("--enable-dp-lm-head",), "dp_lm_head"),
     Flag(("--ep-size", "--ep", "--expert-parallel-size"), "ep_size", values.integer),
     Flag(("--moe-a2a-backend",), "moe_a2a_backend", _text),  # server_args.py MOE_A2A_BACKEND_CHOICES
+    # serving speed: the poll interval for new requests (estimate/engines/sglang_arrivals.py)
+    Flag(("--scheduler-recv-interval",), "scheduler_recv_interval", values.integer),
     Flag(("--reasoning-parser",), None, _text),
     Flag(("--tool-call-parser",), None, _text),
     Flag(("--log-level",), None, _text),

@@ -179,6 +179,7 @@ class EngineModel(Protocol):
     def kv_formula_tail(self) -> str: ...
     def prefill_chunk(self, spec: ModelSpec | None = None) -> int | None: ...
     def wave_prefill_runs(self, requests: int, prompt_tokens: int) -> tuple[tuple[int, int], ...]: ...
+    def serving_arrivals(self, concurrency: int, output_tokens: int) -> tuple[float, float] | None: ...
     def prefill_launch(self, spec: ModelSpec) -> tuple[float, int]: ...
     def prefill_score_bytes(self, spec: ModelSpec, prompt_tokens: int) -> int: ...
     def decode_kv_read_factor(self, spec: ModelSpec) -> float: ...
@@ -244,6 +245,7 @@ ENGINE_OPTIONS: dict[str, tuple[str, object]] = {
     "expert_parallel": ("--ep", False),
     "moe_a2a_backend": ("--moe-a2a-backend", None),
     "cuda_graph_max_bs": ("--cuda-graph-max-bs", None),
+    "scheduler_recv_interval": ("--scheduler-recv-interval", 1),
     "ubatch": ("--ubatch", None),
     "n_batch": ("--n-batch", None),
     "flash_attn": ("--flash-attn", FlashAttn.AUTO),
@@ -712,6 +714,13 @@ class BaseEngine:
         request's first token."""
         del prompt_tokens
         return ((requests, 1),) if requests > 0 else ()
+
+    def serving_arrivals(self, concurrency: int, output_tokens: int) -> tuple[float, float] | None:
+        """How a closed-loop serving run's other prompts reach a request's decode, as (prefill batches it
+        waits through, prompts a batch); None: the C - 1 others' shares of one wave of C prompts
+        (hardware/speed_serving.py), the vLLM scheduler's reading."""
+        del concurrency, output_tokens
+        return None
 
     def prefill_launch(self, spec: ModelSpec) -> tuple[float, int]:
         """(CPU seconds to launch one dense layer's kernels when a prefill runs eagerly, the largest

@@ -66,6 +66,7 @@ class Sglang(SglangSpeedHooks, SglangBudget, SglangFigures, SglangChecks):
             "expert_parallel",  # --ep-size = --tp: hardware/expert_parallel.py (speed only)
             "moe_a2a_backend",  # sglang_moe_a2a.py
             "cuda_graph_max_bs",
+            "scheduler_recv_interval",  # serving speed: sglang_arrivals.py
             "attention_backend",  # the decode kernel on ROCm (rocm_decode_backend.py)
             "speculative",
             "engine_version",

@@ -16,6 +16,7 @@ from llmsize.estimate.engines import (
     dsa_cache,
     rocm_aiter_moe,
     rocm_decode_backend,
+    sglang_arrivals,
     sglang_dp_attention,
     sglang_fp8_act_quant,
     sglang_moe_a2a,
@@ -89,6 +90,11 @@ class SglangSpeedHooks(SglangLaunch):
         rounds a 1,000-token prompt to 1,024 and changes the count by at most one a batch)."""
         budget = min(MAX_PREFILL_TOKENS, self.chunked_prefill())
         return sglang_prefill_admission.wave_runs(requests, prompt_tokens, budget)
+
+    def serving_arrivals(self, concurrency: int, output_tokens: int) -> tuple[float, float] | None:
+        """Closed-loop serving: the others' prompts arrive staggered and are prefilled in small batches
+        between decode steps, one poll every --scheduler-recv-interval steps (sglang_arrivals.py)."""
+        return sglang_arrivals.arrival_batches(concurrency, output_tokens, self.wl.scheduler_recv_interval)
 
     def prefill_launch(self, spec: ModelSpec) -> tuple[float, int]:
         """A prefill outside the piecewise CUDA graphs launches every kernel from Python
