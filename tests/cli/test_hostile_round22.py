@@ -8,6 +8,8 @@ Found and fixed:
   refuses it at start (common/arg.cpp: "invalid value for n_parallel"): now exit 2 saying so;
 - `check -- llama-server ... -np -1` was refused ("impossible workload: batch: Input should be greater than
   0"), though -1 is llama-server's own default, auto (common/arg.cpp "-1 = auto"): now sized as an unset -np;
+- a --gpu-file number quoted in other digits ('８０', '１e1') was read as 80 / 10 by pydantic's lax float();
+  a saved report's '７' as 7: both refused now, as every option refuses them (units.is_decimal_number);
 - a saved report whose byte counts are past the 64-bit range (10**400 in a memory block whose total is the
   sum, or in a fit row's per_gpu_bytes / headroom_bytes): `report show` / `report diff` ended in "internal
   error: OverflowError: integer division result too large for a float"; now one line, exit 2.
@@ -137,6 +139,35 @@ def test_a_report_at_the_64_bit_edge_still_shows(
     edge.write_text(json.dumps({**doc, "gpus": [row]}))
     code, _err = assert_answered(["report", "show", str(edge)], capsys)
     assert code == 0
+
+
+@pytest.mark.parametrize(("field", "value"), [("size", "'８０'"), ("size", "'１e1'"), ("bw", "'３３５０'")])
+def test_a_gpu_file_number_in_other_digits_is_refused(
+    field: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pydantic's lax float() read the quoted full-width '８０' as 80 GiB (exit 0), where every option and
+    config value refuses digits other than ASCII (units.is_decimal_number)."""
+    path = tmp_path / "gpu.yaml"
+    entry = {"id": "X1", "name": "Test X1", "size": "80", "bw": "3350", field: value}
+    path.write_text(r22._GPU.format(**entry))
+    code, err = assert_answered(["fit", "Qwen2.5-0.5B", "--gpu", "X1", "--gpu-file", str(path)], capsys)
+    assert code == 2 and "ASCII digits" in err, err
+
+
+@pytest.mark.parametrize(
+    ("where", "value"), [("count", "７"), ("max_context", "４０９６"), ("decode_tokens_per_s", "１e1")]
+)
+def test_a_report_number_in_other_digits_is_refused(
+    where: str, value: str, saved: tuple[Path, dict[str, object]], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A hand-edited fit row count '７' was shown as 7 (lax validation); llmsize writes numbers as
+    numbers."""
+    _valid, doc = saved
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**doc, "gpus": [{**doc["gpus"][0], where: value}]}))  # type: ignore[index]
+    code, err = assert_answered(["report", "show", str(bad)], capsys)
+    assert code == 2 and "ASCII digits" in err, err
 
 
 # --- a seeded sample of the round's inputs (the whole run: bench/fuzz_round22.py)

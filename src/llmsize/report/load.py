@@ -22,6 +22,7 @@ from llmsize.records import (
     ValidationError,
     boolean_read_as_number,
     field_validator,
+    text_read_as_number,
 )
 from llmsize.report.measure_shapes import measure_shape_problem
 from llmsize.report.models import MEMORY_KEYS, SCHEMA_VERSION, Report
@@ -203,6 +204,12 @@ def load_report(path: Path) -> LoadedReport:
     if flipped is not None:
         raise ConfigError(
             f"{path} is not a valid llmsize report: {flipped}: a number, not true or false", hint=_HAND_EDITED
+        )
+    spelled = text_read_as_number(doc, read_as)
+    if spelled is not None:  # '７' read as 7 by lax validation (issue 15, round 22)
+        raise ConfigError(
+            f"{path} is not a valid llmsize report: {spelled}: not a number in ASCII digits",
+            hint=_HAND_EDITED,
         )
     return loaded
 
