@@ -10,6 +10,9 @@ Found and fixed:
   0"), though -1 is llama-server's own default, auto (common/arg.cpp "-1 = auto"): now sized as an unset -np;
 - a --gpu-file number quoted in other digits ('８０', '１e1') was read as 80 / 10 by pydantic's lax float();
   a saved report's '７' as 7: both refused now, as every option refuses them (units.is_decimal_number);
+- `--engine sglang --engine-version 0.0.0` (or 0.3.x) was sized by 0.4's rules without a word, where vLLM
+  and transformers refuse releases older than modelled: refused now (an lmsysorg/sglang:v0.3.0 image tag
+  is named as not modelled, as vLLM's old tags are);
 - a saved report whose byte counts are past the 64-bit range (10**400 in a memory block whose total is the
   sum, or in a fit row's per_gpu_bytes / headroom_bytes): `report show` / `report diff` ended in "internal
   error: OverflowError: integer division result too large for a float"; now one line, exit 2.
@@ -139,6 +142,29 @@ def test_a_report_at_the_64_bit_edge_still_shows(
     edge.write_text(json.dumps({**doc, "gpus": [row]}))
     code, _err = assert_answered(["report", "show", str(edge)], capsys)
     assert code == 0
+
+
+@pytest.mark.parametrize("version", ["0.0.0", "0.3.9", "v0.1.12"])
+def test_an_sglang_release_older_than_modelled_is_refused(
+    version: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """vLLM (before 0.4) and transformers (before 4.30) refuse a release older than the ones modelled;
+    SGLang sized 0.0.0 or 0.3.x by 0.4's rules without a word (exit 0)."""
+    argv = ["fit", "Qwen2.5-0.5B", "--gpu", "H100-SXM-80GB", "--engine", "sglang"]
+    argv += ["--engine-version", version]
+    code, err = assert_answered(argv, capsys)
+    assert code == 2 and "from 0.4 on" in err, err
+
+
+def test_an_sglang_image_older_than_modelled_is_said_and_sized_as_the_current(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """As a vllm/vllm-openai tag before 0.4 (preflight/launch.py _vllm_image_release): read, not modelled."""
+    line = ["docker", "run", "--gpus", "all", "lmsysorg/sglang:v0.3.0", "python3", "-m",
+            "sglang.launch_server", "--model-path", "Qwen/Qwen2.5-0.5B"]  # fmt: skip
+    code, out, err = run_cli(["check", "--gpu", "H100-SXM-80GB", "--", *line], capsys)
+    assert code == 0, err
+    assert "from 0.4 on" in " ".join(out.split()), out
 
 
 @pytest.mark.parametrize(("field", "value"), [("size", "'８０'"), ("size", "'１e1'"), ("bw", "'３３５０'")])
