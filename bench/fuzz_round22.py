@@ -4,7 +4,8 @@ the recent options (--held-logits, --concurrency lists, --engine-version, --all2
 decoding, LoRA, --format html --output) alone and combined; llama-server / Ollama slot counts of every sign;
 hand-written GGUF files (odd types, counts past the file, negative sizes, unicode keys); safetensors headers
 and model folders (symlink loops, FIFOs, a 20 MB config.json); crafted saved reports; --gpu-file YAML of
-YAML-1.1 spellings; and - as subprocesses - the environment variables the tool reads and shell completion.
+YAML-1.1 spellings; repos a local Hub (127.0.0.1) serves with odd config.json values; and - as
+subprocesses - the environment variables the tool reads and shell completion.
 
 The inputs are tests/hostile_round22.py's (tests/cli/test_hostile_round22.py runs a seeded sample). Every
 in-process run must end in a result (exit 0 or 3) or one printable line with exit 2 within `--limit` CPU
@@ -12,8 +13,8 @@ seconds (fuzz_round10.run under an alarm, round 19's check that no human output 
 character, round 21's check that a refusal names only its command's options); JSON results must hold sane
 numbers. `--all` (fit --all over the catalog) is not timed. Subprocess runs (the `env` step) must answer
 within 60 wall seconds and peak below 1 GiB RSS (child_rss.run_measured).
-Run: python bench/fuzz_round22.py [--steps numbers,recent,slots,gguf,model-dirs,reports,gpu-files,env]
-     [--limit 2]
+Run: python bench/fuzz_round22.py
+     [--steps numbers,recent,slots,gguf,model-dirs,reports,gpu-files,hub,env] [--limit 2]
 """
 
 from __future__ import annotations
@@ -81,6 +82,43 @@ def env_step(tally: Tally, tmp: Path, wanted: list[str], limit: float) -> None:
     print(f"env: done in {time.perf_counter() - start:.0f} s", flush=True)
 
 
+def hub_step(tally: Tally, tmp: Path, wanted: list[str], limit: float) -> None:
+    """estimate / fit of repos a local Hub serves with odd config.json values, in process (HF_HOME in
+    `tmp`)."""
+    if wanted and "hub" not in wanted:
+        return
+    import json
+
+    from hub_server import TINY_LLAMA_CONFIG, llama_tensors, safetensors_bytes, serve_hub
+
+    class _Env:  # serve_hub sets HF_ENDPOINT through a monkeypatch-like object
+        def setenv(self, name: str, value: str) -> None:
+            os.environ[name] = value
+
+    saved = {k: os.environ.get(k) for k in ("HF_HUB_OFFLINE", "HF_HOME", "LLMSIZE_CACHE_DIR", "HF_ENDPOINT")}
+    os.environ.pop("HF_HUB_OFFLINE", None)
+    os.environ.update(HF_HOME=str(tmp / "hf"), LLMSIZE_CACHE_DIR=str(tmp / "llmsize-cache"))
+    weights = safetensors_bytes(llama_tensors(TINY_LLAMA_CONFIG))
+    start = time.perf_counter()
+    try:
+        with serve_hub(_Env()) as server:  # type: ignore[arg-type]
+            for name, config in r22.hub_configs().items():
+                files = {"config.json": json.dumps(config), "model.safetensors": weights}
+                server.add_repo(f"acme/{name}", files)
+                fit = ["fit", f"acme/{name}", "--gpu", "L4", "--engine", "vllm", "--format", "json"]
+                for argv in (["estimate", f"acme/{name}"], fit):
+                    problem, code, out, err = fuzz_round10.run(argv, limit * 10)
+                    tally.record("hub", argv, problem, err)
+                    fuzz_round10.semantic(tally, "hub", argv, code, out)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    print(f"hub: done in {time.perf_counter() - start:.0f} s", flush=True)
+
+
 def after_steps(tally: Tally, tmp: Path, wanted: list[str], limit: float) -> None:
     """A page written once is not overwritten by the second run without --force; then the subprocess step."""
     page = tmp / "recent" / "page.html"
@@ -89,6 +127,7 @@ def after_steps(tally: Tally, tmp: Path, wanted: list[str], limit: float) -> Non
         fuzz_round10.run(["estimate", r22.MODEL, "--format", "html", "--output", str(page)], limit)
         kept = page.read_text() == "precious\n"
         tally.record("recent", ["(html page kept without --force)"], None if kept else "overwritten", "")
+    hub_step(tally, tmp, wanted, limit)
     env_step(tally, tmp, wanted, limit)
 
 

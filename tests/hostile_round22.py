@@ -570,6 +570,31 @@ def gpu_file_cases(root: Path) -> Iterator[list[str]]:
         yield ["gpus", "--gpu-file", str(path)]
 
 
+# --- a local Hub (tests/hub_server.py) answering with odd config.json values
+
+
+def hub_configs() -> dict[str, dict[str, Any]]:
+    """repo name -> the config.json a local Hub serves for it (beside a real safetensors header)."""
+    from hub_server import TINY_LLAMA_CONFIG as C
+
+    quant = {"quant_method": "gptq", "bits": "４", "group_size": -0.0}
+    rope = {"type": "yarn", "factor": 1e-400, "original_max_position_embeddings": 64}
+    return {
+        "ctx-tiny": {**C, "max_position_embeddings": 1e-400},
+        "ctx-neg-zero": {**C, "max_position_embeddings": -0.0},
+        "hidden-fullwidth": {**C, "hidden_size": "６４"},
+        "type-escape": {**C, "model_type": "\x1b]0;x\x07llama"},
+        "arch-bidi": {**C, "architectures": ["\u202eLlamaForCausalLM"]},
+        "dtype-escape": {**C, "torch_dtype": "\x1b[2J"},
+        "layers-huge": {**C, "num_hidden_layers": 10**12},
+        "vocab-float": {**C, "vocab_size": 256.5},
+        "quant-bidi": {**C, "quantization_config": {"quant_method": "\u202egptq", "bits": 1e-400}},
+        "quant-fullwidth": {**C, "quantization_config": quant},
+        "rope-tiny": {**C, "rope_scaling": rope},
+        "text-config-nest": {**C, "text_config": {"text_config": {"text_config": {}}}},
+    }
+
+
 # --- environment and completion (subprocesses)
 
 ENV_CASES: tuple[tuple[dict[str, str], tuple[str, ...]], ...] = (

@@ -897,28 +897,6 @@ def _dump(v: Any, json: bool) -> Any:
     return v
 
 
-def text_read_as_number(raw: Any, read_as: Any, path: str = "") -> str | None:
-    """The first place (a dotted path) where the raw document holds text that is no ASCII decimal number
-    and the validated record holds a number, or None. Lax validation reads a string with Python's float(),
-    which takes '８０' (full-width) and '１e1' as 80 and 10; every option and config value refuses them
-    (units.is_decimal_number, the one rule for numbers), so a user file must too (issue 15, round 22)."""
-    from llmsize.units import is_decimal_number
-
-    if isinstance(raw, str):
-        number = isinstance(read_as, int | float) and not isinstance(read_as, bool)
-        return path if number and not is_decimal_number(raw) else None
-    pairs: Any = ()
-    if isinstance(raw, dict) and isinstance(read_as, dict):
-        pairs = ((f"{path}.{k}" if path else str(k), v, read_as[k]) for k, v in raw.items() if k in read_as)
-    elif isinstance(raw, list) and isinstance(read_as, list) and len(raw) == len(read_as):
-        pairs = ((f"{path}[{i}]", v, w) for i, (v, w) in enumerate(zip(raw, read_as, strict=True)))
-    for where, value, validated in pairs:
-        found = text_read_as_number(value, validated, where)
-        if found is not None:
-            return found
-    return None
-
-
 def boolean_read_as_number(raw: Any, read_as: Any, path: str = "") -> str | None:
     """The first place (a dotted path) where the raw document says true/false and the validated record
     holds a number, or None. Lax validation reads true as 1 (as Python and pydantic do), so a hand-edited

@@ -25,7 +25,6 @@ from llmsize.records import (
     ValidationError,
     boolean_read_as_number,
     model_validator,
-    text_read_as_number,
 )
 from llmsize.resources import (
     UnreadableText,
@@ -36,7 +35,7 @@ from llmsize.resources import (
     xdg_dir,
     yaml_files,
 )
-from llmsize.units import GB, GIB, MIB, is_decimal_number, parse_size
+from llmsize.units import GB, GIB, MIB, is_decimal_number, parse_size, text_read_as_number
 
 Vendor = Literal["nvidia", "amd", "apple", "intel", "google", "other"]
 Segment = Literal["datacenter", "workstation", "consumer", "embedded", "other"]

@@ -22,11 +22,11 @@ from llmsize.records import (
     ValidationError,
     boolean_read_as_number,
     field_validator,
-    text_read_as_number,
 )
 from llmsize.report.measure_shapes import measure_shape_problem
 from llmsize.report.models import MEMORY_KEYS, SCHEMA_VERSION, Report
 from llmsize.resources import UnreadableText, first_unprintable, load_json, load_yaml, read_text_bounded
+from llmsize.units import text_read_as_number
 
 # A saved report is a few kilobytes (a --all fit a few hundred); more is not one of ours.
 MAX_REPORT_BYTES = 16 * 1024 * 1024
