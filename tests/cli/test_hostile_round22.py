@@ -8,6 +8,8 @@ Found and fixed:
   refuses it at start (common/arg.cpp: "invalid value for n_parallel"): now exit 2 saying so;
 - `check -- llama-server ... -np -1` was refused ("impossible workload: batch: Input should be greater than
   0"), though -1 is llama-server's own default, auto (common/arg.cpp "-1 = auto"): now sized as an unset -np;
+- OLLAMA_NUM_PARALLEL=-1 was refused with pydantic's "batch: Input should be greater than 0": now a line
+  that says Ollama reads the variable as an unsigned integer;
 - a --gpu-file number quoted in other digits ('８０', '１e1') was read as 80 / 10 by pydantic's lax float();
   a saved report's '７' as 7: both refused now, as every option refuses them (units.is_decimal_number);
 - `--engine sglang --engine-version 0.0.0` (or 0.3.x) was sized by 0.4's rules without a word, where vLLM
@@ -90,6 +92,14 @@ def test_ollama_zero_parallel_still_runs_one(capsys: pytest.CaptureFixture[str])
     )
     assert code == 0, err
     assert json.loads(out)["memory"] == json.loads(one)["memory"]
+
+
+def test_a_negative_ollama_parallel_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """Was pydantic's "the command asks for an impossible workload: batch: Input should be greater than
+    0"."""
+    argv = ["check", "--gpu", "RTX-4090", "--env", "OLLAMA_NUM_PARALLEL=-1", "--", "ollama", "run", "qwen3:8b"]
+    code, err = assert_answered(argv, capsys)
+    assert code == 2 and "unsigned" in err and "batch:" not in err, err
 
 
 @pytest.fixture
