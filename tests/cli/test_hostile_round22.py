@@ -97,7 +97,8 @@ def test_ollama_zero_parallel_still_runs_one(capsys: pytest.CaptureFixture[str])
 def test_a_negative_ollama_parallel_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
     """Was pydantic's "the command asks for an impossible workload: batch: Input should be greater than
     0"."""
-    argv = ["check", "--gpu", "RTX-4090", "--env", "OLLAMA_NUM_PARALLEL=-1", "--", "ollama", "run", "qwen3:8b"]
+    argv = ["check", "--gpu", "RTX-4090", "--env", "OLLAMA_NUM_PARALLEL=-1", "--", "ollama", "run"]
+    argv.append("qwen3:8b")
     code, err = assert_answered(argv, capsys)
     assert code == 2 and "unsigned" in err and "batch:" not in err, err
 
