@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from fractions import Fraction
+from typing import Any
 
 GIB = 2**30
 MIB = 2**20
@@ -141,3 +142,23 @@ def parse_size(text: str) -> int:
     if not 0 <= value < 2**80:  # NaN, negative, and 1e309 (inf) fail here
         raise ValueError(f"size {text!r} is not a positive amount of memory below a yottabyte")
     return int(value)
+
+
+def text_read_as_number(raw: Any, read_as: Any, path: str = "") -> str | None:
+    """The first place (a dotted path) where the raw document holds text that is no ASCII decimal number
+    and the validated record holds a number, or None. Lax validation reads a string with Python's float(),
+    which takes '８０' (full-width) and '１e1' as 80 and 10; every option and config value refuses them
+    (units.is_decimal_number, the one rule for numbers), so a user file must too (issue 15, round 22)."""
+    if isinstance(raw, str):
+        number = isinstance(read_as, int | float) and not isinstance(read_as, bool)
+        return path if number and not is_decimal_number(raw) else None
+    pairs: Any = ()
+    if isinstance(raw, dict) and isinstance(read_as, dict):
+        pairs = ((f"{path}.{k}" if path else str(k), v, read_as[k]) for k, v in raw.items() if k in read_as)
+    elif isinstance(raw, list) and isinstance(read_as, list) and len(raw) == len(read_as):
+        pairs = ((f"{path}[{i}]", v, w) for i, (v, w) in enumerate(zip(raw, read_as, strict=True)))
+    for where, value, validated in pairs:
+        found = text_read_as_number(value, validated, where)
+        if found is not None:
+            return found
+    return None

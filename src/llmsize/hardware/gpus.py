@@ -35,7 +35,7 @@ from llmsize.resources import (
     xdg_dir,
     yaml_files,
 )
-from llmsize.units import GB, GIB, MIB, is_decimal_number, parse_size
+from llmsize.units import GB, GIB, MIB, is_decimal_number, parse_size, text_read_as_number
 
 Vendor = Literal["nvidia", "amd", "apple", "intel", "google", "other"]
 Segment = Literal["datacenter", "workstation", "consumer", "embedded", "other"]
@@ -691,9 +691,16 @@ def _check_user_entry(entry: dict[str, Any], gpu: GpuSpec, where: str) -> None:
     """What a user file can get wrong that a field bound cannot see (issue 15, round 10): true/false
     where a number goes (read as 1: `driver_mib: true` made a 1 MiB card), and memory below the NVIDIA
     driver's reserve (a negative usable size: "the card's -0.43 GiB")."""
-    flipped = boolean_read_as_number(entry, gpu.model_dump(mode="json"))
+    read_as = gpu.model_dump(mode="json")
+    flipped = boolean_read_as_number(entry, read_as)
     if flipped is not None:
         raise ConfigError(f"{where}: GPU {gpu.id!r}, field {flipped}: a number, not true or false")
+    spelled = text_read_as_number(entry, read_as)
+    if spelled is not None:  # '８０' read as 80 (issue 15, round 22)
+        raise ConfigError(
+            f"{where}: GPU {gpu.id!r}, field {spelled}: not a number in ASCII digits",
+            hint="write it as e.g. 80 or 3350.5",
+        )
     if gpu.usable_memory_bytes < 1:
         raise ConfigError(
             f"{where}: GPU {gpu.id!r} has {gpu.memory_bytes / MIB:,.0f} MiB of memory, no more than the "

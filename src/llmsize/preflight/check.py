@@ -336,7 +336,10 @@ def _serving_fields(
             setup.default("gpu_memory_utilization", 0.9, "vLLM CacheConfig.gpu_memory_utilization")
             data["gpu_memory_utilization"] = 0.9
     else:  # llama.cpp, ollama
-        parallel = int(setup.get("parallel") or 1)
+        # llama-server -np auto (-1, its default) is sized as unset (serving_flags._slots); Ollama runs
+        # max(OLLAMA_NUM_PARALLEL, 1) requests (server/sched.go)
+        slots = setup.get("parallel")
+        parallel = int(slots or 1) if slots != "auto" else 1
         if tool == "ollama":
             context = setup.get("context")
             if context is None:

@@ -174,7 +174,13 @@ def _docker(args: list[str], env: dict[str, str]) -> Setup:
         setup = _parse_tool(tool, inner, env, tail)
         release = _sglang_release(image)
         if tool == "sglang" and release:
-            setup.set("engine_release", release, f"docker image tag {image}")
+            from llmsize.estimate.engines.sglang_startup import OLDEST_SGLANG
+
+            major, minor = (int(p) for p in release.split(".post")[0].split(".")[:2])
+            if (major, minor) < OLDEST_SGLANG:  # as vLLM's image tags (_vllm_image_release)
+                setup.ignored.append(f"docker image tag {image}: llmsize models SGLang releases from 0.4 on")
+            else:
+                setup.set("engine_release", release, f"docker image tag {image}")
         return setup
     if "llama.cpp" in name or "llama-cpp" in name:
         return _parse_tool("llama.cpp", tail, env, ["llama-server", *tail])

@@ -59,11 +59,14 @@ def parse_ollama(args: list[str], env: Mapping[str, str], argv: list[str]) -> Se
             "env OLLAMA_CONTEXT_LENGTH",
         )
     if "OLLAMA_NUM_PARALLEL" in env:
-        setup.set(
-            "parallel",
-            values.integer(env["OLLAMA_NUM_PARALLEL"], "OLLAMA_NUM_PARALLEL"),
-            "env OLLAMA_NUM_PARALLEL",
-        )
+        parallel = values.integer(env["OLLAMA_NUM_PARALLEL"], "OLLAMA_NUM_PARALLEL")
+        if parallel < 0:  # was "impossible workload: batch: Input should be greater than 0" (round 22)
+            raise BadInputError(
+                f"OLLAMA_NUM_PARALLEL {parallel} is not a request count: Ollama reads it as an unsigned "
+                "integer (envconfig/config.go Uint), warns and runs its default, 1",
+                hint="give OLLAMA_NUM_PARALLEL 1 or more",
+            )
+        setup.set("parallel", parallel, "env OLLAMA_NUM_PARALLEL")
     else:
         setup.default("parallel", 1, f"{OLLAMA_VERSION}: OLLAMA_NUM_PARALLEL")
     if "OLLAMA_FLASH_ATTENTION" in env:

@@ -101,6 +101,22 @@ def _gpu_layers(text: Any, flag: str) -> str | int:
     return "auto" if count < 0 else count
 
 
+def _slots(text: Any, flag: str) -> str | int:
+    """llama-server -np: the server slots. A negative count is auto, the server's default (common/arg.cpp
+    `-np`: "-1 = auto"; tools/server/server.cpp: auto runs 4 slots over one unified cache of n_ctx cells,
+    what an unset -np is sized as here); 0 is refused at start ("error: invalid value for n_parallel"),
+    which `check` sized as one slot (issue 15, round 22)."""
+    count = values.integer(text, flag)
+    if count == 0:
+        from llmsize.errors import BadInputError
+
+        raise BadInputError(
+            f"{flag} 0: llama-server refuses it (common/arg.cpp: invalid value for n_parallel)",
+            hint=f"give {flag} 1 or more, or -1 (auto, the default)",
+        )
+    return "auto" if count < 0 else count
+
+
 def _largest_batch(words: Any, flag: str) -> int:
     """SGLang --cuda-graph-bs 1 2 4 ... 32: the batch sizes captured; the largest is the graph pool's size
     (server_args.py: cuda_graph_max_bs = max(cuda_graph_bs) when the list is given)."""
@@ -183,7 +199,7 @@ LLAMA_CPP_FLAGS: tuple[Flag, ...] = (
     Flag(("-hff", "--hf-file"), "hf_file", _text),
     Flag(("-c", "--ctx-size"), "n_ctx", values.tokens),
     Flag(("-ngl", "--gpu-layers", "--n-gpu-layers"), "gpu_layers", _gpu_layers),
-    Flag(("-np", "--parallel"), "parallel", values.integer),
+    Flag(("-np", "--parallel"), "parallel", _slots),
     Flag(("-fa", "--flash-attn"), "flash_attn", _flash),
     Flag(("-ctk", "--cache-type-k"), "cache_type_k", _kv_dtype),
     Flag(("-ctv", "--cache-type-v"), "cache_type_v", _kv_dtype),

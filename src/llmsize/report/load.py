@@ -26,6 +26,7 @@ from llmsize.records import (
 from llmsize.report.measure_shapes import measure_shape_problem
 from llmsize.report.models import MEMORY_KEYS, SCHEMA_VERSION, Report
 from llmsize.resources import UnreadableText, first_unprintable, load_json, load_yaml, read_text_bounded
+from llmsize.units import text_read_as_number
 
 # A saved report is a few kilobytes (a --all fit a few hundred); more is not one of ours.
 MAX_REPORT_BYTES = 16 * 1024 * 1024
@@ -170,6 +171,12 @@ def load_report(path: Path) -> LoadedReport:
     if odd is not None:  # llmsize writes none: `report show --format json` wrote it back as NaN (round 19)
         raise ConfigError(f"{path} is not a valid llmsize report: {odd} is not a finite number",
                           hint=_HAND_EDITED)  # fmt: skip
+    odd = _first_past_int64(doc)
+    if odd is not None:  # 10**400 bytes in a consistent memory block was an OverflowError (round 22)
+        raise ConfigError(
+            f"{path} is not a valid llmsize report: {odd} is past the 64-bit range llmsize writes",
+            hint=_HAND_EDITED,
+        )
     try:
         if doc.get("kind") == MEASUREMENT_KIND or "measured" in doc:
             if isinstance(doc.get("estimate"), dict):
@@ -198,6 +205,12 @@ def load_report(path: Path) -> LoadedReport:
         raise ConfigError(
             f"{path} is not a valid llmsize report: {flipped}: a number, not true or false", hint=_HAND_EDITED
         )
+    spelled = text_read_as_number(doc, read_as)
+    if spelled is not None:  # '７' read as 7 by lax validation (issue 15, round 22)
+        raise ConfigError(
+            f"{path} is not a valid llmsize report: {spelled}: not a number in ASCII digits",
+            hint=_HAND_EDITED,
+        )
     return loaded
 
 
@@ -216,6 +229,25 @@ def _first_non_finite(doc: Any, path: str = "") -> str | None:
         if found is not None:
             return found
     return None
+
+# Every integer llmsize writes (bytes, tokens, parameters, counts) fits a signed 64-bit integer, what JSON
+# readers in other languages hold; a hand-edited 10**400 passed pydantic's int and `report show` divided it
+# into GiB as a float (OverflowError, an internal error; issue 15, round 22).
+MAX_REPORT_INT = 2**63 - 1
+
+
+def _first_past_int64(doc: Any, path: str = "") -> str | None:
+    """The dotted place of the first integer outside the signed 64-bit range, or None (bool is not one)."""
+    if isinstance(doc, int) and not isinstance(doc, bool):
+        return None if -MAX_REPORT_INT - 1 <= doc <= MAX_REPORT_INT else (path or "(the document)")
+    items = doc.items() if isinstance(doc, dict) else enumerate(doc) if isinstance(doc, list) else ()
+    for key, value in items:
+        found = _first_past_int64(value, f"{path}[{key}]" if isinstance(key, int) else
+                                  f"{path}.{key}" if path else str(key))  # fmt: skip
+        if found is not None:
+            return found
+    return None
+
 
 # Lists a report holds: a few dozen assumptions and warnings, a fit row per GPU (and concurrency
 # level) asked for. A hand-edited report listing 200,000 assumptions took 22 s to show on a terminal

@@ -54,6 +54,10 @@ NCCL_INIT_BYTES_V04 = int(0.13 * GIB)  # NCCL 2.21.5, didier-durand/llms-in-clou
 NCCL_INIT_BYTES_V05 = int(0.26 * GIB)  # NCCL 2.28.3, sgl-project/sglang#16920
 NCCL_INIT_BYTES_NVSWITCH = int(2.01 * GIB)  # 8x H200, sgl-project/sglang#11716
 SERIES_05 = (0, 5)  # the 0.5 series: NCCL 2.28 and a float32 RoPE table on CUDA
+# The oldest series whose rules are modelled (module docstring: 0.4.x's NCCL 2.21.5 and model-dtype RoPE);
+# 0.0.0 or 0.3.x were sized by 0.4's rules without a word, where vLLM and transformers refuse a release
+# older than the ones they model (server_releases.py; issue 15, round 22).
+OLDEST_SGLANG = (0, 4)
 
 
 def release(text: str | None) -> tuple[int, int, int] | None:
@@ -68,6 +72,11 @@ def release(text: str | None) -> tuple[int, int, int] | None:
             hint="give the version `python -m sglang.version` prints, e.g. 0.5.19 or 0.4.3.post4",
         )
     major, minor, patch = (int(p) for p in [*parts, "0"][:3])
+    if (major, minor) < OLDEST_SGLANG:
+        raise BadInputError(
+            f"--engine-version {text}: llmsize models SGLang releases from 0.4 on",
+            hint="give 0.4 or later, or leave --engine-version out for the current release",
+        )
     return major, minor, patch
 
 
