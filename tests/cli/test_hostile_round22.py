@@ -245,3 +245,14 @@ def test_round22_env_sample(tmp_path: Path) -> None:
     for env, argv in picked:
         problem, err = fuzz_round22.subprocess_problem(env, argv, tmp_path, timeout=120)
         assert problem is None, (env, argv, problem, err)
+
+
+def test_a_concurrency_level_given_twice_is_one_row(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--concurrency 1,1,1` printed the same sweep row three times (round 22, left open by its helper);
+    a level is one row, in the order first given."""
+    code, out, err = run_cli(
+        ["fit", "Qwen2.5-7B", "--gpu", "H100-SXM-80GB", "--concurrency", "8,1,8,1", "--format", "json"],
+        capsys,
+    )
+    assert code == 0, err
+    assert [row["concurrency"] for row in json.loads(out)["concurrency"]] == [8, 1]

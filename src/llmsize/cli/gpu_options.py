@@ -211,7 +211,8 @@ def parse_concurrency(text: str | None) -> tuple[int, ...]:
     if max(levels) > MAX_COUNT or len(levels) > MAX_CONCURRENCY_LEVELS:
         raise BadInputError(f"--concurrency takes at most {MAX_CONCURRENCY_LEVELS} levels of up to "
                             f"{MAX_COUNT:,} sequences", hint="e.g. --concurrency 1,8,32")
-    return levels
+    # A level given twice is one level: "1,1,1" printed the same row three times (round 22).
+    return tuple(dict.fromkeys(levels))
 
 
 PricePerHourOpt = Annotated[float | None, Option(
