@@ -6,7 +6,7 @@ from, at the version modelled:
 
 - plain: a hand-written PyTorch loop — torch AdamW as torch picks it for CUDA tensors (foreach,
   torch/optim/optimizer.py `_default_to_fused_or_foreach`), transformers' `ForCausalLMLoss` over
-  all logits, no recomputation. The loop the tracer runs by default (measure/tracer.py).
+  all logits, no recomputation. The loop the tracer runs by default (measure/trace_training.py).
 - trainer: transformers 5.23 `Trainer`: `TrainingArguments.optim` defaults to
   `adamw_torch_fused` (training_args.py), `gradient_checkpointing=False`; LoRA/QLoRA runs prepare
   the model with peft's `prepare_model_for_kbit_training(use_gradient_checkpointing=True)`, so

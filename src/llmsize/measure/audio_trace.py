@@ -74,7 +74,8 @@ def trace_audio(config: dict[str, Any], *, clips_seconds: list[float], dtype: st
     import torch
 
     from llmsize.measure.build_model import hf_config, torch_dtype
-    from llmsize.measure.tracer import _phase_tracker_class, _weight_and_buffer_bytes
+    from llmsize.measure.phase_tracker import phase_tracker_class
+    from llmsize.measure.tensor_bytes import weight_and_buffer_bytes
 
     cfg = hf_config(config)
     with warnings.catch_warnings():
@@ -88,10 +89,9 @@ def trace_audio(config: dict[str, Any], *, clips_seconds: list[float], dtype: st
         tower.eval()
         embed.eval()
         params, buffers = (
-            a + b
-            for a, b in zip(_weight_and_buffer_bytes(tower), _weight_and_buffer_bytes(embed), strict=True)
+            a + b for a, b in zip(weight_and_buffer_bytes(tower), weight_and_buffer_bytes(embed), strict=True)
         )
-        tracker = _phase_tracker_class()()
+        tracker = phase_tracker_class()()
         tracker.track_external(tower, embed)
         mask_np = feats["input_features_mask"]
         fixed = int(getattr(cfg, "audio_soft_tokens_per_image", 0) or 0)
@@ -129,7 +129,8 @@ def trace_audio_prefill(
 
     from llmsize.measure.build_model import build_fake_model, hf_config, torch_dtype
     from llmsize.measure.fused_sdpa import fused_sdpa_patched
-    from llmsize.measure.tracer import _phase_tracker_class, _weight_and_buffer_bytes
+    from llmsize.measure.phase_tracker import phase_tracker_class
+    from llmsize.measure.tensor_bytes import weight_and_buffer_bytes
     from llmsize.measure.vision_trace import _phase
 
     cfg = hf_config(config)
@@ -146,11 +147,11 @@ def trace_audio_prefill(
         model = build_fake_model(cfg, torch_dtype(dtype), None)  # each tower its default (audio: eager)
         for p in model.parameters():
             torch.nn.init.normal_(p, std=0.02)
-        params, buffers = _weight_and_buffer_bytes(model)
+        params, buffers = weight_and_buffer_bytes(model)
         waves = [np.zeros(round(s * extractor.sampling_rate), dtype=np.float32) for s in clips_seconds]
         feats = extractor(waves, return_tensors="np")
         counts = [_tokens("gemma4", m, 0) for m in feats["input_features_mask"]]
-        tracker = _phase_tracker_class()()
+        tracker = phase_tracker_class()()
         tracker.track_external(model)
         with tracker, torch.no_grad(), _phase(tracker, model.model, "audio", "get_audio_features"):
             tracker.phase = "prefill"
@@ -183,7 +184,8 @@ def _qwen2_audio_prefill(
 
     from llmsize.measure.build_model import torch_dtype
     from llmsize.measure.fused_sdpa import fused_sdpa_patched
-    from llmsize.measure.tracer import _phase_tracker_class, _weight_and_buffer_bytes
+    from llmsize.measure.phase_tracker import phase_tracker_class
+    from llmsize.measure.tensor_bytes import weight_and_buffer_bytes
     from llmsize.measure.vision_trace import _phase
 
     extractor = WhisperFeatureExtractor(feature_size=128, sampling_rate=16_000)  # type: ignore[no-untyped-call]
@@ -193,12 +195,12 @@ def _qwen2_audio_prefill(
             model = Qwen2AudioForConditionalGeneration(cfg).to(torch_dtype(dtype)).eval()
         for p in model.parameters():
             torch.nn.init.normal_(p, std=0.02)
-        params, buffers = _weight_and_buffer_bytes(model)
+        params, buffers = weight_and_buffer_bytes(model)
         waves = [np.zeros(round(s * extractor.sampling_rate), dtype=np.float32) for s in clips_seconds]
         feats = extractor(waves, return_attention_mask=True, padding="max_length", return_tensors="np")
         lengths = feats["attention_mask"].sum(-1).tolist()
         counts = [(((n - 1) // 2 + 1) - 2) // 2 + 1 for n in lengths]  # processing_qwen2_audio.py
-        tracker = _phase_tracker_class()()
+        tracker = phase_tracker_class()()
         tracker.track_external(model)
         with tracker, torch.no_grad(), _phase(tracker, model.model.audio_tower, "audio", "forward"):
             tracker.phase = "prefill"

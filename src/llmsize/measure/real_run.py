@@ -321,7 +321,7 @@ def run_inference(model: Any, wl: Workload, device: str, progress: ProgressFn = 
     """Prefill the prompt, then decode until the cache holds `wl.context` tokens."""
     import torch
 
-    from llmsize.measure.tracer import cache_bytes, cache_tensors
+    from llmsize.measure.tensor_bytes import cache_bytes, cache_tensors
 
     dev = _tensor_device(device)
     batch, prompt, context = wl.batch, wl.prefill_tokens, wl.context
@@ -408,7 +408,7 @@ def run_inference(model: Any, wl: Workload, device: str, progress: ProgressFn = 
 def prepare_training(model: Any, wl: Workload) -> Any:
     """Train mode, optional gradient checkpointing, and peft LoRA adapters for lora/qlora."""
     from llmsize.estimate.frameworks import recipe
-    from llmsize.measure.tracer import lora_targets
+    from llmsize.measure.training_setup import lora_targets
 
     model.train()
     if recipe(wl).gradient_checkpointing:
@@ -448,7 +448,7 @@ def run_training(model: Any, wl: Workload, device: str, progress: ProgressFn = n
     vocab = int(model.config.get_text_config().vocab_size)
     from llmsize.estimate.frameworks import recipe
     from llmsize.estimate.workload import Optimizer
-    from llmsize.measure.tracer import _autocast, _forward_loss
+    from llmsize.measure.training_loss import forward_autocast, forward_loss
 
     rc = recipe(wl)
     fused = rc.optimizer is Optimizer.ADAMW_FUSED
@@ -472,8 +472,8 @@ def run_training(model: Any, wl: Workload, device: str, progress: ProgressFn = n
                 cuda_probe.reset_peak(device)
                 if name == "forward":
                     ids = torch.randint(0, vocab, (wl.batch, wl.context), device=dev, generator=gen)
-                    with _autocast(model, rc.autocast, torch.device(dev).type):
-                        loss = _forward_loss(model, ids, rc.loss, rc.loss_chunks, rc.autocast)
+                    with forward_autocast(model, rc.autocast, torch.device(dev).type):
+                        loss = forward_loss(model, ids, rc.loss, rc.loss_chunks, rc.autocast)
                 elif name == "backward":
                     loss.backward()
                     del loss, ids

@@ -193,7 +193,8 @@ def trace_images(
     import torch
 
     from llmsize.measure.fused_sdpa import fused_sdpa_patched
-    from llmsize.measure.tracer import _phase_tracker_class, _weight_and_buffer_bytes, cache_bytes
+    from llmsize.measure.phase_tracker import phase_tracker_class
+    from llmsize.measure.tensor_bytes import cache_bytes, weight_and_buffer_bytes
 
     if num_layers is not None:
         config = with_layers(config, num_layers)
@@ -202,8 +203,8 @@ def trace_images(
         model = build_fake_model(hf_config(config), torch_dtype(dtype), attention)
         for p in model.parameters():  # no_init_weights leaves garbage: keep the math finite
             torch.nn.init.normal_(p, std=0.02)
-        params, buffers = _weight_and_buffer_bytes(model)
-        tracker = _phase_tracker_class()()
+        params, buffers = weight_and_buffer_bytes(model)
+        tracker = phase_tracker_class()()
         tracker.track_external(model)
         owner = getattr(model, "model", model)  # the module whose forward calls get_image_features
         video: Any = contextlib.nullcontext()
@@ -231,14 +232,15 @@ def trace_vision_tower(config: dict[str, Any], *, images: int, side: int, dtype:
     from transformers import AutoModel
 
     from llmsize.measure.build_model import hf_config, torch_dtype
-    from llmsize.measure.tracer import _phase_tracker_class, _weight_and_buffer_bytes
+    from llmsize.measure.phase_tracker import phase_tracker_class
+    from llmsize.measure.tensor_bytes import weight_and_buffer_bytes
 
     cfg = hf_config(config)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         tower = AutoModel.from_config(cfg.vision_config, dtype=torch_dtype(dtype)).eval()  # type: ignore[no-untyped-call]
-        params, buffers = _weight_and_buffer_bytes(tower)
-        tracker = _phase_tracker_class()()
+        params, buffers = weight_and_buffer_bytes(tower)
+        tracker = phase_tracker_class()()
         tracker.track_external(tower)
         with tracker, torch.no_grad():
             tracker.phase = "vision"
