@@ -76,7 +76,7 @@ from llmsize.estimate.engines.ollama_offload import (
     projector_bytes,
 )
 from llmsize.estimate.engines.ollama_sampling import runs_go_engine, sampling_seconds
-from llmsize.estimate.engines.ollama_vendored import e54_kernels, vendors_e54
+from llmsize.estimate.engines.ollama_vendored import UNFUSED_DECODE_PER_QUERY_HEAD, e54_kernels, vendors_e54
 from llmsize.estimate.engines.ollama_vulkan_release import vulkan_release_note
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.workload import Engine, FlashAttn, Workload
@@ -170,9 +170,12 @@ GO_GDN_SPEED = OWN_RUNNER_REBUILD_SPEED.model_copy(update={
     "sources": (*OWN_RUNNER_REBUILD_SPEED.sources,
                 "https://github.com/ollama/ollama/blob/main/model/models/qwen3next/deltanet.go")})
 # v0.11.5-v0.12.3 ran llama.cpp e54d41be, whose CUDA backend predates the MoE and GEMV fusions
-# (ollama_vendored.py): the same two runners with that copy's kernels per block part.
+# (ollama_vendored.py): the same two runners with that copy's kernels per block part. Without flash
+# attention (Ollama's default there but for gpt-oss, ollama_flash.py) that copy's one-token KQ and KQV
+# read the KV head once per query head on every backend (ollama_vendored.UNFUSED_DECODE_PER_QUERY_HEAD).
 E54_SPEED, E54_REBUILD_SPEED = (prof.model_copy(update={
     "engine": f"{prof.engine}-e54", "node_kernels": e54_kernels(),
+    "unfused_decode_per_query_head": UNFUSED_DECODE_PER_QUERY_HEAD,
     "version": f"{prof.version}, vendored llama.cpp e54d41be (v0.11.5-v0.12.3)",
     "sources": (*prof.sources, "https://github.com/ollama/ollama/issues/11982")})
     for prof in (OWN_RUNNER_SPEED, OWN_RUNNER_REBUILD_SPEED))
