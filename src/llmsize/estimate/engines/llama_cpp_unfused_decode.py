@@ -19,6 +19,9 @@ the backend's choice:
   -> 35.14 t/s), so the rule stops there. It is keyed to the speed profile of the builds before PR #8075
   (llama_cpp_speed.CUBLAS_PREFILL_SPEED, before about b3216), the era whose source was read; builds from
   b3216 to PR #10318 share a profile with later ones and keep the one-read pricing (not verified).
+  The copy Ollama v0.11.5-v0.12.3 vendored (e54d41be, Aug 2025) was read too: its mmf.cu / mmvf.cu
+  kernels and batched cuBLAS also read KV head channel_dst / channel_ratio per query head, so Ollama's
+  profiles of those releases take this rule (estimate/engines/ollama_vendored.py).
 - Metal, builds of the same era (REFERENCE: ggml-metal.m / ggml-metal.metal, `kernel_mul_mv_f16_f32`
   and its `_l4` / `_1row` variants): the grid's z axis walks the query heads (im = i12 + i13 ne12) and
   each threadgroup reads row r0 of src0 head i12 / r2: again one read of a KV head per query head.
