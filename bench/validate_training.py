@@ -250,10 +250,11 @@ FMS_BASE = (
     "Mistral-7B-v0.1 --framework trainer --context 4096 --attention flash --gradient-checkpointing "
     "--optimizer adamw-foreach --loss full-shifted"
 )
-FMS_LORA = "--mode lora --lora-rank 16 --lora-targets q_proj,k_proj,v_proj,o_proj"
+# scenarios.yaml (at 01e0035) standard-peft, baseline-peft-bnb and accelerated-peft-bnb: lora_dropout 0.1
+FMS_LORA = "--mode lora --lora-rank 16 --lora-targets q_proj,k_proj,v_proj,o_proj --lora-dropout 0.1"
 FMS_LOSS = (
     "transformers 4.48's ForCausalLMLoss (--loss full-shifted: its contiguous fp32 copy of the shifted "
-    "logits); LoRA dropout 0.1 not modelled"
+    "logits)"
 )
 for gpus, per_device, published in ((1, 4, 67.46), (1, 8, 67.46), (2, 2, 33.74), (2, 4, 33.74)):
     shard = " --zero 3 --num-gpus 2" if gpus == 2 else ""
@@ -357,14 +358,14 @@ FMS_PLUGIN = [
     ("Llama-2-70B", "Llama 2 70B", "--mode lora --quant gptq", "GPTQ", 2, 2, 45637991424),
 ]
 FMS_PLUGIN_BASE = FMS_BASE.replace("--framework trainer", "--framework trl", 1) + " --lora-rank 16 " + (
-    "--lora-targets q_proj,k_proj,v_proj,o_proj"
+    "--lora-targets q_proj,k_proj,v_proj,o_proj --lora-dropout 0.1"
 )
 for model, label, mode, quant, gpus, per_device, peak in FMS_PLUGIN:
     shard = " --zero 3 --num-gpus 2" if gpus == 2 else ""
     note = (
         "fms's accelerated-peft plugin: no fp32 casts (framework_plugin_bnb.py `_prepare_model_for_kbit_"
         "training`), TRL's SFTTrainer without a peft_config; peft keeps fp32 adapters, modelled bf16 for "
-        "the 4-bit rows; LoRA dropout 0.1 not modelled"
+        "the 4-bit rows"
     )
     if model == "Llama-2-70B" and gpus == 2:
         note += (
@@ -832,7 +833,7 @@ PEFT_FSDP = "https://github.com/huggingface/peft/blob/018ca9d6f6dc9e77c7e458af81
 PEFT_FSDP_ARGS = (
     "Llama-2-70B --framework trl --mode qlora --lora-rank 8 --lora-targets all-linear --context 2048 "
     "--batch 2 --attention flash --gradient-checkpointing --loss full-shifted --optimizer adamw-foreach "
-    "--zero 3 --num-gpus 2"
+    "--zero 3 --num-gpus 2 --lora-dropout 0.1"
 )
 for label, extra, published in (("CPU offload", " --offload-params cpu", 19.6), ("no offload", "", 35.6)):
     ROWS.append(
@@ -844,7 +845,7 @@ for label, extra, published in (("CPU offload", " --offload-params cpu", 19.6), 
             "card",
             False,
             "unit and reading (nvidia-smi or torch) not stated; TRL 0.12-era SFTTrainer with transformers "
-            "4.46's loss (--loss full-shifted); LoRA dropout 0.1 not modelled; FSDP1 CPUOffload keeps the "
+            "4.46's loss (--loss full-shifted); FSDP1 CPUOffload keeps the "
             "shards, the adapters' states and their gradients on the host (param_offload.py); the two "
             "figures differ by 16.0 (llmsize 16.2 GiB: the offloaded NF4 data shard and adapter state), "
             "both ~9 above the model (with FSDP's root unit gathered, fsdp_root.py): no "
@@ -877,7 +878,7 @@ PEFT_DS = "https://github.com/huggingface/peft/blob/781cac467/docs/source/accele
 PEFT_FSDP_LORA = "https://github.com/huggingface/peft/blob/781cac467/docs/source/accelerate/fsdp.md"
 PEFT_70B = (
     "Llama-2-70B --framework trl --lora-rank 8 --lora-targets all-linear --context 2048 --attention flash "
-    "--gradient-checkpointing --loss full-shifted --zero 3"
+    "--gradient-checkpointing --loss full-shifted --zero 3 --lora-dropout 0.1"
 )
 for source, label, extra, published, note in (
     (PEFT_DS, "LoRA r8 all-linear, 8x H100 ZeRO-3, bs 8 x packed 2048, grad accum 4",
@@ -901,7 +902,7 @@ for source, label, extra, published, note in (
             "card",
             False,
             note + "; TRL SFTTrainer of late 2024 with transformers' upcast, shifted loss (--loss "
-            "full-shifted); LoRA dropout 0.1 not modelled",
+            "full-shifted)",
             held_out=True,
         )
     )
@@ -911,6 +912,7 @@ for source, label, extra, published, note in (
 # storage, LoRA r16 all-linear, TRL SFTTrainer packing to 3072, sdpa, gradient checkpointing, adamw_torch,
 # Trainer FSDP "full_shard auto_wrap offload" on 4x 24GB: "FSDP + Q-Lora + CPU offloading needs 4x24GB
 # GPUs, with 22 GB/GPU and 127 GB CPU RAM with a sequence length of 3072 and a batch size of 1" (held out).
+# scripts/run_fsdp_qlora.py: `LoraConfig(lora_alpha=8, lora_dropout=0.05, r=16, ...)`, so --lora-dropout 0.05.
 # The offloaded root unit (Llama 3's 128,256 x 8,192 embeddings and head, 4.2 GB) is gathered whole.
 PHIL = (
     "https://github.com/philschmid/deep-learning-pytorch-huggingface/blob/be9ff8f760f9fdbcabedf123d988ef0ff12682f5/"
@@ -922,7 +924,7 @@ ROWS.append(
         "Llama 3 70B QLoRA r16 all-linear, 4x 24GB FSDP + CPU offload, bs 1 x packed 3072",
         "Llama-3.1-70B --framework trl --mode qlora --lora-rank 16 --lora-targets all-linear --context 3072 "
         "--batch 1 --attention sdpa --gradient-checkpointing --loss full-shifted --optimizer adamw-foreach "
-        "--zero 3 --num-gpus 4 --offload-params cpu",
+        "--zero 3 --num-gpus 4 --offload-params cpu --lora-dropout 0.05",
         22,
         "card",
         False,
@@ -1217,17 +1219,19 @@ for path, label, args, published, compare, note in (
 # (gpt-oss-20b-sft-lora-singlegpu.yaml: Mxfp4Config(dequantize=True) -> bf16 weights, lora_target_linear
 # -> the attention projections, the experts being fused parameters, 4096 packed, micro batch 1,
 # adamw_torch_8bit, CCE, activation_offloading) "1x48GB @ ~44GiB", and Qwen3.5-27B QLoRA r16 on
-# q,k,v,o,up,down (27b-qlora.yaml: 2048 packed, micro batch 1, adamw_torch_4bit, CCE) "~47 GiB".
+# q,k,v,o,up,down (27b-qlora.yaml: 2048 packed, micro batch 1, adamw_torch_4bit, CCE) "~47 GiB". The first
+# sets `lora_dropout: 0.0` ("not supported when using LoRA over expert parameters"), the second leaves it to
+# the schema's 0.0 (utils/schemas/peft.py): --lora-dropout 0, not the axolotl preset's example 0.05.
 for path, label, args, published, note in (
     ("gpt-oss/README.md",
      "gpt-oss-20b (dequantized bf16) LoRA r8 attention, bs 1 x packed 4096, activation offload",
      "gpt-oss-20b --mode lora --quant none --lora-rank 8 --lora-targets q_proj,k_proj,v_proj,o_proj "
-     "--context 4096 --batch 1 --optimizer adamw-8bit --activation-offloading", 44,
+     "--context 4096 --batch 1 --optimizer adamw-8bit --activation-offloading --lora-dropout 0", 44,
      "'Memory usage taken from device_mem_reserved(gib) from logs'; use_kernels (the hub's MoE kernels) "
      "modelled as transformers' expert loop"),
     ("qwen3.5/README.md", "Qwen3.5 27B QLoRA r16 (q,k,v,o,up,down), bs 1 x packed 2048, 4-bit AdamW",
      "Qwen3.5-27B --mode qlora --lora-rank 16 --lora-targets q_proj,k_proj,v_proj,o_proj,up_proj,down_proj "
-     "--context 2048 --batch 1 --optimizer adamw-4bit", 47,
+     "--context 2048 --batch 1 --optimizer adamw-4bit --lora-dropout 0", 47,
      "'Peak VRAM ~47 GiB' compared as max_memory_reserved; the vision tower loaded but frozen; the README "
      "installs flash-linear-attention (required with sample_packing), so the torch fallback of the gated "
      "delta rule modelled here (linear_attention.py) is an upper bound: the gap is unexplained"),
@@ -1296,12 +1300,13 @@ for model, size, lora, qlora, full in (
 # 2026; the reading, nvidia-smi or torch, is not stated). Swift's trainers are transformers' Trainer
 # (swift/trainers/arguments.py: gradient_checkpointing True by default) and, for DPO, a subclass of
 # TRL's DPOTrainer. Rows whose token counts are fixed: packed SFT (--packing true fills each row to
-# max_length) and a LoRA DPO whose padded pairs are assumed to reach max_length 2048.
+# max_length) and a LoRA DPO whose padded pairs are assumed to reach max_length 2048. rlhf/dpo/lora.sh leaves
+# lora_dropout to swift's `TunerArguments.lora_dropout = 0.05` (swift/llm/argument/tuner_args.py).
 SWIFT = "https://github.com/modelscope/ms-swift/blob/3602360a5/examples/train"
 for path, label, args, published, note in (
     ("rlhf/dpo/lora.sh", "Qwen2.5 7B DPO LoRA r8 all-linear, 1 GPU, bs 1 pair x <=2048",
      "Qwen2.5-7B-Instruct --mode lora --lora-rank 8 --lora-targets all-linear --framework trl "
-     "--objective dpo --context 2048 --batch 1", 24,
+     "--objective dpo --context 2048 --batch 1 --lora-dropout 0.05", 24,
      "'# 24GiB'; TRL's DPOTrainer (preference.py): chosen + rejected as one batch, the reference is the "
      "policy without its adapters; the longest padded pair is assumed to reach max_length; rpo_alpha 0.1's "
      "extra NLL on the chosen rows not modelled"),

@@ -175,7 +175,8 @@ def test_lora_dropout_is_read_from_axolotl_and_defaults_to_trls(tmp_path: Path) 
     ax = _write(tmp_path / "ax.yml", "base_model: m\nadapter: qlora\nlora_dropout: 0.05\n")
     assert read_training_config(ax).get("lora_dropout") == 0.05
     plain = _write(tmp_path / "plain.yml", "base_model: m\nadapter: lora\n")
-    assert "lora_dropout" not in read_training_config(plain).values
+    # unset: the schema's 0.0, said explicitly (the axolotl preset's default is its examples' 0.05)
+    assert read_training_config(plain).get("lora_dropout") == 0.0
     trl = _write(tmp_path / "trl.yaml", "model_name_or_path: Qwen/Qwen2.5-0.5B\nuse_peft: true\n")
     assert read_training_config(trl).get("lora_dropout") == 0.05
     bad = _write(tmp_path / "bad.yml", "base_model: Qwen/Qwen2.5-0.5B\nadapter: lora\nlora_dropout: 1.5\n")

@@ -343,9 +343,9 @@ LoraTargetsOpt = Annotated[
     ),
 ]
 LoraDropoutOpt = Annotated[
-    float,
-    Option("--lora-dropout", help="LoRA dropout probability (peft's lora_dropout) [default: 0.0, peft's].",
-           rich_help_panel=_PANEL),
+    float | None,
+    Option("--lora-dropout", help="LoRA dropout probability (peft's lora_dropout) [default: the framework's: "
+           "0.05 for trl and axolotl, else 0.0].", rich_help_panel=_PANEL),
 ]
 ZeroOpt = Annotated[
     int, Option("--zero", min=0, max=3, help="ZeRO/FSDP stage 0-3.", rich_help_panel=_PANEL)
@@ -522,7 +522,7 @@ def build_workload(
     attention: AttentionOpt = None,
     lora_rank: LoraRankOpt = None,
     lora_targets: LoraTargetsOpt = None,
-    lora_dropout: LoraDropoutOpt = 0.0,
+    lora_dropout: LoraDropoutOpt = None,
     zero: ZeroOpt = 0,
     num_gpus: NumGpusOpt = 1,
     tp: TpOpt = 1,

@@ -462,6 +462,10 @@ def _assumptions(spec: ModelSpec, wl: Workload, ctx: Context, busiest: StagePlan
 
         out.append(ctx.targets.note)
         out.append(rank_note(wl.framework, wl.lora_rank))
+        if wl.mode.trains:
+            from llmsize.estimate.lora_dropout_default import dropout_note
+
+            out.append(dropout_note(wl.framework, wl.lora_dropout))
         out.append(
             "LoRA adapters, their gradients and optimizer states in fp32 (PEFT autocast_adapter_dtype)"
             if frameworks.recipe(wl).adapter_bytes == 4

@@ -44,6 +44,9 @@ from, at the version modelled:
   `paged_adamw_32bit` (QLoRA); full fine-tuning keeps Trainer's default.
 - llamafactory: LLaMA-Factory 0.9 `ModelArguments.disable_gradient_checkpointing=False`
   (hparams/model_args.py): checkpointing is on unless disabled; otherwise Trainer's defaults.
+
+The LoRA rank and dropout a framework applies when unset live beside it (lora_rank.py,
+lora_dropout_default.py: TRL's ModelConfig and axolotl's examples train at lora_dropout 0.05).
 """
 
 from __future__ import annotations
@@ -208,7 +211,9 @@ def recipe(wl: Workload) -> Recipe:
     if wl.master_weights is None and wl.mode.trains_all_weights:
         notes.append("fp32 master weights " + ("on" if master else "off (weights trained in their dtype)"))
     fast = fw is Framework.UNSLOTH
-    if fast:
+    if fast and wl.mode in (Mode.LORA, Mode.QLORA) and wl.lora_dropout > 0:
+        notes.append("Unsloth's RMSNorm/RoPE kernels")  # not its LoRA ones: activations/walk.py fast_lora
+    elif fast:
         notes.append("Unsloth's LoRA/MLP/RMSNorm/RoPE kernels")
     # torchtune's TransformerDecoder.unembed (modules/transformer.py) returns `self.output(h).float()`
     # unless the loss takes the hidden states or chunked logits: the full loss gets fp32 logits;

@@ -349,8 +349,9 @@ class Workload(Record):
     )
     lora_dropout: float = Field(
         default=0.0, ge=0, lt=1,
-        description="peft LoraConfig.lora_dropout (default 0.0): above 0 every wrapped layer keeps a "
-        "dropped copy of its input and a 1-byte mask for backward (activations/walk.py)",
+        description="peft LoraConfig.lora_dropout; unset = the framework's default (lora_dropout_default.py: "
+        "TRL 0.05, axolotl's examples 0.05, else 0.0): above 0 every wrapped layer keeps a dropped copy of "
+        "its input and a 1-byte mask for backward (activations/walk.py)",
     )
     zero: Literal[0, 1, 2, 3] = 0
     num_gpus: int = Field(default=1, gt=0, le=MAX_GPUS)
@@ -531,6 +532,23 @@ class Workload(Record):
             except ValueError:
                 return data  # an unknown framework: the field's own check reports it
             return {**data, "lora_rank": rank}
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _framework_lora_dropout(cls, data: Any) -> Any:
+        """An unset LoRA dropout is the framework's own default (lora_dropout_default.py) for a LoRA/QLoRA
+        run, peft's 0.0 otherwise (nothing is wrapped)."""
+        if isinstance(data, Mapping) and data.get("lora_dropout") is None:
+            from llmsize.estimate.lora_dropout_default import default_lora_dropout
+
+            dropout = 0.0
+            if str(data.get("mode", "")) in (Mode.LORA.value, Mode.QLORA.value):
+                try:
+                    dropout = default_lora_dropout(data.get("framework"))[0]
+                except ValueError:
+                    return data  # an unknown framework: the field's own check reports it
+            return {**data, "lora_dropout": dropout}
         return data
 
     @model_validator(mode="after")

@@ -196,9 +196,12 @@ def _axolotl(doc: dict[str, Any], s: Setup) -> None:
         s.set("mode", "full", "no adapter")
     if "lora_r" in doc:
         s.set("lora_rank", values.integer(doc["lora_r"], "lora_r"), "lora_r")
-    # utils/schemas/peft.py LoraConfig: `lora_dropout: float | None = 0.0` (0.0 is also the Workload's)
+    # utils/schemas/peft.py `lora_dropout: float | None = 0.0`; `validate_lora_dropout` sets 0.0
+    # for an adapter that leaves it unset (the axolotl preset's 0.05 is its example configs')
     if doc.get("lora_dropout") is not None and doc.get("adapter") in ("lora", "qlora"):
         s.set("lora_dropout", values.fraction(doc["lora_dropout"], "lora_dropout"), "lora_dropout")
+    elif doc.get("adapter") in ("lora", "qlora"):
+        s.default("lora_dropout", 0.0, "Axolotl schema's lora_dropout")
     if doc.get("lora_target_linear"):
         s.set("lora_targets", "all-linear", "lora_target_linear: true")
     elif isinstance(doc.get("lora_target_modules"), list):

@@ -10,6 +10,7 @@ from llmsize.estimate.activations.walk import (
     _lora_on,
     _param_lora,
     _Walk,
+    fast_lora,
 )
 from llmsize.specs.models import ModelSpec
 
@@ -60,7 +61,7 @@ def _dense_mlp(
             a = activation(w, d, spec.mlp_activation, gate, n * inter)
             p = w.op("up*act", n * inter * d.e, [up, a], saves=[up, a])
             w.drop(gate, up, a)
-    elif d.fast and all(_lora_on(d, f"{prefix}{m}") for m in ("gate_proj", "up_proj", "down_proj")):
+    elif fast_lora(d) and all(_lora_on(d, f"{prefix}{m}") for m in ("gate_proj", "up_proj", "down_proj")):
         from llmsize.estimate.unsloth_kernels import fast_lora_mlp
 
         return fast_lora_mlp(w, d, x, h, inter, n)

@@ -268,6 +268,13 @@ def lora_dropout(w: _Walk, d: Dims, module: str, x: _T, n: Num, in_f: int) -> tu
     return xd, mask
 
 
+def fast_lora(d: Dims) -> bool:
+    """Unsloth's LoRA autograd kernels run (unsloth_kernels.py): `FastLlamaModel.patch_peft_model`
+    (unsloth/models/llama.py at 015bdef) patches the LoRA MLP, QKV and O only `if lora_dropout == 0`;
+    with dropout the LoRA layers keep peft's forward (its dropout included), the other kernels stay."""
+    return d.fast and d.dropout == 0
+
+
 def _lora_on(d: Dims, module: str) -> bool:
     # the targets come from adapters.resolve_targets, which already applies PEFT's MoE conversion
     # (no gate_proj/up_proj/down_proj module is wrapped when the expert parameters are).
@@ -294,7 +301,7 @@ def _linear(w: _Walk, d: Dims, x: _T, module: str, in_f: int, out_f: int, rows: 
 
         if fp8_training.converted(module, in_f, out_f):
             return fp8_training.fp8_linear(w, d, x, module, in_f, out_f, n)
-    if d.fast and _lora_on(d, module):
+    if fast_lora(d) and _lora_on(d, module):
         from llmsize.estimate.unsloth_kernels import fast_lora_linear
 
         return fast_lora_linear(w, d, x, module, in_f, out_f, n)
