@@ -43,7 +43,10 @@ READERS = {
     "estimate/engines/sglang_speed.py": 3,
     "estimate/engines/sglang_fp8.py": 1,
     "estimate/engines/sglang_mxfp4.py": 2,
-    "estimate/engines/vllm.py": 3,  # + cuda_graph_bytes: FA3's split accumulators (Hopper), vLLM only
+    # vllm.py's three, moved by the split into single-job modules (one each, the same reads):
+    "estimate/engines/vllm_launch.py": 1,  # gpu_defaults: whether unset
+    "estimate/engines/vllm_speed_hooks.py": 1,  # the ROCm decode choice
+    "estimate/engines/vllm_transient.py": 1,  # cuda_graph_bytes: FA3's split accumulators (Hopper), vLLM only
     "estimate/engines/vllm_profile_run.py": 1,
     "estimate/engines/vllm_capture_extras.py": 1,  # the capture stream's cuBLAS workspace, vLLM only
     "estimate/engines/transformers.py": 3,

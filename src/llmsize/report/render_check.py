@@ -64,7 +64,12 @@ def _named(report: Report, check: dict[str, Any]) -> str:
     model = given.get("model")
     if not repo and isinstance(model, str) and model.lower().startswith(("hf.co/", "huggingface.co/")):
         repo = model
-    return str(repo) if isinstance(repo, str) and repo.strip() else report.model.name
+    if not (isinstance(repo, str) and repo.strip()):
+        return report.model.name
+    if ":" not in repo.split("/")[-1] and repo != report.model.name:
+        # no :tag, so the engine picks the file: say which one was sized (the repo's MXFP4_MOE, Q4_K_M...)
+        return f"{repo} (sized as {report.model.name})"
+    return repo
 
 
 def human_text(report: Report, check: dict[str, Any]) -> str:
