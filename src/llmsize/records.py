@@ -909,19 +909,29 @@ def _dump(v: Any, json: bool) -> Any:
     return v
 
 
-def boolean_read_as_number(raw: Any, read_as: Any, path: str = "") -> str | None:
-    """The first place (a dotted path) where the raw document says true/false and the validated record
-    holds a number, or None. Lax validation reads true as 1 (as Python and pydantic do), so a hand-edited
-    `batch: true` in a report or `driver_mib: true` in a GPU file would pass as a one (issue 15)."""
-    if isinstance(raw, bool):
-        return path if isinstance(read_as, int | float) and not isinstance(read_as, bool) else None
+def first_place(raw: Any, read_as: Any, leaf: Callable[[Any, Any], bool], path: str = "") -> str | None:
+    """The first place (a dotted path) where `leaf(raw value, validated value)` holds, walking the raw
+    document and the record validated from it side by side (mappings by key, lists of equal length)."""
+    if not isinstance(raw, dict | list):
+        return path if leaf(raw, read_as) else None
     pairs: Any = ()
     if isinstance(raw, dict) and isinstance(read_as, dict):
         pairs = ((f"{path}.{k}" if path else str(k), v, read_as[k]) for k, v in raw.items() if k in read_as)
     elif isinstance(raw, list) and isinstance(read_as, list) and len(raw) == len(read_as):
         pairs = ((f"{path}[{i}]", v, w) for i, (v, w) in enumerate(zip(raw, read_as, strict=True)))
     for where, value, validated in pairs:
-        found = boolean_read_as_number(value, validated, where)
+        found = first_place(value, validated, leaf, where)
         if found is not None:
             return found
     return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def boolean_read_as_number(raw: Any, read_as: Any, path: str = "") -> str | None:
+    """The first place (a dotted path) where the raw document says true/false and the validated record
+    holds a number, or None. Lax validation reads true as 1 (as Python and pydantic do), so a hand-edited
+    `batch: true` in a report or `driver_mib: true` in a GPU file would pass as a one (issue 15)."""
+    return first_place(raw, read_as, lambda text, value: isinstance(text, bool) and _is_number(value), path)

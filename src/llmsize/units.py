@@ -149,16 +149,10 @@ def text_read_as_number(raw: Any, read_as: Any, path: str = "") -> str | None:
     and the validated record holds a number, or None. Lax validation reads a string with Python's float(),
     which takes '８０' (full-width) and '１e1' as 80 and 10; every option and config value refuses them
     (units.is_decimal_number, the one rule for numbers), so a user file must too (issue 15, round 22)."""
-    if isinstance(raw, str):
-        number = isinstance(read_as, int | float) and not isinstance(read_as, bool)
-        return path if number and not is_decimal_number(raw) else None
-    pairs: Any = ()
-    if isinstance(raw, dict) and isinstance(read_as, dict):
-        pairs = ((f"{path}.{k}" if path else str(k), v, read_as[k]) for k, v in raw.items() if k in read_as)
-    elif isinstance(raw, list) and isinstance(read_as, list) and len(raw) == len(read_as):
-        pairs = ((f"{path}[{i}]", v, w) for i, (v, w) in enumerate(zip(raw, read_as, strict=True)))
-    for where, value, validated in pairs:
-        found = text_read_as_number(value, validated, where)
-        if found is not None:
-            return found
-    return None
+    from llmsize.records import first_place
+
+    def text_for_a_number(text: Any, value: Any) -> bool:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        return isinstance(text, str) and number and not is_decimal_number(text)
+
+    return first_place(raw, read_as, text_for_a_number, path)

@@ -408,7 +408,7 @@ def run_inference(model: Any, wl: Workload, device: str, progress: ProgressFn = 
 def prepare_training(model: Any, wl: Workload) -> Any:
     """Train mode, optional gradient checkpointing, and peft LoRA adapters for lora/qlora."""
     from llmsize.estimate.frameworks import recipe
-    from llmsize.measure.training_setup import lora_targets
+    from llmsize.measure.training_setup import lora_config
 
     model.train()
     if recipe(wl).gradient_checkpointing:
@@ -417,17 +417,9 @@ def prepare_training(model: Any, wl: Workload) -> Any:
         )
         enable()
     if wl.mode in (Mode.LORA, Mode.QLORA):
-        try:
-            from peft import LoraConfig, get_peft_model
-        except ImportError as exc:
-            raise MissingExtraError('measuring LoRA needs peft: pip install "llmsize[measure]"') from exc
-        lora = LoraConfig(
-            r=wl.lora_rank,
-            lora_alpha=2 * wl.lora_rank,
-            target_modules=lora_targets(wl, str(model.config.model_type), model),
-            lora_dropout=wl.lora_dropout,
-            task_type="CAUSAL_LM",
-        )
+        lora = lora_config(wl, model, "measuring")
+        from peft import get_peft_model
+
         model = get_peft_model(model, lora)
     return model
 

@@ -52,6 +52,22 @@ def lora_targets(wl: Workload, model_type: str, model: Any = None) -> Any:
     return sorted(names - skip)
 
 
+def lora_config(wl: Workload, model: Any, doing: str) -> Any:
+    """peft's LoraConfig for the workload, one for the trace and the real runs: rank, alpha = 2 x rank,
+    the targets of `lora_targets` and the workload's --lora-dropout (what the estimate prices)."""
+    try:
+        from peft import LoraConfig
+    except ImportError as exc:
+        raise MissingExtraError(f'{doing} LoRA needs peft: pip install "llmsize[measure]"') from exc
+    return LoraConfig(
+        r=wl.lora_rank,
+        lora_alpha=2 * wl.lora_rank,
+        target_modules=lora_targets(wl, str(model.config.model_type), model),
+        lora_dropout=wl.lora_dropout,
+        task_type="CAUSAL_LM",
+    )
+
+
 def prepare_training(model: Any, wl: Workload) -> Any:
     model.train()
     rc = recipe(wl)
@@ -62,18 +78,9 @@ def prepare_training(model: Any, wl: Workload) -> Any:
 
         convert_float8(model, str(wl.fp8_training))
     if wl.mode is Mode.LORA:
-        try:
-            from peft import LoraConfig, get_peft_model
-        except ImportError as exc:
-            raise MissingExtraError('tracing LoRA needs peft: pip install "llmsize[measure]"') from exc
-        lora = LoraConfig(
-            r=wl.lora_rank,
-            lora_alpha=2 * wl.lora_rank,
-            target_modules=lora_targets(wl, str(model.config.model_type), model),
-            lora_dropout=wl.lora_dropout,
-            task_type="CAUSAL_LM",
-        )
+        lora = lora_config(wl, model, "tracing")
         import torch
+        from peft import get_peft_model
 
         # peft creates adapters in the default dtype and moves them with `.to(device, dtype)`; for
         # fake parameters nn.Module._apply always swaps tensors, which fails even when nothing
