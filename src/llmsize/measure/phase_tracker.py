@@ -24,6 +24,18 @@ _KIND_NAMES = {
 }
 
 
+def kind_bytes(snapshots: Any) -> dict[str, int]:
+    """Bytes per llmsize category summed over a MemTracker snapshot's devices (its reference types
+    renamed by _KIND_NAMES); the tracer's and the real runs' phase peaks both record this."""
+    kinds: dict[str, int] = {}
+    for snap in snapshots:
+        for key, val in snap.items():
+            name = _KIND_NAMES.get(getattr(key, "value", str(key)))
+            if name:
+                kinds[name] = kinds.get(name, 0) + int(val)
+    return kinds
+
+
 def phase_tracker_class() -> Any:
     """A MemTracker that also keeps the peak of each named phase (and optionally a timeline)."""
     from copy import deepcopy
@@ -114,13 +126,7 @@ def phase_tracker_class() -> Any:
             total = self.live_bytes()
             best = self.phase_peaks.get(self.phase)
             if best is None or total > best[0]:
-                kinds: dict[str, int] = {}
-                for snap in self._curr_mem_snap.values():
-                    for key, val in snap.items():
-                        name = _KIND_NAMES.get(getattr(key, "value", str(key)))
-                        if name:
-                            kinds[name] = kinds.get(name, 0) + int(val)
-                self.phase_peaks[self.phase] = (total, deepcopy(kinds))
+                self.phase_peaks[self.phase] = (total, kind_bytes(self._curr_mem_snap.values()))
                 if self.record_timeline:
                     self.peak_tensors[self.phase] = self.live_tensors()
             if self.record_timeline:

@@ -34,17 +34,9 @@ from llmsize.errors import BadInputError, MissingExtraError
 from llmsize.estimate.workload import Attention, Mode, Workload
 from llmsize.measure import cuda_probe
 from llmsize.measure.models import CpuStats, PhasePeak, ProgressFn, Timings, no_progress
+from llmsize.measure.phase_tracker import kind_bytes
 
 # MemTracker reference types -> our names.
-_KINDS = {
-    "Parameter": "params",
-    "Buffer": "buffers",
-    "Gradient": "gradients",
-    "Activation": "activations",
-    "Temp": "temporaries",
-    "Optstate": "optimizer",
-    "Other": "other",
-}
 
 SEED = 0
 
@@ -97,13 +89,7 @@ def _phase_tracker() -> Any:
             total = sum(int(snap["Total"]) for snap in self._curr_mem_snap.values())
             best = self.phase_peaks.get(self.phase)
             if best is None or total > best[0]:
-                kinds: dict[str, int] = {}
-                for snap in self._curr_mem_snap.values():
-                    for key, val in snap.items():
-                        name = _KINDS.get(getattr(key, "value", str(key)))
-                        if name:
-                            kinds[name] = kinds.get(name, 0) + int(val)
-                self.phase_peaks[self.phase] = (total, kinds)
+                self.phase_peaks[self.phase] = (total, kind_bytes(self._curr_mem_snap.values()))
 
         def _track_module_params_and_buffers(self, module: Any, install_grad_hooks: bool = True) -> Any:
             # A frozen real parameter (LoRA's base weights) refuses gradient hooks; it gets no gradient
