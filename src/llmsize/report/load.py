@@ -217,18 +217,23 @@ def load_report(path: Path) -> LoadedReport:
 _HAND_EDITED = "it may be truncated or hand-edited; write it again with --output"
 
 
-def _first_non_finite(doc: Any, path: str = "") -> str | None:
-    """The dotted place of the first NaN or infinity in a parsed report, or None. A fit row's speed and
-    its speed constants took them (Record floats allow them), and `report show` printed them back."""
-    if isinstance(doc, float):
-        return None if math.isfinite(doc) else (path or "(the document)")
-    items = doc.items() if isinstance(doc, dict) else enumerate(doc) if isinstance(doc, list) else ()
+def _first_leaf(doc: Any, bad: Any, path: str = "") -> str | None:
+    """The dotted place of the first value of a parsed report for which `bad` holds, or None."""
+    if not isinstance(doc, dict | list):
+        return (path or "(the document)") if bad(doc) else None
+    items = doc.items() if isinstance(doc, dict) else enumerate(doc)
     for key, value in items:
-        found = _first_non_finite(value, f"{path}[{key}]" if isinstance(key, int) else
-                                  f"{path}.{key}" if path else str(key))  # fmt: skip
+        found = _first_leaf(value, bad, f"{path}[{key}]" if isinstance(key, int) else
+                            f"{path}.{key}" if path else str(key))  # fmt: skip
         if found is not None:
             return found
     return None
+
+
+def _first_non_finite(doc: Any) -> str | None:
+    """The dotted place of the first NaN or infinity in a parsed report, or None. A fit row's speed and
+    its speed constants took them (Record floats allow them), and `report show` printed them back."""
+    return _first_leaf(doc, lambda value: isinstance(value, float) and not math.isfinite(value))
 
 # Every integer llmsize writes (bytes, tokens, parameters, counts) fits a signed 64-bit integer, what JSON
 # readers in other languages hold; a hand-edited 10**400 passed pydantic's int and `report show` divided it
@@ -236,17 +241,10 @@ def _first_non_finite(doc: Any, path: str = "") -> str | None:
 MAX_REPORT_INT = 2**63 - 1
 
 
-def _first_past_int64(doc: Any, path: str = "") -> str | None:
+def _first_past_int64(doc: Any) -> str | None:
     """The dotted place of the first integer outside the signed 64-bit range, or None (bool is not one)."""
-    if isinstance(doc, int) and not isinstance(doc, bool):
-        return None if -MAX_REPORT_INT - 1 <= doc <= MAX_REPORT_INT else (path or "(the document)")
-    items = doc.items() if isinstance(doc, dict) else enumerate(doc) if isinstance(doc, list) else ()
-    for key, value in items:
-        found = _first_past_int64(value, f"{path}[{key}]" if isinstance(key, int) else
-                                  f"{path}.{key}" if path else str(key))  # fmt: skip
-        if found is not None:
-            return found
-    return None
+    return _first_leaf(doc, lambda value: isinstance(value, int) and not isinstance(value, bool)
+                       and not -MAX_REPORT_INT - 1 <= value <= MAX_REPORT_INT)  # fmt: skip
 
 
 # Lists a report holds: a few dozen assumptions and warnings, a fit row per GPU (and concurrency
