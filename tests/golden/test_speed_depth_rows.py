@@ -11,6 +11,8 @@ Sources, as quoted in each row's note:
   64.97 | 98.94 |' (the PR column).
 - https://github.com/ggml-org/llama.cpp/pull/17891: '| RTX 5090 | llama 7B Q4_0 | 128 | pp512@d32768 |
   2803.75 | 2771.09 |'.
+- https://github.com/msb-msb/insiderllm-bench-results/blob/56c37103b99504d823dc168908ae695aa6684c5e/tamanna-gen4-baseline-2026-09-21/README.md
+  (RTX 3090 at 420 W, b10809, -fa 1): Qwen3.6-35B-A3B UD-Q4_K_M 'pp512 d=0 | 3707.1', 'pp512 d=8192 | 3459.1'.
 No test is timed.
 """
 
@@ -76,3 +78,14 @@ def test_qwen3_coder_prompt_at_depth_32768_on_dgx_spark() -> None:
     row = _row("lcpprows-dgx-spark-qwen3-coder-30b-a3b-instruct-pp2048-d32768")
     assert row["measured"] == pytest.approx(1292.19)
     assert sv.predict(sv.build_case(row)) == pytest.approx(1292.19, rel=0.25)
+
+
+def test_hybrid_prompt_at_depth_slows_only_by_its_attention_blocks() -> None:
+    # Qwen3.6-35B-A3B: 10 of its 40 blocks attend to the cache, the 30 Gated DeltaNet blocks carry a fixed
+    # state (hardware/attention_flops.attention_flops_per_key). Published: 3,459.1 t/s at d8192 against
+    # 3,707.1 at d0 (0.933); counting all 40 blocks as attention gave 0.61.
+    row = _row("heldout16-insiderllm-tamanna-qwen36-35b-a3b-pp512-d8192")
+    assert row["measured"] == pytest.approx(3459.1)
+    at_depth = sv.predict(sv.build_case(row))
+    empty = sv.predict(sv.build_case({**row, "depth": 0}))
+    assert at_depth / empty == pytest.approx(3459.1 / 3707.1, rel=0.1)

@@ -126,6 +126,27 @@ def test_windowed_layers_stop_adding_attention_flops() -> None:
     assert curve[16384] - curve[8192] == 5 * 2 * 8 * 512 * 8192
 
 
+@pytest.mark.parametrize(("model", "attention_blocks", "heads", "head_dim"), [
+    # Published configs (model_specs/): Qwen3.5-35B-A3B (= Qwen3.6-35B-A3B) has 10 gated-attention blocks
+    # of 40 (full_attention_interval 4), 16 query heads of 256; Nemotron-H-8B 4 attention blocks of 52
+    # (24 Mamba-2, 24 MLP-only), 32 heads of 128.
+    ("Qwen3.5-35B-A3B", 10, 16, 256),
+    ("Nemotron-H-8B-Base-8K", 4, 32, 128),
+])
+def test_only_attention_blocks_score_query_key_pairs(model: str, attention_blocks: int, heads: int,
+                                                      head_dim: int) -> None:
+    # A Gated DeltaNet / Mamba / MLP-only block keeps no per-token keys: it scores no pairs, in a prompt or a
+    # decode step (hardware/attention_flops.attention_flops_per_key). They were counted as full attention.
+    from llmsize.hardware.speed import attention_flops_decode, attention_flops_prefill
+
+    spec = resolve(model)
+    per_pair = 2 * heads * (head_dim + head_dim)
+    assert attention_flops_prefill(spec, 4096) == attention_blocks * per_pair * 4096 * 4097 // 2
+    assert attention_flops_decode(spec, 1000) == attention_blocks * per_pair * 1000
+    curve = dict(_inputs(model, 32768).attention_flops_curve)
+    assert curve[16384] - curve[8192] == attention_blocks * per_pair * 8192
+
+
 def test_graph_engines_count_fused_moe_and_mla_kernels() -> None:
     # vLLM / SGLang replay graphs of fused kernels: 10 in a dense layer, a routed FFN 7 instead of the
     # dense 3 (router, topk_softmax, align, two fused_moe GEMMs, silu_and_mul, moe_sum), MLA 10 instead

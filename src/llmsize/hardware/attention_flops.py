@@ -100,6 +100,8 @@ def _absorbed_blocks(spec: ModelSpec) -> tuple[tuple[int | None, float], ...]:
 
 
 def _block(spec: ModelSpec, layer: int) -> tuple[int | None, int, float, bool]:
+    if not spec.has_attention(layer):  # a recurrent or MLP-only block scores no query-key pairs
+        return spec.layer_window(layer), 0, 0.0, False
     view = spec.attention_view(layer)
     heads, d_qk, d_v = _attention_dims(view)
     wide = max(view.head_dim, view.value_head_dim) > FLASH_ATTENTION_MAX_HEAD_DIM and not view.is_mla
@@ -110,7 +112,17 @@ def attention_flops_per_key(spec: ModelSpec, layer: int) -> float:
     """FLOPs block `layer` spends on one query-key pair: 2·heads·(d_qk + d_v), with that block's own
     head sizes (Gemma 4's full_attention blocks: global_head_dim 512 against 256 on the sliding ones,
     transformers modeling_gemma4.py Gemma4TextAttention; ModelSpec.attention_view) and MLA's absorbed
-    latent widths in decode."""
+    latent widths in decode.
+
+    0 for a block with no attention (linear_attention / mamba / conv / none: ModelSpec.has_attention): its
+    token mixer carries a fixed state instead of scoring cached keys. llama.cpp's Qwen3.5 / 3.6 graph
+    (src/models/qwen35moe.cpp graph: `hparams.is_recr(il)` blocks run build_layer_attn_linear on the
+    recurrent memory, llm_build_delta_net_base, the others build_layer_attn's flash attention over the KV
+    cache) and vLLM's / transformers' GatedDeltaNet (chunk_gated_delta_rule) cost linear in the tokens;
+    Mamba's selective scan the same. Counting them as full attention priced a 3:1 hybrid's context term
+    4x (issue 11, lcppdepth25)."""
+    if not spec.has_attention(layer):
+        return 0.0
     heads, d_qk, d_v = _attention_dims(spec.attention_view(layer))
     if spec.is_mla and spec.kv_lora_rank:
         d_qk, d_v = spec.kv_lora_rank + spec.qk_rope_head_dim, spec.kv_lora_rank
