@@ -3391,7 +3391,7 @@ FINDINGS = (
     "and neither table separates them: (a) the SM clock: LFM2.5-1.2B's step less its 0.7 GB read at 80% of "
     "the datasheet bandwidth leaves 1.48 ms on the A100 SXM and 1.05 ms on the H100 SXM, the inverse of "
     "their boost clocks (1410 / 1980 MHz, ~2.1 M cycles each), but the RTX 4090's and 4080's remainder is "
-    "~0.4-0.5 ms (~1.1-1.3 M cycles at ~2.5 GHz) and the gpuclock pass found the RTX 3090 / 4090 fit rows "
+    "~0.4-0.5 ms (~1.0-1.2 M cycles at ~2.5 GHz) and the gpuclock pass found the RTX 3090 / 4090 fit rows "
     "at equal per-node seconds; "
     "(b) the host: the per-token host-serial work (graph update check, launch, sync, sampling over a "
     "150k-262k vocabulary, the server loop) runs on a server CPU beside a data-centre card and on a "
