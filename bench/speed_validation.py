@@ -3478,6 +3478,48 @@ FINDINGS = (
     "the Qwen3.5-4B A100 TTFT (~150 ms a request off the GPU) as their notes record. Held out: vLLM "
     "395 rows 9.8% / 199.2% -> 397 rows 9.8% / 199.2% (the two new rows +68.1 / +91.5%); other "
     "engines unchanged. tests/golden/test_speed_offline_throughput.py.",
+    "vLLM tensor / data / expert parallelism on PCIe-only GeForce cards (issue 11, vllmpcie25). (1) A "
+    "bug: the catalog's RTX 3090 lists its optional NVLink bridge, and hardware/allreduce.nvlink_peers "
+    "read any 'NVLink' name as a switch, so 2 and 4 RTX 3090s paid H100's measured one-shot kernel (4.5 "
+    "/ 4.8 us a call). vLLM's CustomAllreduce.__init__ "
+    "(vllm/distributed/device_communicators/custom_all_reduce.py, read in the 0.23.0 and 0.25.0 sdists) "
+    "asks NVML whether every pair is NVLink-connected and refuses more than two GPUs that are not ('not "
+    "supported on more than two PCIe-only GPUs'; should_custom_ar repeats it), so a bridge (two cards at "
+    "most, a card option; estimate/engines/nccl.py already takes it as PCIe) now counts as PCIe, and "
+    "collectives move at the card's PCIe figure, not the bridge's. (2) The mechanism: from TP 3 on PCIe "
+    "every all-reduce goes to pynccl (cuda_communicator.py CudaCommunicator.all_reduce: custom, "
+    "symmetric memory, then pynccl), a latency-bound LL ring: NCCL's base latency plus one hop per ring "
+    "step, 2 (n - 1) steps for an all-reduce, n - 1 for an all-gather or reduce-scatter (NVIDIA/nccl "
+    "src/graph/tuning.cc ncclTopoTuneModel: Ring LL baseLat 6.6 us, nsteps). NCCL's own PCIe hop guess "
+    "(1.0 us) is below what consumer rigs measure, so the hop is taken from a published all_reduce_perf: "
+    "8 x RTX 3090, 54.18 us at 8 B (NVIDIA/nccl#1439): (54.18 - 6.6) / 14 = 3.4 us; TP 4 pays 27 us a "
+    "call. A PCIe Gen5 rig behind switches measures less (~24 us at 8 GPUs, voipmonitor/rtx6kpro "
+    "hardware/pcie-bandwidth.md): the catalog has no platform facts, left. Two PCIe GPUs keep the fitted "
+    "15 us (the custom kernel runs there with P2P; NCCL's 2-rank ring is 13.4 us without). vLLM's MoE "
+    "dispatch / combine across engine cores (all2all.py AgRsAll2AllManager: pynccl all_gatherv / "
+    "reduce_scatterv, never the custom kernel) pay the ring of n - 1 hops on PCIe "
+    "(SpeedConstants.gather_latency_s). Check, not fitted: the same rig's decode-only rates (tp-ab-p2p "
+    "campaign, Qwen3.6-27B autoround-int4: 57.71 / 79.76 t/s at TP 2 / 4, i.e. 17.33 / 12.54 ms) against "
+    "modelled steps of 17.14 / 12.36 ms (15.77 / 9.49 before). (3) DP lockstep: with "
+    "--data-parallel-size and a MoE model every engine core's step runs together: "
+    "vllm/v1/worker/dp_utils.py coordinate_batch_across_dp all-reduces the cores' token counts each step "
+    "(Gloo under async scheduling, then pads to the largest where graphs run), an idle core runs "
+    "gpu_worker.execute_dummy_batch, and every MoE layer's all-gather / reduce-scatter spans all cores; "
+    "so one core's prompt stalls the others' decodes. Closed-loop serving now counts every core's "
+    "prompts (hardware/speed_serving.py lockstep_cores; SpeedEstimate.lockstep_cores, fit rows' serving "
+    "figures; SGLang's admission-batch path unchanged). Held out: heldout16-lotto-4x3090-vllm023-single "
+    "median 38.8% / worst 89.6% -> 21.2% / 41.0% (Qwen3.6-27B TP 2 / 4 +12..+40% -> +4..+21%, "
+    "Qwen3.6-35B-A3B AWQ TP 4 +75% -> +19%); what remains is gemma-4-12B-it, +30/+41% at TP 1 already "
+    "(its per-token bytes: the lead of the previous entry); heldout16-lotto-4x3090-vllm-dp2tp2-ep 174.8% "
+    "/ 199.2% -> 69.2% / 82.0% (TPOT at concurrency 1 -54% -> -36%, output throughput +161..+199% -> "
+    "+67..+82%). Not found: ~3.7 ms a step of the DP 2 x TP 2 EP run beyond 160 NCCL calls (two TP "
+    "all-reduces, the gather and the scatter per layer), which the same model on TP 4 (one core) does "
+    "not show: the Gloo step all-reduce and the DP coordinator's wave bookkeeping "
+    "(vllm/v1/engine/coordinator.py) were read, no published timing of either. New held-out row from a "
+    "second rig: Gemma-4-31B-it AWQ on 4 x RTX 3090 without bridges, vLLM 0.19.1 TP 4, 76.9 t/s "
+    "single-stream decode (ollama.linkworksinc.com/posts/vllm-tp4-3090-benchmark): +19.7% -> -4.1% "
+    "(tests/golden/test_speed_pcie_tensor_parallel.py). vLLM held out 395 rows 9.8% / 199.2% -> 396 rows "
+    "9.6% / 121.9%; other engines unchanged (no other multi-GPU server row runs on PCIe-only cards).",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -3831,7 +3873,9 @@ def predict(case: Case) -> float:
         wave, _ = prefill_seconds(inputs, gpu, c, prompt)
         arrivals = serving_arrivals(inputs, gpu, c, prompt)
         step = decode_total(prompt, gen) / gen
-        return 1000 * (serving_tpot_s(step, wave, inputs.batch, gen, arrivals) or 0.0)
+        # MoE engine cores step together (speed_serving.py): each sees every core's prompts
+        cores = inputs.expert_token_ranks
+        return 1000 * (serving_tpot_s(step, wave, inputs.batch, gen, arrivals, cores) or 0.0)
     if metric == "ttft_ms" and row.get("sweep"):  # a sweep of random-dataset runs: prefixes reused
         runs = parse_sweep(str(row["sweep"]))
         timed = run_index(runs, prompt, gen, int(row["num_prompts"]))
@@ -3857,8 +3901,9 @@ def predict(case: Case) -> float:
         # Each of the dp replicas (vLLM engine cores, SGLang attention groups) runs its own waves of B / dp.
         # SGLang admits the others' prompts in small batches as they arrive (engines/sglang_arrivals.py)
         arrivals = serving_arrivals(inputs, gpu, c, prompt)
+        # vLLM's MoE engine cores step together: each waits through the others' prefills (speed_serving.py)
         one = serving_output_tokens_per_s(decode_total(prompt, gen) / gen, prefill, inputs.batch, gen,
-                                          arrivals) or 0.0
+                                          arrivals, inputs.expert_token_ranks) or 0.0
         full = inputs.dp * one
         if case.tail is None:
             return full

@@ -79,3 +79,21 @@ def test_a_short_last_wave_lowers_the_run_rate() -> None:
     assert run_output_tokens_per_s(waves, 1024) == pytest.approx(100 * 1024 / 38.0)
     assert run_output_tokens_per_s(waves, 1024) < 32 * 1024 / 10.0
     assert run_output_tokens_per_s([], 1024) is None
+
+
+def test_lockstep_engine_cores_wait_through_each_others_prompts() -> None:
+    # vLLM DP + MoE: every core's step joins the MoE all-gather (all2all.py AgRsAll2AllManager), so a
+    # lone request on one of two cores waits through the other core's prompt (coordinate_batch_across_dp).
+    step, prefill, out = 0.01, 0.2, 128
+    assert serving_tpot_s(step, prefill, 1, out, lockstep_cores=2) == pytest.approx(step + prefill / out)
+    two = serving_tpot_s(step, 2 * prefill, 2, out, lockstep_cores=2)
+    assert two == pytest.approx(step + 3 * prefill / out)
+    alone = serving_output_tokens_per_s(step, prefill, 2, out)
+    together = serving_output_tokens_per_s(step, prefill, 2, out, lockstep_cores=2)
+    assert together == pytest.approx(2 * out / (2 * prefill + out * step))
+    assert alone is not None and together is not None and together < alone
+
+
+def test_admission_batches_ignore_lockstep() -> None:
+    # SGLang's arrivals path already counts the batches a request waits through.
+    assert serving_tpot_s(0.01, 1.0, 4, 100, (2.0, 0.05), lockstep_cores=2) == pytest.approx(0.01 + 0.1 / 100)

@@ -134,9 +134,10 @@ def _pooled_level(base: Planner, gpu: GpuSpec, layout: Layout, one: FitRow, leve
             # the others' prompts as one wave, or in the batches the engine admits them in as they arrive
             # (SGLang: estimate/engines/sglang_arrivals.py)
             serving_tpot_s=serving_tpot_s(speed.tpot_s, speed.ttft_s, level, wl.context - wl.prefill_tokens,
-                                          speed.serving_arrivals),
+                                          speed.serving_arrivals, speed.lockstep_cores),
             serving_output_tokens_per_s=serving_output_tokens_per_s(
-                speed.tpot_s, speed.ttft_s, level, wl.context - wl.prefill_tokens, speed.serving_arrivals))
+                speed.tpot_s, speed.ttft_s, level, wl.context - wl.prefill_tokens, speed.serving_arrivals,
+                speed.lockstep_cores))
     else:
         update.update(decode_tokens_per_s=None, ttft_s=None, tpot_s=None, aggregate_tokens_per_s=None,
                       speed_class=None, prefill_tokens_per_s=None, ttft_class=None, decode_bound=None,

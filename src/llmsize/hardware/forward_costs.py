@@ -7,6 +7,7 @@ achieved FLOP rate: shared by decode_time.py and prefill_time.py, so each is wri
 from __future__ import annotations
 
 from llmsize.estimate.engines import llama_cpp_fattn_accumulate as fattn_accumulate
+from llmsize.hardware.allreduce import collective_link_bytes_per_s
 from llmsize.hardware.expert_parallel import dispatch_combine_seconds
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.qk_norm_tp import qk_norm_collective_calls
@@ -35,7 +36,7 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedC
         return 0.0
     calls = 2 * inputs.num_layers
     qk_calls = qk_norm_collective_calls(inputs)  # latency only (hardware/qk_norm_tp.py)
-    link = gpu.interconnect_bytes_per_s
+    link = collective_link_bytes_per_s(gpu)
     if not link:
         return (calls + qk_calls) * c.allreduce_latency_s
     message = tokens * inputs.hidden_size * inputs.activation_bytes_per_element
@@ -51,8 +52,8 @@ def _allreduce_seconds(inputs: SpeedInputs, gpu: GpuSpec, tokens: int, c: SpeedC
 def _moe_gather_seconds(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants, tokens: int,
                         decode: bool = False) -> float:
     """MoE token gather / scatter across engine cores or DP-attention groups (expert_parallel.py)."""
-    return dispatch_combine_seconds(inputs, gpu.interconnect_bytes_per_s, c.interconnect_fraction,
-                                    c.allreduce_latency_s, tokens, decode)
+    return dispatch_combine_seconds(inputs, collective_link_bytes_per_s(gpu), c.interconnect_fraction,
+                                    c.gather_latency_s or c.allreduce_latency_s, tokens, decode)
 
 
 # Weight and activation formats whose mat-mul rate attention does not share (see attention_rate).

@@ -227,6 +227,7 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     per_seq = 1.0 / step_s
     return SpeedEstimate(
         serving_arrivals=arrivals,
+        lockstep_cores=inputs.expert_token_ranks,
         ttft_s=prefill_s,
         encoder_s=encoder_s,
         tpot_s=step_s,

@@ -23,7 +23,7 @@ from llmsize.estimate.engines.llama_cpp_vulkan_mmid import seconds_per_read
 from llmsize.estimate.engines.speed_profile import EngineSpeedProfile
 from llmsize.estimate.engines.transformers_cache_copies import cache_step_traffic
 from llmsize.estimate.engines.vllm_paged_gqa import paged_kv_read_factor
-from llmsize.hardware.allreduce import allreduce_latency_s
+from llmsize.hardware.allreduce import allreduce_latency_s, gather_latency_s
 from llmsize.hardware.attention_stream import decode_attention_share
 from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.gpus import GpuSpec
@@ -169,8 +169,10 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
                           else paged_kv_read_factor(inputs.kv_groups) if prof.kv_per_query_head else 1.0),
         step_overlapped=prof.step_overlapped,
         interconnect_fraction=eff.interconnect if eff.interconnect is not None else INTERCONNECT_FRACTION,
-        allreduce_latency_s=allreduce_latency_s(prof.allreduce_kernel_measured, gpu, inputs.tp,
-                                                ALLREDUCE_LATENCY_S),
+        allreduce_latency_s=(allreduce_s := allreduce_latency_s(
+            prof.allreduce_kernel_measured, gpu, inputs.tp, ALLREDUCE_LATENCY_S)),
+        gather_latency_s=gather_latency_s(prof.allreduce_kernel_measured, gpu,
+                                          inputs.tp * inputs.expert_token_ranks, allreduce_s),
         **(_host_rates(inputs, gpu, eff) if inputs.host_weight_bytes or inputs.host_kv_bytes else {}),
     )
 

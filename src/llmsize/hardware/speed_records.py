@@ -44,6 +44,9 @@ class SpeedConstants(Record):
                                      "slow copies counted at their share of the 16-bit stream rate")
     interconnect_fraction: float
     allreduce_latency_s: float
+    gather_latency_s: float = Field(
+        default=0.0, description="seconds per MoE all-gather / reduce-scatter call across engine cores "
+        "(0: the all-reduce latency; hardware/allreduce.py gather_latency_s)")
     host_bandwidth_bytes_per_s: float = Field(
         default=0.0, description="achieved host-RAM bandwidth for offloaded layers (0: none offloaded)")
     upload_bytes_per_s: float = Field(
@@ -347,6 +350,9 @@ class SpeedEstimate(Record):
     efficiency: Efficiency
     constants: SpeedConstants | None = None
     notes: tuple[str, ...] = ()
+    lockstep_cores: int = Field(
+        default=1, ge=1, description="engine cores whose steps run together (vLLM --data-parallel-size with "
+        "a MoE model): a closed loop on one waits through every core's prompts (hardware/speed_serving.py)")
     serving_arrivals: tuple[float, float] | None = Field(
         default=None, description="closed-loop serving: (prefill batches a request waits through, seconds "
         "a batch) where the engine admits arrivals in batches (SpeedInputs.serving_arrivals); None: one wave")
