@@ -38,7 +38,8 @@ OutputOpt = Annotated[
     Path | None,
     Option(
         "--output", "-o",
-        help="Write the report to this file (.yaml/.yml/.json) and say where; add --format to print it as well.",
+        help="Write the report to this file (.yaml/.yml/.json) and say where; add --format to print it as "
+        "well.",
     ),
 ]
 PageOutputOpt = Annotated[

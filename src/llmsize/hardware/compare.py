@@ -123,11 +123,12 @@ def recommend(rows: Sequence[CompareRow]) -> list[str]:
         fastest = max(fitting, key=_tokens)
         speed = (f", ~{best.row.decode_tokens_per_s:,.0f} tokens/s ({best.row.speed_class})"
                  if best.row.decode_tokens_per_s else "")
-        # "the fewest GPUs that fit" named B200 among six GPUs that all fit on one; the speed chose it (issue 15,
-        # newcomer round 20), so say so where others fit on as few
+        # "the fewest GPUs that fit" named B200 among six GPUs that all fit on one; the speed chose it (issue
+        # 15, newcomer round 20), so say so where others fit on as few
         tied = [r for r in fitting if r.row.count == best.row.count]
         on_as_few = f"{len(tied)} that fit on {best.row.count} GPU{'' if best.row.count == 1 else 's'}"
-        why = "the fewest GPUs that fit" if len(tied) == 1 else f"{_decided_by(best, tied)} of the {on_as_few}"
+        why = ("the fewest GPUs that fit" if len(tied) == 1
+               else f"{_decided_by(best, tied)} of the {on_as_few}")
         line = (f"{prefix}Recommendation: {best.row.count}x {best.row.gpu} — {why}, "
                 f"{format_gib(best.row.headroom_bytes)} headroom each{speed}")
         faster = _tokens(fastest) > _tokens(best)  # a tie names no second GPU
