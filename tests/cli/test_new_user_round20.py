@@ -129,9 +129,35 @@ def test_a_speed_tie_names_the_tie_break(capsys: Cap) -> None:
     a, b = doc["rows"]
     assert a["decode_tokens_per_s"] == b["decode_tokens_per_s"] and a["ttft_s"] < b["ttft_s"]
     assert doc["recommendation"][0].startswith(
-        "Recommendation: 1x RTX-4090 — as fast as any, with the quickest first token, of the 2 that fit on 1 GPU")
+        "Recommendation: 1x RTX-4090 — as fast as any, with the quickest first token, of the 2 that fit on "
+        "1 GPU")
 
 
 def test_one_gpu_on_the_fewest_keeps_the_fewest_reason(capsys: Cap) -> None:
     doc = _json("compare", "Qwen2.5-0.5B", "--gpus", "RTX-4090")
     assert "— the fewest GPUs that fit, " in doc["recommendation"][0]
+
+
+# --- (d) an unbundled size of a 2025-2026 family takes that family's shape ---------------------------------
+# `estimate Ministral-3-24B-Instruct-2512` was Llama-3.1-70B's shape (hidden 8192, 64 heads, vocabulary
+# 128,256) cut to 26 layers; Ministral 3 (3B/8B/14B, model_specs/ copies of their config.json) has a 131,072
+# vocabulary and widths up to 5120. The same for Olmo 3 (100,278) and Granite 4.1 (100,352).
+@pytest.mark.parametrize(("name", "reference", "vocab"), [
+    ("Ministral-3-24B-Instruct-2512", "Ministral-3-14B-Instruct-2512", 131072),
+    ("Olmo-3-13B", "Olmo-3-7B", 100278),
+    ("granite-4.1-20b", "granite-4.1-30b", 100352),
+])
+def test_a_new_family_size_takes_its_own_shape(name: str, reference: str, vocab: int) -> None:
+    doc = _json("estimate", name)
+    said = " ".join(doc["warnings"])
+    assert f"with the shape of {reference} (the nearest size of its own family, not a Llama shape" in said
+    assert f"vocab {vocab} " in said
+    size = float(name.split("-")[2].rstrip("Bb")) * 1e9
+    assert doc["model"]["params"] == pytest.approx(size, rel=0.05)
+
+
+def test_a_family_with_one_bundled_dense_size_keeps_llamas_grid() -> None:
+    # Gemma 4 12B (google/gemma-4-12B-it, model card: 11.95B, 48 layers, hidden 3840) is not bundled; the 31B
+    # alone scaled down would be 20 layers of 5376, further from it than Llama-3.1-8B's 50 layers of 4096
+    said = " ".join(_json("estimate", "gemma-4-12B")["warnings"])
+    assert "with the shape of Llama-3.1-8B scaled in depth" in said

@@ -145,9 +145,8 @@ def _decided_by(best: CompareRow, tied: list[CompareRow]) -> str:
     if all((r.row.decode_tokens_per_s or 0) < (best.row.decode_tokens_per_s or 0) for r in others):
         return "the fastest"
     same = [r for r in others if (r.row.decode_tokens_per_s or 0) == (best.row.decode_tokens_per_s or 0)]
-    inf = float("inf")
-    if best.row.ttft_s is not None and all((r.row.ttft_s if r.row.ttft_s is not None else inf) > best.row.ttft_s
-                                           for r in same):
+    first = best.row.ttft_s
+    if first is not None and all(r.row.ttft_s is None or r.row.ttft_s > first for r in same):
         return "as fast as any, with the quickest first token,"
     return "as fast as any, with the most headroom,"
 

@@ -277,11 +277,11 @@ def _check_kind_and_lengths(doc: dict[str, Any], path: Path) -> None:
             hint="report show/diff read what `llmsize estimate/measure --output` write",
         )
     if "kind" in doc and kind != MEASUREMENT_KIND:
-        # a hand-made `kind: estimate` was told it "is what `llmsize estimate --output` writes, not an estimate
-        # or measure report" (issue 15, newcomer round 20): an estimate report has no kind at all
+        # a hand-made `kind: estimate` was told it "is what `llmsize estimate --output` writes, not an
+        # estimate or measure report" (issue 15, newcomer round 20): an estimate report has no kind at all
         raise ConfigError(
-            f"{path} is not a valid llmsize report: kind {one_line(repr(kind), 30)} is not one llmsize writes "
-            f"(an estimate report has no kind key; a measurement has kind: {MEASUREMENT_KIND})",
+            f"{path} is not a valid llmsize report: kind {one_line(repr(kind), 30)} is not one llmsize "
+            f"writes (an estimate report has no kind key; a measurement has kind: {MEASUREMENT_KIND})",
             hint=_EXPECTED,
         )
     for section in (doc, doc.get("estimate")):

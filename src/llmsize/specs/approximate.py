@@ -78,15 +78,14 @@ FAMILY_REFERENCE_SHAPES: dict[tuple[str, str | None], tuple[str, ...]] = {
     ("falcon", "3"): tuple(f"Falcon3-{b}B-Instruct" for b in (1, 3, 7, 10)),
     ("smollm", "2"): ("SmolLM2-135M", "SmolLM2-360M", "SmolLM2-1.7B"),
     ("granite", "3"): ("granite-3.3-2b-instruct", "granite-3.3-8b-instruct"),
-    # Families of 2025-2026 releases whose dense sizes are bundled (each copied from its config.json; issue
-    # 15, newcomer round 20: "gemma-4-12B" took Llama 3's 128k vocabulary and all-global attention, where Gemma
-    # 4's 31B has a 262k vocabulary and 5 sliding : 1 global layers with 512-wide global heads). Gemma 4's
-    # E2B/E4B are left out: their per-layer embeddings (hidden_size_per_layer_input) do not scale in depth.
-    ("gemma", "4"): ("gemma-4-31B-it",),
+    # 2025-2026 families with two or more bundled dense sizes (each copied from its config.json): their own
+    # vocabulary, widths and sliding/global pattern rather than Llama 3's (issue 15, newcomer round 20:
+    # "Ministral-3-24B" took Llama-3.1-70B's 8192-wide shape cut to 26 layers). A family with one bundled
+    # dense size stays on Llama's grid: scaling Gemma 4's 31B alone down to 12B gave 20 layers of 5376, where
+    # Gemma 4 12B has 48 layers of 3840 (its model card).
     ("olmo", "3"): ("Olmo-3-7B", "Olmo-3-32B"),
     ("ministral", "3"): tuple(f"Ministral-3-{b}B-Instruct-2512" for b in (3, 8, 14)),
     ("granite", "4.1"): ("granite-4.1-3b", "granite-4.1-8b", "granite-4.1-30b"),
-    ("exaone", "4"): ("EXAONE-4.0-1.2B", "EXAONE-4.0-32B"),
 }
 
 
