@@ -161,3 +161,38 @@ def test_a_family_with_one_bundled_dense_size_keeps_llamas_grid() -> None:
     # alone scaled down would be 20 layers of 5376, further from it than Llama-3.1-8B's 50 layers of 4096
     said = " ".join(_json("estimate", "gemma-4-12B")["warnings"])
     assert "with the shape of Llama-3.1-8B scaled in depth" in said
+
+
+# --- (e) fit where no precision fits still says what every precision carries --------------------------------
+# `fit Qwen3-8B --gpu 4090 --context 1M` listed four precisions, none fitting, and never said what `estimate
+# Qwen3-8B --context 1M` warns: the context is past the model's trained length (Qwen3-8B's config.json:
+# max_position_embeddings 40960). With several rows and none fitting no row is "shown", and the warnings went
+# with it.
+def test_fit_with_nothing_fitting_keeps_the_models_warnings(capsys: Cap) -> None:
+    said = ("context 1,048,576 exceeds the model's max_position_embeddings (40,960); it needs rope scaling "
+            "to work")
+    assert said in _json("estimate", "Qwen3-8B", "--context", "1M")["warnings"]
+    code, text = _flat(["fit", "Qwen3-8B", "--gpu", "RTX-4090", "--context", "1M"], capsys)
+    assert code == 0 and "Nothing fits RTX-4090" in text
+    assert f"Warning: {said}" in text
+
+
+def test_a_warning_of_one_precision_only_is_not_lifted(capsys: Cap) -> None:
+    # a format's own warning (bnb on a card, an engine's dtype) belongs to its row, not to the model
+    doc = _json("fit", "Qwen3-8B", "--gpu", "RTX-4090", "--context", "1M")
+    per_row = [set(o["warnings"]) for o in doc["options"]]
+    only_some = set.union(*per_row) - set.intersection(*per_row)
+    _, text = _flat(["fit", "Qwen3-8B", "--gpu", "RTX-4090", "--context", "1M"], capsys)
+    assert all(w not in text for w in only_some)
+
+
+# --- (f) the reason a fit fails names the component in words ----------------------------------------------
+# "needs 254.56 GiB per GPU but RTX-4090 offers 23.64 GiB each; kv_cache alone take 144.00 GiB": the JSON key
+# with a plural verb; the table above it says "KV cache".
+def test_fit_reason_names_the_kv_cache_in_words(capsys: Cap) -> None:
+    _, text = _flat(["fit", "Qwen3-8B", "--gpu", "RTX-4090", "--context", "1M"], capsys)
+    assert "; the KV cache alone takes 144.00 GiB" in text and "kv_cache" not in text
+    doc = _json("fit", "Qwen3-8B", "--gpu", "RTX-4090", "--context", "100k")
+    reasons = [o["reason"] for o in doc["options"]]
+    assert any("the largest part is the KV cache (" in r for r in reasons)
+    assert not any("kv_cache" in r for r in reasons)

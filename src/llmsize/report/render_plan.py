@@ -281,11 +281,20 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         _say(con, hint)
     if chat is not None:
         con.print(f"Chat budget: {escape(chat.summary())}")
-    warnings = shown.row.warnings if shown else ()
+    warnings = shown.row.warnings if shown else _shared_warnings(fit)
     for w in warnings:
         con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if best is not None and best.row.decode_tokens_per_s is not None:
         con.print(_efficiency_line(efficiency))
+
+
+def _shared_warnings(fit: ModelFit) -> tuple[str, ...]:
+    """The warnings every precision tried carries: about the model or the workload, not a format. With several
+    formats and none fitting, no row is shown, and "context 1,048,576 exceeds the model's
+    max_position_embeddings (40,960)" that `estimate` prints went unsaid (issue 15, newcomer round 20)."""
+    if not fit.options:
+        return ()
+    return tuple(w for w in fit.options[0].row.warnings if all(w in r.row.warnings for r in fit.options[1:]))
 
 
 def cpu_moe_hint(row: FitRow) -> str:
