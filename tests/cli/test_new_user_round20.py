@@ -196,3 +196,11 @@ def test_fit_reason_names_the_kv_cache_in_words(capsys: Cap) -> None:
     reasons = [o["reason"] for o in doc["options"]]
     assert any("the largest part is the KV cache (" in r for r in reasons)
     assert not any("kv_cache" in r for r in reasons)
+
+
+# --- (g) fit --all's line of refused models reads as a sentence ---------------------------------------------
+# `fit --all --gpu RTX-3060 --engine ollama` printed "4 the ollama engine does not run: DeepSeek-V4-Flash,
+# ...".
+def test_fit_all_counts_refused_models_in_words(capsys: Cap) -> None:
+    _, text = _flat(["fit", "--all", "--gpu", "RTX-3060-12GB", "--engine", "ollama"], capsys)
+    assert " models the ollama engine does not run: DeepSeek-V4-Flash, " in text

@@ -431,8 +431,10 @@ def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficie
     _say(con, f"  {workload_line(wl)}")
     refused = [f.model for f in fits if f.refused]
     if refused:  # counted in the catalog, as `models` lists it, but the engine cannot run them at all
-        _say(con, f"  {len(refused)} the {wl.engine.value} engine does not run: {', '.join(refused)} "
-                  "(`llmsize fit MODEL` says why)")
+        # "4 the ollama engine does not run: ..." read as a broken sentence (issue 15, newcomer round 20)
+        models = "model" if len(refused) == 1 else "models"
+        _say(con, f"  {len(refused)} {models} the {wl.engine.value} engine does not run: "
+                  f"{', '.join(refused)} (`llmsize fit MODEL` says why)")
     # training has no decode speed: its column and footnote were a column of "-" under a note about
     # inference speeds (issue 15, round 8); CPU RAM: "speed not estimated"
     speeds = not wl.mode.trains and gpu.speed_known
