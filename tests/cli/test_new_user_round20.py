@@ -204,3 +204,14 @@ def test_fit_reason_names_the_kv_cache_in_words(capsys: Cap) -> None:
 def test_fit_all_counts_refused_models_in_words(capsys: Cap) -> None:
     _, text = _flat(["fit", "--all", "--gpu", "RTX-3060-12GB", "--engine", "ollama"], capsys)
     assert " models the ollama engine does not run: DeepSeek-V4-Flash, " in text
+
+
+# --- (h) check -o with a page's suffix gets the hint every other command's --output gives ------------------
+# `check --gpu RTX-4090 -o o.html -- vllm serve ...` said only "--output takes a .yaml, .yml or .json file",
+# where `estimate -o x.csv`, `fit -o x.html` add what to name it.
+def test_check_output_suffix_error_says_what_to_name_it(tmp_path: Path, capsys: Cap) -> None:
+    code, text = _flat(["check", "--gpu", "RTX-4090", "-o", str(tmp_path / "o.html"), "--", "vllm", "serve",
+                        "Qwen/Qwen3-8B"], capsys)
+    assert code == 2
+    assert "--output takes a .yaml, .yml or .json file (name the file e.g. check.yaml)" in text
+    assert not (tmp_path / "o.html").exists()
