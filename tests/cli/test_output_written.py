@@ -24,7 +24,7 @@ SMALL = "Qwen2.5-0.5B"
         (["estimate", SMALL, "--gpu", "RTX-4090"], "fits RTX-4090"),
         (["explain", SMALL], f"{SMALL} needs"),
         (["fit", SMALL, "--gpu", "RTX-4090"], "best that fits"),
-        (["compare", SMALL, "--gpus", "RTX-4090,L4"], "the fewest GPUs that fit"),
+        (["compare", SMALL, "--gpus", "RTX-4090,L4"], "1x RTX-4090 — "),
         (["gpus", "--vendor", "nvidia"], "GPUs"),
     ],
 )

@@ -27,7 +27,7 @@ from llmsize.cli.gpu_options import (
     with_price,
 )
 from llmsize.cli.option_groups import OptionValues, with_groups
-from llmsize.cli.options import ForceOpt, OutputOpt, PageFormat, PageFormatOpt, RevisionOpt
+from llmsize.cli.options import ForceOpt, PageFormat, PageFormatOpt, PageOutputOpt, RevisionOpt
 from llmsize.cli.workload_options import WORKLOAD_OPTIONS, workload_for, workload_options_from
 from llmsize.errors import BadInputError
 
@@ -69,7 +69,7 @@ def compare_cmd(
     gpu_file: GpuFileOpt = None,
     revision: RevisionOpt = None,
     fmt: PageFormatOpt = PageFormat.HUMAN,
-    output: OutputOpt = None,
+    output: PageOutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """Compare GPUs for a model (GPUs needed, memory, headroom, max context, speed) or models on a GPU.

@@ -21,7 +21,7 @@ from llmsize.cli.gpu_options import (
     speed_settings,
 )
 from llmsize.cli.option_groups import OptionValues, with_groups
-from llmsize.cli.options import ForceOpt, OutputOpt, PageFormat, PageFormatOpt, RevisionOpt
+from llmsize.cli.options import ForceOpt, PageFormat, PageFormatOpt, PageOutputOpt, RevisionOpt
 from llmsize.cli.workload_options import WORKLOAD_OPTIONS, workload_for, workload_options_from
 from llmsize.errors import BadInputError, LlmsizeError
 
@@ -177,7 +177,7 @@ def estimate_cmd(
     speed: OptionValues = ESTIMATE_SPEED_OPTIONS,
     revision: RevisionOpt = None,
     fmt: PageFormatOpt = PageFormat.HUMAN,
-    output: OutputOpt = None,
+    output: PageOutputOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """Memory a model needs for a workload: weights, KV cache, activations, gradients, optimizer, adapters.

@@ -123,7 +123,13 @@ def recommend(rows: Sequence[CompareRow]) -> list[str]:
         fastest = max(fitting, key=_tokens)
         speed = (f", ~{best.row.decode_tokens_per_s:,.0f} tokens/s ({best.row.speed_class})"
                  if best.row.decode_tokens_per_s else "")
-        line = (f"{prefix}Recommendation: {best.row.count}x {best.row.gpu} — the fewest GPUs that fit, "
+        # "the fewest GPUs that fit" named B200 among six GPUs that all fit on one; the speed chose it (issue
+        # 15, newcomer round 20), so say so where others fit on as few
+        tied = [r for r in fitting if r.row.count == best.row.count]
+        on_as_few = f"{len(tied)} that fit on {best.row.count} GPU{'' if best.row.count == 1 else 's'}"
+        why = ("the fewest GPUs that fit" if len(tied) == 1
+               else f"{_decided_by(best, tied)} of the {on_as_few}")
+        line = (f"{prefix}Recommendation: {best.row.count}x {best.row.gpu} — {why}, "
                 f"{format_gib(best.row.headroom_bytes)} headroom each{speed}")
         faster = _tokens(fastest) > _tokens(best)  # a tie names no second GPU
         if fastest.row.gpu != best.row.gpu and fastest.row.decode_tokens_per_s and faster:
@@ -131,6 +137,18 @@ def recommend(rows: Sequence[CompareRow]) -> list[str]:
                      f"(~{fastest.row.decode_tokens_per_s:,.0f} tokens/s)")
         lines.append(line + ".")
     return lines
+
+
+def _decided_by(best: CompareRow, tied: list[CompareRow]) -> str:
+    """What set `best` apart from the rows on as many GPUs, in the order the pick weighs them."""
+    others = [r for r in tied if r is not best]
+    if all((r.row.decode_tokens_per_s or 0) < (best.row.decode_tokens_per_s or 0) for r in others):
+        return "the fastest"
+    same = [r for r in others if (r.row.decode_tokens_per_s or 0) == (best.row.decode_tokens_per_s or 0)]
+    first = best.row.ttft_s
+    if first is not None and all(r.row.ttft_s is None or r.row.ttft_s > first for r in same):
+        return "as fast as any, with the quickest first token,"
+    return "as fast as any, with the most headroom,"
 
 
 def _tokens(r: CompareRow) -> float:

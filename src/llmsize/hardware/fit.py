@@ -58,9 +58,20 @@ def fit_reason(
     name, size = largest_component(est)
     where = f"{count}x {gpu_id}" if count > 1 else gpu_id
     head = f"needs {format_gib(need)} per GPU but {where} offers {format_gib(usable)} each"
+    words, plural = _COMPONENT_WORDS.get(name, (name, True))
     if size > usable:
-        return f"{head}; {name} alone take {format_gib(size)}"
-    return f"{head}; the largest part is {name} ({format_gib(size)}, {size / need:.0%})"
+        return f"{head}; {words} alone take{'' if plural else 's'} {format_gib(size)}"
+    return f"{head}; the largest part is {words} ({format_gib(size)}, {size / need:.0%})"
+
+
+# A component's name in a sentence, and whether it takes a plural verb: "kv_cache alone take 144.00 GiB"
+# printed the JSON key (issue 15, newcomer round 20); the table's rows say "KV cache", "optimizer states".
+_COMPONENT_WORDS: dict[str, tuple[str, bool]] = {
+    "kv_cache": ("the KV cache", False),
+    "optimizer": ("the optimizer states", True),
+    "adapters": ("the LoRA adapters", True),
+    "overhead": ("the runtime overhead", False),
+}
 
 
 def plan_cost(gpu: GpuSpec, count: int, tokens_per_s: float | None) -> tuple[float | None, float | None]:

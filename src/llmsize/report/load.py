@@ -126,12 +126,19 @@ def _parse(path: Path) -> Any:
         ) from err
 
 
+def _missing_keys(err: ValidationError) -> list[str]:
+    """Every key a report must hold that the file lacks, in the schema's order (dotted for nested ones)."""
+    return [".".join(str(p) for p in e.get("loc", ())) for e in err.errors() if e.get("type") == "missing"]
+
+
 def _first_error(err: ValidationError) -> str:
+    missing = _missing_keys(err)
+    if missing:  # all of them at once: a hand-made file was told one key a run (issue 15, newcomer round 20)
+        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        return f"missing key{'s' if len(missing) > 1 else ''} {shown}"
     first = err.errors()[0]
     loc = ".".join(str(p) for p in first.get("loc", ()))
     kind = first.get("type", "")
-    if kind == "missing":
-        return f"missing key {loc}"
     if kind == "extra_forbidden":
         return f"unknown key {loc}"
     msg = str(first.get("msg", "invalid value")).removeprefix("Value error, ")  # pydantic's prefix
@@ -197,7 +204,8 @@ def load_report(path: Path) -> LoadedReport:
             loaded = LoadedReport(path=path, report=Report.model_validate(report_doc))
     except ValidationError as err:
         raise ConfigError(
-            f"{path} is not a valid llmsize report: {_first_error(err)}", hint=_HAND_EDITED
+            f"{path} is not a valid llmsize report: {_first_error(err)}",
+            hint=_EXPECTED if _missing_keys(err) else _HAND_EDITED,
         ) from err
     read_as = (loaded.measurement or loaded.report).model_dump(mode="json")
     flipped = boolean_read_as_number(doc, read_as)
@@ -215,6 +223,9 @@ def load_report(path: Path) -> LoadedReport:
 
 
 _HAND_EDITED = "it may be truncated or hand-edited; write it again with --output"
+# What report show/diff expect, said where a file lacks keys or names a kind no command writes.
+_EXPECTED = ("report show/diff read the whole file `llmsize estimate MODEL -o FILE.yaml` or "
+             "`llmsize measure MODEL -o FILE.yaml` writes")
 
 
 def _first_leaf(doc: Any, bad: Any, path: str = "") -> str | None:
@@ -252,17 +263,26 @@ def _first_past_int64(doc: Any) -> str | None:
 # (rich lays out each line; issue 15: every input answered in under 2 s).
 MAX_REPORT_LIST_ITEMS = 2_000
 _LISTS = ("assumptions", "warnings", "gpus")
-_COMMANDS = {"fit-all": "fit --all"}  # document kind -> the command that writes it
+# document kind -> the command that writes it (report/render_plan.py _header: fit, fit-all, compare)
+_COMMANDS = {"fit": "fit", "fit-all": "fit --all", "compare": "compare"}
 
 
 def _check_kind_and_lengths(doc: dict[str, Any], path: Path) -> None:
-    """Refuse another command's document (`fit`/`compare --output`) by name, and overlong lists."""
+    """Refuse another command's document (`fit`/`compare --output`) by name, a kind no command writes as
+    such, and overlong lists."""
     kind = doc.get("kind")
-    if isinstance(kind, str) and kind != MEASUREMENT_KIND:
+    if isinstance(kind, str) and kind in _COMMANDS:
         raise ConfigError(
-            f"{path} is what `llmsize {_COMMANDS.get(kind, one_line(kind, 20))} --output` writes, not an "
-            "estimate or measure report",
+            f"{path} is what `llmsize {_COMMANDS[kind]} --output` writes, not an estimate or measure report",
             hint="report show/diff read what `llmsize estimate/measure --output` write",
+        )
+    if "kind" in doc and kind != MEASUREMENT_KIND:
+        # a hand-made `kind: estimate` was told it "is what `llmsize estimate --output` writes, not an
+        # estimate or measure report" (issue 15, newcomer round 20): an estimate report has no kind at all
+        raise ConfigError(
+            f"{path} is not a valid llmsize report: kind {one_line(repr(kind), 30)} is not one llmsize "
+            f"writes (an estimate report has no kind key; a measurement has kind: {MEASUREMENT_KIND})",
+            hint=_EXPECTED,
         )
     for section in (doc, doc.get("estimate")):
         if not isinstance(section, dict):

@@ -40,7 +40,9 @@ def _text(doc: dict[str, Any], fmt: str) -> str:
 def write_check(report: Report, check: dict[str, Any], path: Path, *, force: bool) -> None:
     kind = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}.get(path.suffix.lower())
     if kind is None:
-        raise BadInputError(f"cannot write {path}: --output takes a .yaml, .yml or .json file")
+        # the hint every other command's --output gives (report/export.py write_report; newcomer round 20)
+        raise BadInputError(f"cannot write {path}: --output takes a .yaml, .yml or .json file",
+                            hint="name the file e.g. check.yaml")
     from llmsize.report.export import write_new_file
 
     write_new_file(path, _text(check_document(report, check), kind), force=force)

@@ -281,11 +281,20 @@ def render_fit(fit: ModelFit, gpu: GpuSpec, wl: Workload, efficiency: Efficiency
         _say(con, hint)
     if chat is not None:
         con.print(f"Chat budget: {escape(chat.summary())}")
-    warnings = shown.row.warnings if shown else ()
+    warnings = shown.row.warnings if shown else _shared_warnings(fit)
     for w in warnings:
         con.print(f"[yellow]Warning:[/yellow] {escape(w)}")
     if best is not None and best.row.decode_tokens_per_s is not None:
         con.print(_efficiency_line(efficiency))
+
+
+def _shared_warnings(fit: ModelFit) -> tuple[str, ...]:
+    """The warnings every precision tried carries: about the model or the workload, not a format. With several
+    formats and none fitting, no row is shown, and "context 1,048,576 exceeds the model's
+    max_position_embeddings (40,960)" that `estimate` prints went unsaid (issue 15, newcomer round 20)."""
+    if not fit.options:
+        return ()
+    return tuple(w for w in fit.options[0].row.warnings if all(w in r.row.warnings for r in fit.options[1:]))
 
 
 def cpu_moe_hint(row: FitRow) -> str:
@@ -422,8 +431,10 @@ def render_fit_all(fits: Sequence[ModelFit], gpu: GpuSpec, wl: Workload, efficie
     _say(con, f"  {workload_line(wl)}")
     refused = [f.model for f in fits if f.refused]
     if refused:  # counted in the catalog, as `models` lists it, but the engine cannot run them at all
-        _say(con, f"  {len(refused)} the {wl.engine.value} engine does not run: {', '.join(refused)} "
-                  "(`llmsize fit MODEL` says why)")
+        # "4 the ollama engine does not run: ..." read as a broken sentence (issue 15, newcomer round 20)
+        models = "model" if len(refused) == 1 else "models"
+        _say(con, f"  {len(refused)} {models} the {wl.engine.value} engine does not run: "
+                  f"{', '.join(refused)} (`llmsize fit MODEL` says why)")
     # training has no decode speed: its column and footnote were a column of "-" under a note about
     # inference speeds (issue 15, round 8); CPU RAM: "speed not estimated"
     speeds = not wl.mode.trains and gpu.speed_known

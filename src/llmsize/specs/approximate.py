@@ -78,6 +78,14 @@ FAMILY_REFERENCE_SHAPES: dict[tuple[str, str | None], tuple[str, ...]] = {
     ("falcon", "3"): tuple(f"Falcon3-{b}B-Instruct" for b in (1, 3, 7, 10)),
     ("smollm", "2"): ("SmolLM2-135M", "SmolLM2-360M", "SmolLM2-1.7B"),
     ("granite", "3"): ("granite-3.3-2b-instruct", "granite-3.3-8b-instruct"),
+    # 2025-2026 families with two or more bundled dense sizes (each copied from its config.json): their own
+    # vocabulary, widths and sliding/global pattern rather than Llama 3's (issue 15, newcomer round 20:
+    # "Ministral-3-24B" took Llama-3.1-70B's 8192-wide shape cut to 26 layers). A family with one bundled
+    # dense size stays on Llama's grid: scaling Gemma 4's 31B alone down to 12B gave 20 layers of 5376, where
+    # Gemma 4 12B has 48 layers of 3840 (its model card).
+    ("olmo", "3"): ("Olmo-3-7B", "Olmo-3-32B"),
+    ("ministral", "3"): tuple(f"Ministral-3-{b}B-Instruct-2512" for b in (3, 8, 14)),
+    ("granite", "4.1"): ("granite-4.1-3b", "granite-4.1-8b", "granite-4.1-30b"),
 }
 
 
