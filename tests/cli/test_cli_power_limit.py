@@ -64,3 +64,11 @@ def test_fit_takes_it_too(capsys: pytest.CaptureFixture[str]) -> None:
                               "--format", "json"], capsys)
     assert code == 0, err
     assert "power limit 220 W" in out
+
+
+def test_a_card_without_board_power_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    # Apple's catalog entries give no tdp_w: an internal TypeError before (issue 15: never "internal error")
+    code, _, err = run_cli(["estimate", "Qwen2.5-7B-Instruct", "--gpu", "M2-Max-96GB", "--power-limit", "50"],
+                           capsys)
+    assert code == 2
+    assert "has no board power (tdp_w)" in err and "internal error" not in err

@@ -126,8 +126,9 @@ def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = N
     eff = eff or Efficiency()
     notes: list[str] = []
     if eff.power_limit_w:  # the card at the clock its --power-limit leaves (hardware/power_limit.py)
+        capped_gpu = capped(gpu, eff.power_limit_w)  # refuses a limit the board cannot take, first
         notes.append(power_note(gpu, eff.power_limit_w))
-        gpu = capped(gpu, eff.power_limit_w)
+        gpu = capped_gpu
     c = resolve_constants(inputs, gpu, eff)
     if not gpu.supports(inputs.compute_dtype):
         notes.append(f"{gpu.id} has no native {inputs.compute_dtype}; speed uses its fallback rate")
