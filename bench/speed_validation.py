@@ -60,6 +60,7 @@ from llmsize.hardware.efficiency import Efficiency
 from llmsize.hardware.gpus import GpuSpec, get_gpu
 from llmsize.hardware.plan import Layout, Planner, speed_inputs
 from llmsize.hardware.planner import with_gpu_defaults
+from llmsize.hardware.power_limit import capped
 from llmsize.hardware.speed import SpeedInputs, decode_step, prefill_seconds, resolve_constants, tower_seconds
 from llmsize.hardware.speed_inputs import prefill_launch_fields
 from llmsize.hardware.speed_prefix import cached_prefill_seconds
@@ -3520,6 +3521,47 @@ FINDINGS = (
     "single-stream decode (ollama.linkworksinc.com/posts/vllm-tp4-3090-benchmark): +19.7% -> -4.1% "
     "(tests/golden/test_speed_pcie_tensor_parallel.py). vLLM held out 395 rows 9.8% / 199.2% -> 396 rows "
     "9.6% / 121.9%; other engines unchanged (no other multi-GPU server row runs on PCIe-only cards).",
+    "Board power limits and Gemma 4 12B (issue 11, powercap25). (A) --power-limit W "
+    "(Efficiency.power_limit_w, "
+    "hardware/power_limit.py; JSON speed_constants power_limit_w / core_clock_ratio, a speed note): "
+    "the limiter "
+    "lowers the core clock until board power meets the limit; board power = a clock-independent part + "
+    "switching power C f V^2 with V falling with f in the DVFS range (TechPowerUp's GA10x V-F tables: V/f "
+    "within 10% of constant), so P = F + (TDP - F) r^3. F = 27% of the TDP, the zero-clock intercept of "
+    "club-3090#104's measured RTX 3090 sweep (180 W -> 705 MHz, 300 W -> 1,695 MHz). All FLOP rates "
+    "(prefill, "
+    "batched decode, attention) follow r; the DRAM stream does not (mem clock 9,501 MHz at every cap of "
+    "club-3090#103/#104) and the per-layer kernel latency is not scaled: the same rig's vLLM TP 4 single "
+    "stream loses 2.0% (AWQ) / 2.5% (FP8) from 300 to 220 W (LottoLottoLotto data/benchmarks.jsonl "
+    "pl220/pl300 runs), which latency in core cycles would make 6%; modelled 0.9% / 0.7%. Checked: that "
+    "rig's 4 x TP 1 serving at 32 a card, 220 over 300 W: AWQ 0.888 published, 0.862 modelled; FP8 0.804 "
+    "published, 0.909 modelled (its loss is larger than modelled); llmgarage's 6 x 3090 llama.cpp prefill "
+    "at 300 / 250 W: 0.943 / 0.853 of 350 W, modelled 0.928 / 0.843, at 200 W 0.600 against 0.737 (the "
+    "voltage floor, P ~ f below it, not modelled: an open xfail in tests/golden/test_speed_power_limit.py). "
+    "Refused with one line (exit 2): <= 0, non-numeric, at or below F, above the board's max_power_w "
+    "(new catalog field with its source; default tdp_w; RTX-3090 450 W, EVGA FTW3 Ultra). Rows that state "
+    "a cap carry power_limit_w (no measured number edited): the 27 LottoLottoLotto rows 220 W, the 16 "
+    "insiderllm 'Tamanna' rows 420 W, rtx4090-vllm-club3090-001 250 W. Lotto llama-bench pp512 Q4_K_M / Q2_K "
+    "+33.3 / +48.7% -> +9.4 / +20.5%; insiderllm 420 W pp512 d0 / d4096 / d8192 -15.7 / -33.9 / -45.1% -> "
+    "-9.9 / -29.2 / -41.1%; the vLLM single-stream lotto rows 1-3 points closer, dp2tp2 serving rows "
+    "+161..+199% -> +150..+175%; decode rows unchanged (tg256 +4.6 / +17.4%); the 420 W llama-server "
+    "-np 4-16 aggregate rows (already fast) 0.3-5 points further off. (B) gemma-4-12B-it was not in the "
+    "catalog: it resolved to an approximation from its name (50 Llama layers, a 128,256-token untied "
+    "vocabulary, full attention everywhere), so each decoded token read half the real output head. Now a "
+    "catalog entry (model card: 11.95B, 48 layers, window 1,024, 262K vocabulary; text config as in the "
+    "Inferentia port's transcription: hidden 3840, 16 / 8 heads at 256, full layers 1 KV head at 512 with "
+    "K = V, MLP 15360, tied; 5 sliding : 1 full as the family, 11,944,951,600 parameters with the "
+    "encoder-free projections as extra_params). The tied 262,144 x 3,840 head stays BF16 in the AWQ and "
+    "FP8 checkpoints: AWQ TP 1 reads 8.0 GB a token. vLLM rows (220 W too): AWQ TP 1 / 2 / 4 +41.0 / "
+    "+45.3 / +89.6% -> +30.3 / +33.0 / +71.1%, FP8 +30.1 / +33.9 / +71.0% -> +21.7 / +24.2 / +56.8%: the "
+    "rest is the PCIe TP all-reduce lead of the entry above and, at TP 1, ~23% not found (no per-layer "
+    "input embeddings in this model: hidden_size_per_layer_input 0). llama.cpp Q8_0 -sm layer 1 / 2 / 4 "
+    "cards +62.1 / +1.8 / -7.2% -> +47.2 / -7.4 / -17.7%: the run labelled one card peaked at 54,136 MiB "
+    "of VRAM (catalog/runs/orchestrator-gemma-4-12b-it-704f4f8a039a.md), more than one 24 GB card holds, so "
+    "it did not run on one card as labelled; the 2 / 4-card rows now price 48 layers' per-GPU hops with "
+    "Gemma 4's larger graph and are slow, not investigated further. Held out per engine (median / worst): "
+    "llama.cpp 10.35 / 212.4% -> 10.30 / 212.4%, vLLM 9.80 / 199.2% -> 9.80 / 175.2%, Ollama 9.65 / 109.7%, "
+    "SGLang 7.85 / 73.3%, transformers 6.75 / 92.0% unchanged; overall 9.4 / 212.4% unchanged.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 
@@ -3839,9 +3881,13 @@ def predict(case: Case) -> float:
     # host_bandwidth / host_threads: the run's host RAM figure in GB/s and CPU threads (llmsize
     # --host-bandwidth / --host-threads), for --n-cpu-moe rows
     # (unset: llmsize's defaults, DDR5-5600 dual channel and the default host's 16 threads)
+    # power_limit_w: the board limit the run set (nvidia-smi -pl; llmsize --power-limit): the card at the
+    # clock that limit leaves (hardware/power_limit.py), as estimate_speed applies it
     host = Efficiency(host_bandwidth_gb_s=float(row["host_bandwidth"]) if row.get("host_bandwidth") else None,
-                      host_threads=int(row["host_threads"]) if row.get("host_threads") else None) \
-        if row.get("host_bandwidth") or row.get("host_threads") else None
+                      host_threads=int(row["host_threads"]) if row.get("host_threads") else None,
+                      power_limit_w=float(row["power_limit_w"]) if row.get("power_limit_w") else None) \
+        if row.get("host_bandwidth") or row.get("host_threads") or row.get("power_limit_w") else None
+    gpu = capped(gpu, host.power_limit_w if host else None)
     c = resolve_constants(inputs, gpu, host)
     prompt = max(1, int(row.get("prompt_tokens") or 1))
     gen = int(row.get("gen_tokens") or 0)

@@ -156,13 +156,6 @@ def test_a_new_family_size_takes_its_own_shape(name: str, reference: str, vocab:
     assert doc["model"]["params"] == pytest.approx(size, rel=0.05)
 
 
-def test_a_family_with_one_bundled_dense_size_keeps_llamas_grid() -> None:
-    # Gemma 4 12B (google/gemma-4-12B-it, model card: 11.95B, 48 layers, hidden 3840) is not bundled; the 31B
-    # alone scaled down would be 20 layers of 5376, further from it than Llama-3.1-8B's 50 layers of 4096
-    said = " ".join(_json("estimate", "gemma-4-12B")["warnings"])
-    assert "with the shape of Llama-3.1-8B scaled in depth" in said
-
-
 # --- (e) fit where no precision fits still says what every precision carries --------------------------------
 # `fit Qwen3-8B --gpu 4090 --context 1M` listed four precisions, none fitting, and never said what `estimate
 # Qwen3-8B --context 1M` warns: the context is past the model's trained length (Qwen3-8B's config.json:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from llmsize.hardware.efficiency import Efficiency
     from llmsize.report.models import Report
 
-ESTIMATE_SPEED_OPTIONS = SPEED_OPTIONS.only("concurrency", "host_bandwidth", "host_threads")
+ESTIMATE_SPEED_OPTIONS = SPEED_OPTIONS.only("concurrency", "host_bandwidth", "host_threads", "power_limit")
 ModelArg = Annotated[
     str,
     Argument(

@@ -73,6 +73,11 @@ HostThreadsOpt = Annotated[int | None, Option(
          "system RAM, each streaming ~3.3 GB/s of quantized weights (default: llama.cpp's, the physical "
          "cores: 16 for the default Ryzen 7950X host, this machine's own when no --gpu is given).",
     rich_help_panel=_PANEL)]
+PowerLimitOpt = Annotated[float | None, Option(
+    "--power-limit",
+    help="Board power limit in watts per GPU (nvidia-smi -pl): a lower core clock for compute-bound work "
+         "(prompt, batched decode), much less for single-stream decode (default: the card's stock limit, "
+         "the catalog's TDP; up to the board's highest).", rich_help_panel=_PANEL)]
 ConcurrencyOpt = Annotated[str | None, Option(
     "--concurrency", help="Speed at several concurrency levels, e.g. 1,8,32: one fit row per level "
                           "(per-sequence and aggregate tokens/s).", rich_help_panel=_PANEL)]
@@ -239,19 +244,21 @@ def speed_settings(
     concurrency: ConcurrencyOpt = None,
     host_bandwidth: HostBandwidthOpt = None,
     host_threads: HostThreadsOpt = None,
+    power_limit: PowerLimitOpt = None,
 ) -> Speed:
-    """The speed options of fit and compare (estimate takes --concurrency, --host-bandwidth and
-    --host-threads)."""
+    """The speed options of fit and compare (estimate takes --concurrency, --host-bandwidth,
+    --host-threads and --power-limit)."""
     from llmsize.hardware.efficiency import Efficiency
     from llmsize.records import ValidationError
 
     given = (("bandwidth", bandwidth_efficiency), ("compute", compute_efficiency),
-             ("host_bandwidth_gb_s", host_bandwidth), ("host_threads", host_threads))
+             ("host_bandwidth_gb_s", host_bandwidth), ("host_threads", host_threads),
+             ("power_limit_w", power_limit))
     try:
         efficiency = Efficiency(**{k: v for k, v in given if v is not None})
     except ValidationError as err:
         options = {"bandwidth": "--bandwidth-efficiency", "compute": "--compute-efficiency",
-                   "host_threads": "--host-threads"}
+                   "host_threads": "--host-threads", "power_limit_w": "--power-limit"}
         option = options.get(str(err.errors()[0]["loc"][0]), "--host-bandwidth")
         raise BadInputError(f"{option}: give a finite positive number") from None
     return Speed(efficiency, price_per_hour, parse_concurrency(concurrency))

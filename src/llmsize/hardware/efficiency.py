@@ -26,11 +26,15 @@ class Efficiency(Record):
         default=None, ge=1, description="CPU threads llama.cpp multiplies host-resident weights on (its -t; "
         "llama.cpp's default is the physical cores); None: the default host's, "
         "speed_profiles.DEFAULT_HOST_THREADS")
+    power_limit_w: float | None = Field(
+        default=None, gt=0, description="board power limit in watts (nvidia-smi -pl); None: the card's stock "
+        "limit, its tdp_w (hardware/power_limit.py)")
 
     def describe(self) -> str:
         parts = [f"bandwidth {self.bandwidth:.0%}" if self.bandwidth is not None else "",
                  f"host RAM {self.host_bandwidth_gb_s:g} GB/s" if self.host_bandwidth_gb_s else "",
                  f"host threads {self.host_threads}" if self.host_threads else "",
+                 f"power limit {self.power_limit_w:g} W" if self.power_limit_w else "",
                  f"compute {self.compute:.0%}" if self.compute is not None else "",
                  f"interconnect {self.interconnect:.0%}" if self.interconnect is not None else "",
                  f"step overhead {self.step_overhead_s * 1e3:.2f} ms"

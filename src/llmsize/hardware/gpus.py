@@ -234,6 +234,10 @@ class GpuSpec(Record):
     compute_units: int | None = Field(
         default=None, gt=0, description="streaming multiprocessors (NVIDIA SMs): bounds batch-1 bandwidth")
     tdp_w: float | None = Field(default=None, gt=0, le=MAX_RATE)
+    max_power_w: float | None = Field(
+        default=None, gt=0, le=MAX_RATE, description="highest board power limit a user can set (nvidia-smi "
+        "-q 'Max Power Limit'; partner boards run above the reference TDP); None: tdp_w")
+    max_power_source: str | None = Field(default=None, description="public page that shows max_power_w")
     source: str | None = Field(default=None, description="vendor page the figures come from")
     notes: str = ""
     price: Price | None = None
@@ -254,6 +258,8 @@ class GpuSpec(Record):
                 raise ValueError(f"{dtype} is listed in dtypes but tflops.{dtype} is missing")
         if self.memory.driver_mib and self.memory.driver_mib * MIB > 1.1 * self.memory.marketed_bytes:
             raise ValueError("memory.driver_mib is more than 10% above the vendor's figure; check the units")
+        if self.max_power_w and self.tdp_w and self.max_power_w < self.tdp_w:
+            raise ValueError(f"max_power_w {self.max_power_w:g} is below tdp_w {self.tdp_w:g}")
         bus, rate = self.memory.bus_bits, self.memory.data_rate_gbps
         implied = bus * rate / 8 if bus and rate else None
         off = abs(implied - self.bandwidth_gb_s) if implied is not None else 0.0
@@ -430,6 +436,7 @@ class GpuSpec(Record):
             "interconnect": self.interconnect.name if self.interconnect else None,
             "interconnect_bytes_per_s": self.interconnect_bytes_per_s,
             "tdp_w": self.tdp_w,
+            "max_power_w": self.max_power_w or self.tdp_w,
             "aliases": list(self.aliases),
             "source": self.source,
         }

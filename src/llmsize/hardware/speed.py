@@ -41,6 +41,8 @@ from llmsize.hardware.forward_costs import attention_rate
 from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.host_offload_speed import _host_note
 from llmsize.hardware.host_prompt import host_prompt_note
+from llmsize.hardware.power_limit import capped
+from llmsize.hardware.power_limit import describe as power_note
 from llmsize.hardware.prefill_time import prefill_seconds, tower_seconds
 from llmsize.hardware.speed_constants import resolve_constants
 from llmsize.hardware.speed_profiles import engine_profile
@@ -106,6 +108,7 @@ def ttft_class(seconds: float) -> str:
 def generation_seconds(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = None, *,
                        prompt_tokens: int, new_tokens: int, samples: int = 8) -> float:
     """Prefill `prompt_tokens`, then decode `new_tokens` as the cache grows (midpoint rule over `samples`)."""
+    gpu = capped(gpu, eff.power_limit_w if eff else None)  # the clock a --power-limit leaves (power_limit.py)
     c = resolve_constants(inputs, gpu, eff)
     total, _ = prefill_seconds(inputs, gpu, c, prompt_tokens)
     if new_tokens <= 0:
@@ -121,8 +124,12 @@ def generation_seconds(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None
 def estimate_speed(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None = None) -> SpeedEstimate:
     """Decode and prefill times of one layout of `gpu`s (see module docstring)."""
     eff = eff or Efficiency()
-    c = resolve_constants(inputs, gpu, eff)
     notes: list[str] = []
+    if eff.power_limit_w:  # the card at the clock its --power-limit leaves (hardware/power_limit.py)
+        capped_gpu = capped(gpu, eff.power_limit_w)  # refuses a limit the board cannot take, first
+        notes.append(power_note(gpu, eff.power_limit_w))
+        gpu = capped_gpu
+    c = resolve_constants(inputs, gpu, eff)
     if not gpu.supports(inputs.compute_dtype):
         notes.append(f"{gpu.id} has no native {inputs.compute_dtype}; speed uses its fallback rate")
     if c.decode_attention:

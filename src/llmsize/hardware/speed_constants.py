@@ -30,6 +30,7 @@ from llmsize.hardware.gpus import GpuSpec
 from llmsize.hardware.host_offload_speed import _host_rates
 from llmsize.hardware.matrix_units import matrix_unit_speedup
 from llmsize.hardware.moe_stream import fused_moe_stream_fraction
+from llmsize.hardware.power_limit import clock_ratio
 from llmsize.hardware.speed_profiles import (
     ALLREDUCE_LATENCY_S,
     INTERCONNECT_FRACTION,
@@ -81,11 +82,17 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
     if sgemm:  # F32 weights: cuBLAS SGEMM at the TF32 rate (estimate/engines/llama_cpp_f32_weights.py)
         peak_dtype, quantized = f32_weights.F32_GEMM_DTYPE, False
     bf16_fp32 = sycl_bf16.runs_fp32_gemm(prof.sycl_bf16_fp32_gemm, inputs.bf16_weights)
+    # A --power-limit's core clock (hardware/power_limit.py): `gpu` already carries the capped FLOP rates;
+    # the per-layer kernel latency is left as it is (memory-bound decode kernels wait on DRAM, whose clock
+    # the limiter keeps: LottoLottoLotto's 4 x RTX 3090 vLLM TP 4 decode loses 2% from 300 W to 220 W).
+    clock = clock_ratio(gpu, eff.power_limit_w)
     if bf16_fp32:  # BF16 weights through ggml-sycl's FP32 fallback GEMM (llama_cpp_sycl_bf16.py)
         peak_dtype = sycl_bf16.GEMM_DTYPE
     return SpeedConstants(
         engine=prof.engine,
         kernel=inputs.kernel,
+        power_limit_w=eff.power_limit_w,
+        core_clock_ratio=clock,
         bandwidth_fraction=(eff.bandwidth if eff.bandwidth is not None
                             else _weight_share(inputs, gpu, prof)),
         prompt_bandwidth_fraction=(0.0 if eff.bandwidth is not None

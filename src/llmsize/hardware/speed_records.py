@@ -20,6 +20,11 @@ class SpeedConstants(Record):
     kernel: str
     bandwidth_fraction: float
     kv_bandwidth_fraction: float
+    power_limit_w: float | None = Field(
+        default=None, description="the board power limit asked (--power-limit); None: the stock one, tdp_w")
+    core_clock_ratio: float = Field(
+        default=1.0, description="core clock under compute-bound work at that limit over the catalog's: it "
+        "scales the FLOP rates (hardware/power_limit.py)")
     prompt_bandwidth_fraction: float = Field(
         default=0.0, description="share of the datasheet bandwidth a prompt's weight mat-muls stream at, "
         "where it differs from the decode mat-vecs' bandwidth_fraction "
