@@ -13,6 +13,7 @@ one-user step where 2.9x was measured. The roofline still leaves it short of 2.9
 from __future__ import annotations
 
 from llmsize.estimate.core import estimate
+from llmsize.estimate.engines import llama_cpp_mmvq_columns as mmvq
 from llmsize.estimate.workload import Workload
 from llmsize.hardware.gpus import get_gpu
 from llmsize.hardware.plan import Layout, speed_inputs
@@ -47,3 +48,15 @@ def test_apple_metal_pays_no_cuda_mat_vec_columns() -> None:
                                   "prompt_tokens": PROMPT})
     inputs = speed_inputs(spec, wl, estimate(spec, wl), Layout(1, 1), engine="llama.cpp")
     assert resolve_constants(inputs, gpu).mmvq_column_s_per_param == 0.0
+
+
+def test_moe_experts_count_as_their_k_quant_format() -> None:
+    # A MoE step of 8 sequences reads several tokens' experts: its read bytes over active parameters
+    # (1.6 for Qwen3.6-35B-A3B UD-Q4_K_M) is no format size; the held weights (~0.6 bytes each) are.
+    spec = resolve("Qwen3.6-35B-A3B")
+    wl = Workload.model_validate({"engine": "llama.cpp", "quant": "UD-Q4_K_M", "batch": 8, "context": 454,
+                                  "prompt_tokens": PROMPT})
+    inputs = speed_inputs(spec, wl, estimate(spec, wl), Layout(1, 1), engine="llama.cpp")
+    gpu = get_gpu("RTX-3090")
+    expected = mmvq.column_seconds_per_param(gpu.fp32_flops or 0.0, 0.6)
+    assert resolve_constants(inputs, gpu).mmvq_column_s_per_param == expected

@@ -206,11 +206,21 @@ def _batch_constants(prof: EngineSpeedProfile, gpu: GpuSpec, inputs: SpeedInputs
                                                             gpu.bandwidth_bytes_per_s)}
     float_weights = inputs.float_gguf or inputs.fp32_weights or inputs.bf16_weights
     quantized = inputs.kernel == "gguf" and not float_weights
-    if prof.mmvq_columns and gpu.vendor == "nvidia" and quantized and inputs.active_params:
-        per_param = inputs.active_weight_bytes_per_gpu * inputs.tp * inputs.pp / inputs.active_params
+    held_params = _held_params(inputs)
+    if prof.mmvq_columns and gpu.vendor == "nvidia" and quantized and held_params:
+        per_param = inputs.weight_bytes_per_gpu * inputs.tp * inputs.pp / held_params
         out["mmvq_column_s_per_param"] = mmvq_columns.column_seconds_per_param(gpu.fp32_flops or 0.0,
                                                                                per_param)
     return out
+
+
+def _held_params(inputs: SpeedInputs) -> float:
+    """Every parameter the model holds: the active ones with the routed experts counted whole (a MoE
+    step's read covers several tokens' experts, so read bytes over active parameters is no format size)."""
+    routed = inputs.routed_active_params
+    if not routed or not inputs.expert_pick_share:
+        return float(inputs.active_params)
+    return inputs.active_params - routed + routed / inputs.expert_pick_share
 
 
 def _prefill_share(prof: EngineSpeedProfile, gpu: GpuSpec, quantized: bool, bf16: bool = False,
