@@ -13,6 +13,7 @@ from llmsize.estimate.engines import llama_cpp_vulkan_bf16 as vulkan_bf16
 from llmsize.estimate.engines import ollama_go_mask as go_mask
 from llmsize.estimate.engines import transformers_batched_mm as batched_mm
 from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds
+from llmsize.estimate.engines.llama_cpp_mmvq_columns import column_seconds
 from llmsize.hardware import host_split
 from llmsize.hardware.expert_parallel import step_weight_reads
 from llmsize.hardware.forward_costs import (
@@ -87,6 +88,10 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
     reads = step_weight_reads(inputs)
     shares = (c.bandwidth_fraction, c.moe_stream_fraction)
     weights_s = inputs.pp * weight_read_seconds(*reads, bandwidth, *shares)
+    # llama.cpp CUDA's quantized mat-vec at 2-8 columns redoes every weight's dot product per column: the
+    # larger of the weights' read and that arithmetic (estimate/engines/llama_cpp_mmvq_columns.py).
+    weights_s = max(weights_s, column_seconds(inputs.batch, decode_matmul_params(inputs) / max(1, inputs.tp),
+                                              c.mmvq_column_s_per_param))
     # A routed FFN's call no faster than its kernel's floor (AITER's block-FP8 MoE on CDNA3; moe_stream.py):
     # the stages' routed streams (one stage's bytes per GPU, the stages in turn) over all the model's calls.
     if c.moe_call_floor_s:

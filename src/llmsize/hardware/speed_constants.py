@@ -11,6 +11,7 @@ from llmsize.estimate.engines import llama_cpp_f32_weights as f32_weights
 from llmsize.estimate.engines import llama_cpp_fattn_accumulate as fattn_accumulate
 from llmsize.estimate.engines import llama_cpp_mmid_host as mmid_host
 from llmsize.estimate.engines import llama_cpp_mmq_tiles as mmq_tiles
+from llmsize.estimate.engines import llama_cpp_mmvq_columns as mmvq_columns
 from llmsize.estimate.engines import llama_cpp_rdna35 as rdna35
 from llmsize.estimate.engines import llama_cpp_sycl_bf16 as sycl_bf16
 from llmsize.estimate.engines import llama_cpp_sycl_mmid as sycl_mmid
@@ -157,7 +158,7 @@ def resolve_constants(inputs: SpeedInputs, gpu: GpuSpec, eff: Efficiency | None 
         moe_a2a_backend=inputs.moe_a2a_backend,
         sampling_s=inputs.sampling_s,
         host_graph_per_layer_s=prof.host_graph_per_layer_s,
-        **_batch_constants(prof, gpu),
+        **_batch_constants(prof, gpu, inputs),
         mmid_walk_s_per_read=(seconds_per_read(gpu.fp32_flops or 0.0)
                               if prof.vulkan_mmid_walk and inputs.expert_pick_share else 0.0),
         bf16_fp32_gemm=bf16_fp32,
@@ -204,13 +205,31 @@ def _batched_mm_launch(inputs: SpeedInputs, prof: EngineSpeedProfile) -> float:
     return batched_mm.launch_per_layer(routed, inputs.num_layers, prof.launch_per_layer_s)
 
 
-def _batch_constants(prof: EngineSpeedProfile, gpu: GpuSpec) -> dict[str, float]:
-    """The engine's batched-decode costs where its CUDA/HIP backend runs (not Metal or Vulkan)."""
+def _batch_constants(prof: EngineSpeedProfile, gpu: GpuSpec, inputs: SpeedInputs) -> dict[str, float]:
+    """The engine's batched-decode costs where its CUDA/HIP backend runs (not Metal or Vulkan); the
+    quantized mat-vec's per-column work on NVIDIA GPUs (mmvq.cu; F16/BF16/F32 GGUFs take mmvf instead)."""
     if gpu.vendor == "apple" or prof.vulkan_matrix_cores is not None or not prof.graphs:
         return {}
-    return {"batch_eager_launch_s": prof.batch_eager_launch_s,
-            "batch_sequence_layer_s": sequence_layer_seconds(prof.batch_sequence_layer_s,
-                                                             gpu.bandwidth_bytes_per_s)}
+    out = {"batch_eager_launch_s": prof.batch_eager_launch_s,
+           "batch_sequence_layer_s": sequence_layer_seconds(prof.batch_sequence_layer_s,
+                                                            gpu.bandwidth_bytes_per_s)}
+    float_weights = inputs.float_gguf or inputs.fp32_weights or inputs.bf16_weights
+    quantized = inputs.kernel == "gguf" and not float_weights
+    held_params = _held_params(inputs)
+    if prof.mmvq_columns and gpu.vendor == "nvidia" and quantized and held_params:
+        per_param = inputs.weight_bytes_per_gpu * inputs.tp * inputs.pp / held_params
+        out["mmvq_column_s_per_param"] = mmvq_columns.column_seconds_per_param(gpu.fp32_flops or 0.0,
+                                                                               per_param)
+    return out
+
+
+def _held_params(inputs: SpeedInputs) -> float:
+    """Every parameter the model holds: the active ones with the routed experts counted whole (a MoE
+    step's read covers several tokens' experts, so read bytes over active parameters is no format size)."""
+    routed = inputs.routed_active_params
+    if not routed or not inputs.expert_pick_share:
+        return float(inputs.active_params)
+    return inputs.active_params - routed + routed / inputs.expert_pick_share
 
 
 def _prefill_share(prof: EngineSpeedProfile, gpu: GpuSpec, quantized: bool, bf16: bool = False,

@@ -112,6 +112,10 @@ class SpeedConstants(Record):
     batch_sequence_layer_s: float = Field(
         default=0.0, description="decode: seconds per layer each sequence beyond the first adds (llama.cpp "
         "CUDA: estimate/engines/llama_cpp_batch.py)")
+    mmvq_column_s_per_param: float = Field(
+        default=0.0, description="decode of 2-8 sequences: seconds one weight's dot product takes in each "
+        "column beyond the first (llama.cpp CUDA's mat-vec kernel: "
+        "estimate/engines/llama_cpp_mmvq_columns.py)")
     moe_gather_traffic: float = Field(
         default=0.0, description="decode: bytes copied per picked expert byte and (token, expert) pair "
         "beyond the read (transformers 5.x batched_mm gathers: estimate/engines/transformers_batched_mm.py)")

@@ -104,6 +104,9 @@ SPEED = EngineSpeedProfile(
     # (MMQ column tiles above MMVQ_MAX_BATCH_SIZE, its own KV stream); the current build replays CUDA
     # graphs at any batch (PR #19645). estimate/engines/llama_cpp_batch.py.
     batch_sequence_layer_s=llama_cpp_batch.SEQUENCE_LAYER_S,
+    # REFERENCE: ggml/src/ggml-cuda/mmvq.cu mul_mat_vec_q calls vec_dot_q_cuda once per column and row:
+    # 2-8 sequences repeat every weight's dot product (estimate/engines/llama_cpp_mmvq_columns.py).
+    mmvq_columns=True,
     sources=("https://github.com/ggml-org/llama.cpp/blob/master/common/common.h",))
 
 

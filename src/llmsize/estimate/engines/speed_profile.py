@@ -113,6 +113,10 @@ class EngineSpeedProfile(Record):
     batch_sequence_layer_s: float = Field(
         default=0.0, ge=0, description="decode: seconds per layer each sequence beyond the first adds "
         "(llama.cpp CUDA: estimate/engines/llama_cpp_batch.py); 0: none")
+    mmvq_columns: bool = Field(
+        default=False, description="decode of 2-8 sequences: the quantized mat-vec kernel repeats every "
+        "weight's dot product per column, priced at the GPU's issue rate (llama.cpp CUDA on NVIDIA: "
+        "estimate/engines/llama_cpp_mmvq_columns.py)")
     gpu_per_node_by_class: dict[str, float] = Field(
         default_factory=dict, description="gpu_per_node_s where a device class differs (0: its per-layer "
         "latency and bandwidth share, calibrated on rows with such models, already hold the extra nodes)")
