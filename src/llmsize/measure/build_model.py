@@ -231,7 +231,7 @@ def build_fake_model(
         # a tower transformers builds from another library (Gemma 3n's vision encoder: TimmWrapperModel
         # needs timm and pillow, modeling_timm_wrapper.py requires_backends); not in the [measure] extra
         raise MissingExtraError(
-            f"transformers needs more packages to build {model_type}: {_last_line(exc)}"
+            f"transformers needs more packages to build {model_type}: {_said(exc)}"
         ) from exc
     except BUILD_ERRORS as exc:
         raise unbuildable(model_type, exc) from exc
@@ -259,6 +259,7 @@ BUILD_ERRORS: tuple[type[Exception], ...] = (
 
 
 def unbuildable(model_type: str, exc: Exception) -> BadInputError:
+    """The one line for a config.json that transformers raised `exc` (one of BUILD_ERRORS) on."""
     return BadInputError(
         f"transformers cannot build {model_type} from this config.json "
         f"({type(exc).__name__}: {one_line(' '.join(str(exc).split()), 200)})",
@@ -266,8 +267,8 @@ def unbuildable(model_type: str, exc: Exception) -> BadInputError:
     )
 
 
-def _last_line(exc: Exception) -> str:
-    """The last line an ImportError says (transformers' requires_backends lists one paragraph a package)."""
+def _said(exc: Exception) -> str:
+    """What an ImportError says, on one line (requires_backends writes a paragraph a package)."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     return one_line(" ".join(lines), 300) if lines else type(exc).__name__
 
