@@ -15,6 +15,9 @@ Found and fixed (each was "internal error", exit 1):
   smallest --layers that keeps an attention layer;
 - torchao's "Failed to load" and torch's register_constant warnings, logged as transformers' modeling is
   imported, came before a refusal's line: now quiet (build_model.quiet_library_logs).
+Left open: a config whose head_dim is odd and at most 4 (dots1 with head_dim 3) passes transformers' own
+check (modeling_rope_utils allows head_dim <= 4 for its test fixtures) and fails inside the traced forward
+(RuntimeError: a broadcast of the rotary cos/sin), still an internal error.
 The long run over every input is bench/fuzz_round23.py; this file runs a seeded sample.
 """
 
