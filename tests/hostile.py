@@ -521,3 +521,11 @@ def assert_estimate_refused(args: list[str], says: str, err_text: Callable[[], s
     err = err_text().strip()
     assert says in err and "Traceback" not in err
     assert len(err.splitlines()) <= 2
+
+
+def seeded_sample(cases: list[list[str]], n: int, seed: int) -> list[list[str]]:
+    """A seeded sample of `cases`: a round's CI subset (its bench/fuzz_roundN.py runs them all). Each round
+    module binds its own seed (`sample = partial(seeded_sample, seed=N)`), so a sample never changes."""
+    import random
+
+    return random.Random(seed).sample(cases, min(n, len(cases)))

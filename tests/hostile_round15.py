@@ -14,11 +14,13 @@ Each must end in a result (exit 0 or 3) or one printable line with exit 2, quick
 from __future__ import annotations
 
 import json
-import random
 import struct
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from hostile import seeded_sample
 
 MODEL = "Qwen2.5-0.5B"
 BASE: dict[str, Any] = {
@@ -444,9 +446,7 @@ def gguf_cases(root: Path) -> Iterator[list[str]]:
     yield ["fit", str(many), "--gpu", "T4", "--num-gpus", "8", "--engine", "llama.cpp"]
 
 
-def sample(cases: list[list[str]], n: int, seed: int = 15) -> list[list[str]]:
-    """A seeded sample of `cases` (the CI subset; bench/fuzz_round15.py runs them all)."""
-    return random.Random(seed).sample(cases, min(n, len(cases)))
+sample = partial(seeded_sample, seed=15)
 
 
 # --- a local Hub (tests/hub_server.py) serving what a broken mirror, proxy or upload serves

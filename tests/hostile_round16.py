@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import itertools
 import json
-import random
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from hostile import seeded_sample
 
 MODEL = "Qwen2.5-0.5B"
 VL_MODEL = "Qwen2.5-VL-3B-Instruct"
@@ -273,6 +275,4 @@ STEPS = {"waves": lambda root: wave_cases(), "options": lambda root: option_case
          "training": training_cases}  # fmt: skip
 
 
-def sample(cases: list[list[str]], n: int, seed: int = 16) -> list[list[str]]:
-    """A seeded sample of `cases` (the CI subset; bench/fuzz_round16.py runs them all)."""
-    return random.Random(seed).sample(cases, min(n, len(cases)))
+sample = partial(seeded_sample, seed=16)

@@ -18,12 +18,14 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-import random
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from hostile import seeded_sample
 
 MODEL = "Qwen2.5-0.5B"
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,6 +215,4 @@ STEPS = {"check": lambda root: check_cases(), "plan": plan_cases, "configs": con
          "concurrency": lambda root: concurrency_cases()}  # fmt: skip
 
 
-def sample(cases: list[list[str]], n: int, seed: int = 17) -> list[list[str]]:
-    """A seeded sample of `cases` (the CI subset; bench/fuzz_round17.py runs them all)."""
-    return random.Random(seed).sample(cases, min(n, len(cases)))
+sample = partial(seeded_sample, seed=17)

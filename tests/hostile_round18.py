@@ -41,8 +41,11 @@ import random
 import re
 import struct
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from hostile import seeded_sample
 
 MODEL = "Qwen2.5-0.5B"
 TINY = {
@@ -1313,6 +1316,4 @@ STEPS: dict[str, Callable[[Path], Iterator[list[str]]]] = {
 }
 
 
-def sample(cases: list[list[str]], n: int, seed: int = 18) -> list[list[str]]:
-    """A seeded sample of `cases` (the CI subset; bench/fuzz_round18.py runs them all)."""
-    return random.Random(seed).sample(cases, min(n, len(cases)))
+sample = partial(seeded_sample, seed=18)

@@ -30,11 +30,13 @@ import json
 import math
 import random
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from hostile import seeded_sample
 from hostile_round10 import REMOVED, mutated
 from hostile_round18 import _save
 
@@ -311,6 +313,4 @@ STEPS: dict[str, Callable[[Path], Iterator[list[str]]]] = {
 }
 
 
-def sample(cases: list[list[str]], n: int, seed: int = 19) -> list[list[str]]:
-    """A seeded sample of `cases` (the CI subset; bench/fuzz_round19.py runs them all)."""
-    return random.Random(seed).sample(cases, min(n, len(cases)))
+sample = partial(seeded_sample, seed=19)

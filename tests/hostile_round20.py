@@ -27,8 +27,11 @@ import os
 import random
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from hostile import seeded_sample
 
 MODEL = "Qwen2.5-0.5B"
 MOE = "Qwen3-30B-A3B"
@@ -570,9 +573,7 @@ STEPS: dict[str, Callable[[Path], Iterator[list[str]]]] = {
 }
 
 
-def sample(cases: list[list[str]], n: int, seed: int = 20) -> list[list[str]]:
-    """A seeded sample of `cases` (the CI subset; bench/fuzz_round20.py runs them all)."""
-    return random.Random(seed).sample(cases, min(n, len(cases)))
+sample = partial(seeded_sample, seed=20)
 
 
 # --- config.json mutations (round 19's) under the release- and backend-dependent rules added since

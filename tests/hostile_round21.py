@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
+
+from hostile import seeded_sample
 
 MOE = "Qwen/Qwen3-30B-A3B"
 DENSE = "Qwen/Qwen2.5-0.5B"
@@ -678,6 +680,4 @@ def env_cases(root: Path) -> Iterator[tuple[dict[str, str], list[bytes]]]:
         yield {"LC_ALL": "C"}, list(argv)
 
 
-def sample(cases: list[list[str]], n: int, seed: int = 21) -> list[list[str]]:
-    """A seeded sample of `cases` (the CI subset; bench/fuzz_round21.py runs them all)."""
-    return random.Random(seed).sample(cases, min(n, len(cases)))
+sample = partial(seeded_sample, seed=21)

@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import struct
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from hostile import seeded_sample
 
 MODEL = "Qwen2.5-0.5B"
 MOE = "Qwen3-30B-A3B"
@@ -724,6 +726,4 @@ STEPS: dict[str, Callable[[Path], Iterator[list[str]]]] = {
 }
 
 
-def sample(cases: list[list[str]], n: int, seed: int = 22) -> list[list[str]]:
-    """A seeded sample of `cases` (the CI subset; bench/fuzz_round22.py runs them all)."""
-    return random.Random(seed).sample(cases, min(n, len(cases)))
+sample = partial(seeded_sample, seed=22)

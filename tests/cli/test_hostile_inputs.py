@@ -69,6 +69,28 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069\u2028\u
 
 def assert_answered(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     code, _out, err = run_cli(argv, capsys)
+    _assert_one_answer(argv, code, err)
+    return code, err
+
+
+# Formats whose output is a document for a program, not text for the terminal (no control check).
+MACHINE_FORMATS = frozenset({"json", "yaml", "csv"})
+
+
+def assert_sample_answered(
+    argv: list[str], capsys: pytest.CaptureFixture[str], machine: frozenset[str] = MACHINE_FORMATS
+) -> tuple[int, str]:
+    """One case of a round's seeded sample (rounds 19 on): answered as assert_answered checks, and no raw
+    control character in what it printed for the terminal (unless `argv` names a format of `machine`).
+    Returns the exit code and what it printed."""
+    code, out, err = run_cli(argv, capsys)
+    _assert_one_answer(argv, code, err)
+    if not machine & set(argv):
+        assert not CONTROL.search(out.replace("\n", "")), (argv[:8], out[:200])
+    return code, out
+
+
+def _assert_one_answer(argv: list[str], code: int, err: str) -> None:
     label = repr(argv)[:200]
     assert code in (0, 2, 3), f"{label}: exit {code}: {err[-500:]}"
     assert "internal error" not in err and "Traceback" not in err, f"{label}: {err[-500:]}"
@@ -77,7 +99,6 @@ def assert_answered(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tupl
         assert len(lines) == 1, f"{label}: {err[-800:]}"
         assert lines[0].isprintable(), f"{label}: control characters echoed: {lines[0]!r}"
         assert len(lines[0]) < 600, f"{label}: {len(lines[0])} characters"
-    return code, err
 
 
 @pytest.mark.parametrize("name", [n for n in hostile.NAMES if "\x00" not in n], ids=lambda n: repr(n)[:40])

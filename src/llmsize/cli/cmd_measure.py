@@ -128,6 +128,7 @@ def _spec_and_config(
     spec = resolve(model, revision=revision, trust_remote_code=trust_remote_code)
     config = model_config(spec)
     full = spec.num_layers
+    first_attention = _first_attention_layer(spec)
     if layers is not None and layers != full:
         if layers > full:
             raise BadInputError(f"--layers {layers} exceeds the model's {full} layers")
@@ -144,7 +145,32 @@ def _spec_and_config(
             hf_repo=spec.hf_repo,
             trust_remote_code=trust_remote_code,
         ).with_weight_format(spec.weight_format)
+        _refuse_no_attention_left(spec, layers, first_attention)
     return spec, config, full
+
+
+def _first_attention_layer(spec: ModelSpec) -> int | None:
+    """The index of the first block that keeps a K/V cache (None for a model with none)."""
+    from llmsize.specs.models import ATTENTION_KINDS
+
+    kinds = spec.layer_types or ("full_attention",) * spec.num_layers
+    return next((i for i, kind in enumerate(kinds) if kind in ATTENTION_KINDS), None)
+
+
+def _refuse_no_attention_left(spec: ModelSpec, layers: int, first_attention: int | None) -> None:
+    """A hybrid cut by --layers to its linear-attention / Mamba / conv (or mixer-less) blocks cannot run in
+    transformers: the model's forward asks the cache for its length (`past_key_values.get_seq_length()`),
+    and transformers 5.23 cache_utils.Cache.get_seq_length raises ValueError when no layer is an
+    attention layer. `measure Qwen3-Next-80B-A3B-Instruct --layers 1` ended in that internal error
+    (issue 15, round 23); a model with no attention block at all is traced as it is."""
+    if first_attention is None or _first_attention_layer(spec) is not None:
+        return
+    kinds = ", ".join(sorted(set(spec.layer_types or ())))
+    raise BadInputError(
+        f"--layers {layers} builds only {spec.name}'s layers without attention ({kinds}), and transformers "
+        "needs an attention layer to run the model (cache_utils Cache.get_seq_length)",
+        hint=f"use --layers {first_attention + 1} or more",
+    )
 
 
 def _document(

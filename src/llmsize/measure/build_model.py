@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from llmsize.errors import BadInputError, MissingExtraError
+from llmsize.errors import BadInputError, MissingExtraError, one_line
 
 # Config keys that hold one entry per decoder layer (cut when layers are reduced).
 _PER_LAYER_LISTS = (
@@ -66,8 +66,10 @@ def with_layers(config: dict[str, Any], num_layers: int) -> dict[str, Any]:
         for key in ("full_attn_layers", "kda_layers"):
             if isinstance(nested.get(key), list):
                 nested[key] = [i for i in nested[key] if isinstance(i, int) and i <= num_layers]
-    if "first_k_dense_replace" in target:
-        target["first_k_dense_replace"] = min(int(target["first_k_dense_replace"]), num_layers)
+    dense = target.get("first_k_dense_replace")
+    # a null or text one goes to transformers as it is (which refuses it); int(None) was an internal error
+    if isinstance(dense, int) and not isinstance(dense, bool):
+        target["first_k_dense_replace"] = min(dense, num_layers)
     return out
 
 
@@ -83,6 +85,7 @@ def torch_dtype(name: str) -> Any:
 
 def hf_config(config: dict[str, Any]) -> Any:
     """A transformers PretrainedConfig from a config.json dict (no remote code, no network)."""
+    quiet_library_logs()
     try:
         from transformers import AutoConfig
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
@@ -96,10 +99,24 @@ def hf_config(config: dict[str, Any]) -> Any:
     for key in ("architectures", "auto_map", "transformers_version", "_name_or_path"):
         kwargs.pop(key, None)
     kwargs = _bools_as_bools(_config_class(model_type, None), _with_longrope_factors(kwargs, model_type))
+    from huggingface_hub.errors import StrictDataclassError
+
     try:
         return AutoConfig.for_model(model_type, **kwargs)
+    except StrictDataclassError as exc:
+        # transformers 5 configs are strict dataclasses (huggingface_hub dataclasses.strict): a field of
+        # the wrong type (rms_norm_eps: 3, hidden_act: 7) or a failed class check (validate_architecture:
+        # hidden size not a multiple of the heads) raises StrictDataclass*ValidationError, no ValueError;
+        # it escaped as an internal error (issue 15, round 23). The estimator reads such a config; the
+        # real model cannot be built from it.
+        raise BadInputError(
+            f"transformers refuses this config.json: {one_line(' '.join(str(exc).split()), 300)}",
+            hint="fix the field it names; `llmsize estimate` still sizes the config as written",
+        ) from exc
     except ValueError as exc:
         raise BadInputError(f"transformers has no architecture {model_type!r}: {exc}") from exc
+    except BUILD_ERRORS as exc:
+        raise unbuildable(model_type, exc) from exc
 
 
 def _with_longrope_factors(kwargs: dict[str, Any], model_type: str) -> dict[str, Any]:
@@ -159,6 +176,23 @@ def _config_class(model_type: Any, default: Any) -> Any:
     return CONFIG_MAPPING[model_type] if model_type in CONFIG_MAPPING else default  # noqa: SIM401
 
 
+# Loggers that warn, as transformers' modeling code is imported, about the installed libraries rather than
+# the model: torchao's "Failed to load <its .so>" (torchao/__init__.py, for a build of another Python or
+# CUDA) and torch's "register_constant() on Enum subclasses is deprecated" (torch/utils/_pytree.py, for
+# torchao's enums). transformers imports torchao whenever it is installed (quantizers/auto.py); their lines
+# came before the one line of a refusal, so `measure` of a config transformers cannot build printed four
+# lines (issue 15, round 23). The trace is a measurement and runs quietly (tracer.py catch_warnings).
+_LIBRARY_LOGGERS = ("torchao", "torch.utils._pytree")
+
+
+def quiet_library_logs() -> None:
+    """Only errors from _LIBRARY_LOGGERS."""
+    import logging
+
+    for name in _LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def build_fake_model(
     config: Any, dtype: Any, attn_implementation: str | None, *, pretrained_dtypes: bool = False
 ) -> Any:
@@ -169,6 +203,7 @@ def build_fake_model(
     that AutoModelForCausalLM does not take (Qwen2.5-VL) are built as image-text-to-text models,
     vision tower included, and run on text alone.
     """
+    quiet_library_logs()
     from transformers import AutoModelForCausalLM, AutoModelForImageTextToText
     from transformers.initialization import no_init_weights
 
@@ -181,18 +216,61 @@ def build_fake_model(
         if getattr(config, "vision_config", None) is not None
         else (AutoModelForCausalLM, AutoModelForImageTextToText)
     )
-    with no_init_weights():
-        try:
-            model = first.from_config(config, **kwargs)  # type: ignore[no-untyped-call]
-        except ValueError:
+    model_type = getattr(config, "model_type", "?")
+    try:
+        with no_init_weights():
             try:
-                model = second.from_config(config, **kwargs)  # type: ignore[no-untyped-call]
+                model = first.from_config(config, **kwargs)  # type: ignore[no-untyped-call]
             except ValueError:
-                model = _named_class(config)._from_config(config, **kwargs)
-    model.tie_weights()  # tying happens in init_weights, which no_init_weights skips
+                try:
+                    model = second.from_config(config, **kwargs)  # type: ignore[no-untyped-call]
+                except ValueError:
+                    model = _named_class(config)._from_config(config, **kwargs)
+        model.tie_weights()  # tying happens in init_weights, which no_init_weights skips
+    except ImportError as exc:
+        # a tower transformers builds from another library (Gemma 3n's vision encoder: TimmWrapperModel
+        # needs timm and pillow, modeling_timm_wrapper.py requires_backends); not in the [measure] extra
+        raise MissingExtraError(
+            f"transformers needs more packages to build {model_type}: {_said(exc)}"
+        ) from exc
+    except BUILD_ERRORS as exc:
+        raise unbuildable(model_type, exc) from exc
     if pretrained_dtypes:
         _keep_in_fp32(model, dtype)
     return model.eval()
+
+
+# What transformers' config and modeling constructors raise on values they cannot build (a zero head
+# count divides, a list where a number goes, an int where a dict is iterated): the config.json is the
+# user's input and transformers is where it fails, as huggingface_hub is for the Hub's files
+# (specs/hub.py _checkpoint). `measure` of such a config ended in "internal error" (issue 15, round 23):
+# num_key_value_heads 0 (ZeroDivisionError), rope_theta [] (TypeError), rope_scaling -1 (TypeError),
+# decoder_sparse_step 0 (ZeroDivisionError). Only the building is guarded; the trace is llmsize's.
+BUILD_ERRORS: tuple[type[Exception], ...] = (
+    TypeError,
+    ValueError,
+    KeyError,
+    AttributeError,
+    IndexError,
+    ZeroDivisionError,
+    OverflowError,
+    RecursionError,
+)
+
+
+def unbuildable(model_type: str, exc: Exception) -> BadInputError:
+    """The one line for a config.json that transformers raised `exc` (one of BUILD_ERRORS) on."""
+    return BadInputError(
+        f"transformers cannot build {model_type} from this config.json "
+        f"({type(exc).__name__}: {one_line(' '.join(str(exc).split()), 200)})",
+        hint="check the values of its fields; `llmsize estimate` still sizes the config as written",
+    )
+
+
+def _said(exc: Exception) -> str:
+    """What an ImportError says, on one line (requires_backends writes a paragraph a package)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return one_line(" ".join(lines), 300) if lines else type(exc).__name__
 
 
 def _named_class(config: Any) -> Any:
@@ -203,7 +281,11 @@ def _named_class(config: Any) -> Any:
     names.append(type(config).__name__.replace("Config", "ForConditionalGeneration"))
     cls = next((c for c in (getattr(transformers, n, None) for n in names) if c is not None), None)
     if cls is None:
-        raise ValueError(f"transformers has no model class for {getattr(config, 'model_type', config)!r}")
+        # Step-3.5 and other checkpoints whose modeling code lives in their repository (auto_map) only
+        raise BadInputError(
+            f"transformers has no model class for {getattr(config, 'model_type', config)!r}",
+            hint="the tracer builds the architectures transformers ships; `llmsize estimate` still sizes it",
+        )
     return cls
 
 

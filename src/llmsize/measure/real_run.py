@@ -217,6 +217,8 @@ def build_model(
     import torch
     from transformers import AutoModelForCausalLM
 
+    from llmsize.measure.build_model import BUILD_ERRORS, unbuildable
+
     cfg = _hf_config(config, trust_remote_code=trust_remote_code, source=source)
     kwargs: dict[str, Any] = {"dtype": dtype}
     attn = _attn_implementation(wl)
@@ -228,8 +230,11 @@ def build_model(
     # QLoRA builds on the CPU first so that the full-precision weights never sit on the GPU.
     target = "cpu" if wl.mode is Mode.QLORA else device
     auto: Any = AutoModelForCausalLM
-    with torch.device(target):
-        model = auto.from_config(cfg, **kwargs)
+    try:  # the user's config.json in transformers' constructors, as build_fake_model guards them
+        with torch.device(target):
+            model = auto.from_config(cfg, **kwargs)
+    except BUILD_ERRORS as exc:
+        raise unbuildable(getattr(cfg, "model_type", "?"), exc) from exc
     if wl.mode is Mode.QLORA:
         model = quantize_nf4(model, dtype, device)
     return model.eval()
