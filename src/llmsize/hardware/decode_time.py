@@ -105,11 +105,10 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                 + c.state_traffic * inputs.state_bytes_per_gpu)
     kv_s = inputs.pp * kv_bytes / (bandwidth * c.kv_bandwidth_fraction)
     attn = _attention_flops_at(inputs, ctx) * _attention_scale(inputs, gpu, c, flops)  # mat-mul-rate FLOPs
-    # llama.cpp CUDA above the mat-vec's columns: MMQ computes whole int8 tiles, each paying its weight side
-    # whatever its width (estimate/engines/llama_cpp_mmq_decode.py); else the step's own columns.
+    # llama.cpp CUDA above the mat-vec's columns: a MUL_MAT on MMQ computes whole int8 tiles, each paying its
+    # weight side whatever its width (estimate/engines/llama_cpp_mmq_decode.py); else the step's own columns.
     column_params = matmul_column_params(inputs.batch, decode_matmul_params(inputs),
-                                         inputs.routed_active_params, inputs.expert_pick_share,
-                                         c.mmq_decode_tile_cols)
+                                         inputs.routed_active_params, c.mmq_decode_tile_cols)
     compute_s = (2 * column_params + inputs.batch * attn) / (inputs.tp * flops)
     # transformers 5.x's batched_mm gathers copy every picked expert per (token, expert) pair first.
     weights_s += inputs.pp * batched_mm.gather_bytes(

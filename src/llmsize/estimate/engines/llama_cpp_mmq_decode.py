@@ -1,9 +1,8 @@
 """ggml-cuda's MMQ at decode-sized batches: a tile computes its whole width and pays its weight side whole.
 
 A llama.cpp CUDA decode step of B sequences (llama-server -np B, llama-batched-bench) multiplies each
-quantized weight matrix by B columns. Above MMVQ_MAX_BATCH_SIZE (8) columns for MUL_MAT, and above
-MMVQ_MMID_MAX_BATCH_SIZE (4) tokens for the experts' MUL_MAT_ID (ggml/src/ggml-cuda/mmvq.cuh; ggml-cuda.cu
-ggml_cuda_mul_mat / ggml_cuda_mul_mat_id), ggml_cuda_mul_mat_q runs the MMQ kernel (mmq.cu, mmq.cuh).
+quantized weight matrix by B columns. Above MMVQ_MAX_BATCH_SIZE (8) columns (ggml/src/ggml-cuda/mmvq.cuh;
+ggml-cuda.cu ggml_cuda_mul_mat) ggml_cuda_mul_mat_q runs the MMQ kernel (mmq.cu, mmq.cuh).
 REFERENCE: mmq.cuh mul_mat_q_case picks the narrowest mmq_x (from 8, in steps of 8, where
 mmq_get_granularity_host divides it) that gives the fewest ceil(ncols / mmq_x) column tiles: 16 for 16
 columns, 32 for 32 (llama_cpp_mmq_tiles.mmq_x_for). mul_mat_q_process_tile then, at every K step, loads
@@ -18,27 +17,19 @@ prefill share), so a 16-column step costs ~86% of a 128-token ubatch's mat-muls:
 than the weights' read, whence the published 16-slot step of a dense 27B Q4 model (73 ms) no shorter
 than the 8-column mat-vec's.
 
-The experts' MUL_MAT_ID walks each expert's own tokens in tiles of the width picked for the step's token
-count (ncols_max = ne12; mmq.cu ggml_cuda_mul_mat_q ids branch): an expert with any token pays whole
-tiles, one with none is skipped (llama_cpp_mmq_tiles docstring). Tokens spread over experts as a
-binomial (uniform top-k routing), so a step of B tokens pays E[ceil(n / mmq_x)] tiles per expert.
-Nothing fitted: the widths are the code's, the y-side share a published A/B's, the rate the prefill's.
+Not priced: the experts' MUL_MAT_ID, which leaves the mat-vec above MMVQ_MMID_MAX_BATCH_SIZE (4) tokens
+(mmvq.cuh) and, by the code, walks each expert's tokens in whole tiles of the step's width (mmq.cu
+ggml_cuda_mul_mat_q ids branch, ncols_max = ne12), each expert with a token paying its own tile. Priced
+so, the published small-ubatch rows disagree: ggml-org/llama.cpp PR #22298's RTX 3090 gemma4 26B.A4B
+Q4_K_M runs -ub 16 / 32 / 64 at 18.1 / 25.9 / 40.6 ms a ubatch, about its picked experts' read, where
+whole expert tiles at the dense rate price 54 / 73 / 88 ms; so the experts keep their columns'
+arithmetic (and their read) here.
 """
 
 from __future__ import annotations
 
-from llmsize.estimate.engines.llama_cpp_mmq_tiles import (
-    COLUMN_SHARE,
-    expected_padded_columns,
-    mmq_x_for,
-    padded_columns,
-    tile_cost,
-)
+from llmsize.estimate.engines.llama_cpp_mmq_tiles import COLUMN_SHARE, mmq_x_for, padded_columns, tile_cost
 from llmsize.estimate.engines.llama_cpp_mmvq_columns import MMVQ_MAX_BATCH_SIZE
-
-# REFERENCE: ggml/src/ggml-cuda/mmvq.cuh `#define MMVQ_MMID_MAX_BATCH_SIZE 4`: the token counts of a
-# MUL_MAT_ID that the mat-vec kernel takes; more go to MMQ.
-MMVQ_MMID_MAX_BATCH_SIZE = 4
 
 
 def dense_columns(batch: int, mmq_x_max: int) -> float:
@@ -51,26 +42,9 @@ def dense_columns(batch: int, mmq_x_max: int) -> float:
     return tiles * tile_cost(mmq_x, mmq_x_max, COLUMN_SHARE)
 
 
-def expert_columns(batch: int, pick_share: float, mmq_x_max: int) -> float:
-    """Full-tile columns' worth of time one routed expert weight (of all the experts held) costs in a
-    MUL_MAT_ID of `batch` tokens on MMQ (0: the mat-vec kernel runs it): each expert's expected whole
-    tiles."""
-    if batch <= MMVQ_MMID_MAX_BATCH_SIZE or mmq_x_max <= 0 or pick_share <= 0:
-        return 0.0
-    mmq_x = mmq_x_for(batch, mmq_x_max)
-    tiles = expected_padded_columns(batch, min(1.0, pick_share), mmq_x) / mmq_x
-    return tiles * tile_cost(mmq_x, mmq_x_max, COLUMN_SHARE)
-
-
-def matmul_column_params(batch: int, params: float, routed_params: float, pick_share: float,
-                         mmq_x_max: int) -> float:
-    """Weight-columns the step's MMQ mat-muls compute at the full-tile rate, for `params` multiplied per
-    token of which `routed_params` are routed experts (picked at `pick_share`); the mat-vec ones (at or
-    under their caps) count their `batch` columns as before."""
-    dense = params - routed_params
+def matmul_column_params(batch: int, params: float, routed_params: float, mmq_x_max: int) -> float:
+    """Weight-columns a decode step's mat-muls compute at the full-tile rate, for `params` multiplied per
+    token of which `routed_params` are routed experts: the MUL_MATs on MMQ their whole tiles, the experts
+    (and every mat-mul the mat-vec kernel runs) their `batch` columns."""
     dense_cols = dense_columns(batch, mmq_x_max) or batch
-    routed_cols = 0.0
-    if routed_params:
-        per_held = expert_columns(batch, pick_share, mmq_x_max)
-        routed_cols = routed_params / pick_share * per_held if per_held else routed_params * batch
-    return dense * dense_cols + routed_cols
+    return (params - routed_params) * dense_cols + routed_params * batch
