@@ -13,6 +13,7 @@ from llmsize.estimate.engines import llama_cpp_vulkan_bf16 as vulkan_bf16
 from llmsize.estimate.engines import ollama_go_mask as go_mask
 from llmsize.estimate.engines import transformers_batched_mm as batched_mm
 from llmsize.estimate.engines.llama_cpp_batch import batch_decode_seconds
+from llmsize.estimate.engines.llama_cpp_mmq_decode import matmul_column_params
 from llmsize.estimate.engines.llama_cpp_mmvq_columns import column_seconds
 from llmsize.hardware import host_split
 from llmsize.hardware.expert_parallel import step_weight_reads
@@ -104,7 +105,11 @@ def decode_step(inputs: SpeedInputs, gpu: GpuSpec, c: SpeedConstants,
                 + c.state_traffic * inputs.state_bytes_per_gpu)
     kv_s = inputs.pp * kv_bytes / (bandwidth * c.kv_bandwidth_fraction)
     attn = _attention_flops_at(inputs, ctx) * _attention_scale(inputs, gpu, c, flops)  # mat-mul-rate FLOPs
-    compute_s = inputs.batch * (2 * decode_matmul_params(inputs) + attn) / (inputs.tp * flops)
+    # llama.cpp CUDA above the mat-vec's columns: a MUL_MAT on MMQ computes whole int8 tiles, each paying its
+    # weight side whatever its width (estimate/engines/llama_cpp_mmq_decode.py); else the step's own columns.
+    column_params = matmul_column_params(inputs.batch, decode_matmul_params(inputs),
+                                         inputs.routed_active_params, c.mmq_decode_tile_cols)
+    compute_s = (2 * column_params + inputs.batch * attn) / (inputs.tp * flops)
     # transformers 5.x's batched_mm gathers copy every picked expert per (token, expert) pair first.
     weights_s += inputs.pp * batched_mm.gather_bytes(
         inputs.routed_weight_bytes_per_gpu, inputs.expert_pick_share, inputs.batch, c.moe_gather_traffic

@@ -220,6 +220,9 @@ def _batch_constants(prof: EngineSpeedProfile, gpu: GpuSpec, inputs: SpeedInputs
         per_param = inputs.weight_bytes_per_gpu * inputs.tp * inputs.pp / held_params
         out["mmvq_column_s_per_param"] = mmvq_columns.column_seconds_per_param(gpu.fp32_flops or 0.0,
                                                                                per_param)
+        # Above the mat-vec's columns MMQ computes whole int8 tiles (engines/llama_cpp_mmq_decode.py).
+        out["mmq_decode_tile_cols"] = mmq_tiles.tile_cols_max(gpu.vendor, gpu.architecture,
+                                                              prof.expert_tile_max_cols)
     return out
 
 

@@ -116,6 +116,10 @@ class SpeedConstants(Record):
         default=0.0, description="decode of 2-8 sequences: seconds one weight's dot product takes in each "
         "column beyond the first (llama.cpp CUDA's mat-vec kernel: "
         "estimate/engines/llama_cpp_mmvq_columns.py)")
+    mmq_decode_tile_cols: int = Field(
+        default=0, description="decode of more sequences than the mat-vec kernel takes: the widest MMQ "
+        "tile, each step computing whole tiles (llama.cpp CUDA on NVIDIA int8 MMA: "
+        "estimate/engines/llama_cpp_mmq_decode.py; 0: the step's columns as they are)")
     moe_gather_traffic: float = Field(
         default=0.0, description="decode: bytes copied per picked expert byte and (token, expert) pair "
         "beyond the read (transformers 5.x batched_mm gathers: estimate/engines/transformers_batched_mm.py)")

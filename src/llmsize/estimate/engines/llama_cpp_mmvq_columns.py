@@ -37,7 +37,8 @@ columns beyond the first after the read instead fits the 3090 but makes the DGX 
 and nothing in the source says how much overlaps. Upstream says the same of the kernel: 2026 builds of
 mmvq.cu ggml_cuda_should_use_mmvq carry per-architecture tables ('k-quants cost more to decode and mvq
 redoes that per column, so MMQ wins sooner'; RTX 4090: Q4_K / Q5_K to 7 columns, RTX 5090: to 5), with
-none for Ampere, so a 3090 keeps the mat-vec to 8. Beyond 8 columns (MMQ) nothing is priced here.
+none for Ampere, so a 3090 keeps the mat-vec to 8. Beyond 8 columns MMQ runs: its whole tiles are priced in
+llama_cpp_mmq_decode.py.
 """
 
 from __future__ import annotations
