@@ -78,7 +78,7 @@ def test_full_size_defaults_equal_the_model() -> None:
         "audio_config": {"model_type": "gemma4_unified_audio"},
     }
     for over in ({}, {"text_config": widths}):
-        cfg = AutoConfig.for_model("gemma4_unified", **towers, **over).to_dict()  # type: ignore[arg-type]
+        cfg = AutoConfig.for_model("gemma4_unified", **towers, **over).to_dict()
         assert total_params(spec_of(cfg, "gemma4_unified")) == meta_params(cfg)
 
 
