@@ -3639,6 +3639,17 @@ FINDINGS = (
     "Held out (bench/speed_validation.py rows, per engine median / worst): llama.cpp 838 rows 11.63 / "
     "212.4% -> 11.70 / 212.4%; Ollama 9.62 / 109.7%, SGLang 8.04 / 73.3%, transformers 6.76 / 92.0%, vLLM "
     "9.74 / 121.9% unchanged; fit rows llama.cpp 4.09% unchanged.",
+    "gemma-4-12B-it from its real config shape (gemma4unified25). model_type gemma4_unified is now read "
+    "(specs/hf_config/gemma4_unified.py, after transformers 5.23 modeling_gemma4_unified.py): the Gemma 4 "
+    "decoder without per-layer inputs or MoE, and the encoder-free image and audio projections counted from "
+    "vision_config / audio_config (patch LayerNorms, the biased 6,912 -> 3,840 patch Linear, the (1,120, 2, "
+    "3,840) position table, embed_vision's 3,840 x 3,840 and embed_audio's 640 x 3,840 projections): "
+    "11,959,730,224 parameters, equal to the model transformers builds on the meta device (the hand count "
+    "it replaces, 11,944,951,600, missed embed_vision's projection, the bias and the LayerNorms). The rows "
+    "move by under 0.6 points (vLLM AWQ TP 1 / 2 / 4 +30.3 / +18.8 / +23.4% -> +30.0 / +18.4 / +22.8%, FP8 "
+    "+21.7 / +14.2 / +20.3% -> +21.6 / +13.9 / +19.9%; llama.cpp Q8_0 1 / 2 / 4 cards +47.2 / -7.4 / "
+    "-17.7% -> +46.9 / -7.8 / -18.3%); held out per engine (median / worst) unchanged: llama.cpp 11.65 / "
+    "212.4%, vLLM 9.75 / 121.9%, Ollama 9.65 / 109.7%, SGLang 8.05 / 73.3%, transformers 6.75 / 92.0%.",
 )  # SGLang's pool is sized like vLLM's; speed keeps its own profile
 
 

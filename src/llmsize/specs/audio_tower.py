@@ -200,6 +200,8 @@ def audio_tower_from_config(config: Mapping[str, Any], model_type: str) -> Audio
 
 
 # Speech models whose configs llmsize does not read yet: `--audio-seconds` names them in its refusal.
+# gemma4_unified (gemma-4-12B-it) takes raw 40 ms waveform frames through one projection (embed_audio,
+# counted in its weights by specs/hf_config/gemma4_unified.py); its audio tokens are not modelled yet.
 UNMODELLED_AUDIO: frozenset[str] = frozenset(
-    {"qwen2_5_omni", "qwen3_omni_moe", "voxtral", "phi4_multimodal", "kimi_audio"}
+    {"qwen2_5_omni", "qwen3_omni_moe", "voxtral", "phi4_multimodal", "kimi_audio", "gemma4_unified"}
 )

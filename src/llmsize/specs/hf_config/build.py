@@ -23,6 +23,7 @@ from llmsize.specs.hf_config import (
     dense,
     extra_types,
     gemma3n,
+    gemma4_unified,
     mimo_v2,
     mllama,
     moe,
@@ -115,6 +116,7 @@ _BUILDERS: dict[str, Callable[[Reader], Fields]] = {
     "gemma2": dense.gemma2,
     "gemma3_text": dense.gemma3_text,
     "gemma4_text": dense.gemma4_text,
+    "gemma4_unified_text": gemma4_unified.gemma4_unified_text,
     "gemma3n_text": gemma3n.gemma3n_text,
     "phi3": dense.phi3,
     "glm": dense.glm,
@@ -276,7 +278,8 @@ def spec_from_hf_config(
         else:
             fields = _unknown(reader, warnings)
             fields["approximate"] = True
-        if "vision_config" in config and not vision_params:
+        # a null vision_config is a text-only checkpoint (Gemma4*Config: SubConfigSpec optional=True)
+        if config.get("vision_config") and not vision_params:
             warnings.append("the vision tower described by vision_config is not counted")
         # `true` only: Gemma 4 says "vision" (bidirectional over image tokens, a causal decoder otherwise)
         if reader.get("use_bidirectional_attention") is True:

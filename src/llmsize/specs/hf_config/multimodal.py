@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from llmsize.errors import ConfigError
-from llmsize.specs.hf_config import gemma3n
+from llmsize.specs.hf_config import gemma3n, gemma4_unified
 from llmsize.specs.hf_config.reader import Reader
 
 MULTIMODAL_TEXT_TYPES = {
@@ -26,6 +26,7 @@ MULTIMODAL_TEXT_TYPES = {
     "kimi_k25": "",
     "kimi_vl": "",  # text_config.model_type (deepseek_v3): Kimi-VL's MoonViT + Moonlight decoder
     "gemma4": "gemma4_text",
+    "gemma4_unified": "gemma4_unified_text",  # encoder-free: gemma4_unified.py
     "gemma3n": "gemma3n_text",
     "qwen2_audio": "",  # text_config.model_type (qwen2)
     "glm4v_moe": "glm4v_moe_text",
@@ -491,6 +492,8 @@ def split_multimodal(
         towers = [tower(config) for key, tower in readers if config.get(key) is not None]
         notes = "; ".join(n for _, n in towers) or None
         return text, "gemma4_text", sum(n for n, _ in towers), notes
+    if model_type == "gemma4_unified":
+        return gemma4_unified.split(config)
     if model_type == "lfm2_vl":
         text = _text_config(config, model_type)
         # Lfm2VlForConditionalGeneration ties lm_head by the wrapper's flag (Lfm2VlConfig default True)

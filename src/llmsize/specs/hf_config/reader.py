@@ -156,6 +156,29 @@ _DEFAULTS: dict[str, Fields] = {
         "num_key_value_heads": 4,
         "max_position_embeddings": 131072,
     },
+    # Gemma4UnifiedTextConfig / VisionConfig / AudioConfig defaults (configuration_gemma4_unified.py,
+    # transformers 5.23; the vision and audio defaults are google/gemma-4-12B-it's)
+    "gemma4_unified_text": {
+        "tie_word_embeddings": True,
+        "attention_bias": False,
+        "head_dim": 256,
+        "sliding_window": 1024,
+        "vocab_size": 262144,
+        "hidden_size": 2304,
+        "intermediate_size": 9216,
+        "num_hidden_layers": 30,
+        "num_attention_heads": 8,
+        "num_key_value_heads": 4,
+        "max_position_embeddings": 262144,
+    },
+    "gemma4_unified_vision": {
+        "patch_size": 16,
+        "pooling_kernel_size": 3,
+        "mm_embed_dim": 3840,
+        "mm_posemb_size": 1120,
+        "output_proj_dims": 3840,
+    },
+    "gemma4_unified_audio": {"audio_embed_dim": 640},
     # Gemma4VisionConfig defaults (configuration_gemma4.py)
     "gemma4_vision": {
         "hidden_size": 768,
