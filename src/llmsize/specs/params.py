@@ -370,7 +370,8 @@ def _attention_blocks(spec: ModelSpec) -> list[ParamGroup]:
     """Attention of every block with a mixer that attends; shared-KV blocks keep only q, q_norm and o."""
     L = spec.num_layers
     if spec.every_block_full_attention:  # has_kv everywhere, no shared K/V: no per-block asking (issue 15)
-        own, shared = tuple(range(L)), ()
+        own: tuple[int, ...] = tuple(range(L))
+        shared: tuple[int, ...] = ()
     else:
         own = tuple(i for i in range(L) if spec.has_kv(i))
         shared = tuple(i for i in range(L) if spec.has_attention(i) and spec.shares_kv(i))
