@@ -75,6 +75,24 @@ class ShapeKey(tuple[object, ...]):
 def shape_key(wl: Workload) -> ShapeKey | None:
     """`wl` without its sequence sizes: the key of what stays the same at every context and batch
     (None, not cached, if some field is unhashable)."""
+    # Kept per workload object (frozen, and kept alive by its entry): the key reads every field, and
+    # a cold `fit --all` built it 517 times for a dozen workload objects (issue 15).
+    kept = _SHAPE_KEYS.get(id(wl))
+    if kept is not None and kept[0] is wl:
+        return kept[1]
+    key = _new_shape_key(wl)
+    if len(_SHAPE_KEYS) >= _MAX_SHAPE_KEYS:  # the oldest half goes, as memo.py's entries
+        for old in list(_SHAPE_KEYS)[: _MAX_SHAPE_KEYS // 2]:
+            del _SHAPE_KEYS[old]
+    _SHAPE_KEYS[id(wl)] = (wl, key)
+    return key
+
+
+_SHAPE_KEYS: dict[int, tuple[Workload, ShapeKey | None]] = {}
+_MAX_SHAPE_KEYS = 1024
+
+
+def _new_shape_key(wl: Workload) -> ShapeKey | None:
     key = ShapeKey(value for name, value in wl.__dict__.items() if name not in _PER_TOKEN)
     try:
         key._hash = tuple.__hash__(key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from llmsize.errors import BadInputError
@@ -37,16 +38,28 @@ def precision_options(spec: ModelSpec, wl: Workload, gpu: GpuSpec | None = None)
                 label = f"{label.split(' ')[0]} + {rest} rest"  # short: the fit table at 80 columns
         return [PrecisionOption(label=label, dtype=str(wl.dtype) if wl.dtype else None, quant=wl.quant)]
     half = "bf16" if gpu is None or gpu.supports("bf16") else "fp16"
+    native_fp8 = gpu is None or gpu.supports("fp8")
+    try:
+        hash(wl)
+    except TypeError:  # a field that cannot be hashed (resolved.shape_key): built each time
+        return list(_float_options.__wrapped__(wl, half, native_fp8))
+    return list(_float_options(wl, half, native_fp8))
+
+
+@lru_cache(maxsize=64)
+def _float_options(wl: Workload, half: str, native_fp8: bool) -> tuple[PrecisionOption, ...]:
+    """The options of a float checkpoint: they read only the workload's engine and what the card runs
+    natively, so `fit --all` builds them once per workload, not once per catalog model (issue 15)."""
     # Without native bf16 the unquantized parts (embeddings, norms, activations) run in fp16 too.
     rest = half if half == "fp16" else None
     eng = engine_for(wl)
     options = [PrecisionOption(label=half, dtype=half)]
     for quant in eng.quant_options():
-        if quant == "fp8" and not (gpu is None or gpu.supports("fp8") or eng.fp8_weight_only):
+        if quant == "fp8" and not (native_fp8 or eng.fp8_weight_only):
             continue
         label = _QUANT_LABELS.get(quant, f"gguf {quant}")
         options.append(PrecisionOption(label=label, quant=quant, dtype=rest))
-    return options
+    return tuple(options)
 
 
 def _loaded_label(spec: ModelSpec, wl: Workload, fallback: str) -> str:

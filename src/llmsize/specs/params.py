@@ -369,8 +369,12 @@ def _attention_for(spec: ModelSpec, attn: tuple[int, ...]) -> list[ParamGroup]:
 def _attention_blocks(spec: ModelSpec) -> list[ParamGroup]:
     """Attention of every block with a mixer that attends; shared-KV blocks keep only q, q_norm and o."""
     L = spec.num_layers
-    own = tuple(i for i in range(L) if spec.has_kv(i))
-    shared = tuple(i for i in range(L) if spec.has_attention(i) and spec.shares_kv(i))
+    if spec.every_block_full_attention:  # has_kv everywhere, no shared K/V: no per-block asking (issue 15)
+        own: tuple[int, ...] = tuple(range(L))
+        shared: tuple[int, ...] = ()
+    else:
+        own = tuple(i for i in range(L) if spec.has_kv(i))
+        shared = tuple(i for i in range(L) if spec.has_attention(i) and spec.shares_kv(i))
     groups = _attention_for(spec, own) if own else []
     if shared:
         groups += [
@@ -398,10 +402,15 @@ def _dense_mlps(spec: ModelSpec, dense: tuple[int, ...], tag: bool) -> list[Para
 def _block_groups(spec: ModelSpec) -> list[ParamGroup]:
     """Attention, mixer, MLP and MoE tensors of the decoder blocks, each on the blocks that have it."""
     L = spec.num_layers
-    state = tuple(i for i in range(L) if spec.has_state(i))
+    # has_state / has_mlp read per block once per model: 12k calls each in a cold `fit --all` (issue 15),
+    # where a spec without layer_types has no recurrent block and one without ffn_types reads moe_layers
+    state = () if spec.layer_types is None else tuple(i for i in range(L) if spec.has_state(i))
     moe_flags = spec.moe_layers
     moe = tuple(i for i in range(L) if moe_flags[i])
-    dense = tuple(i for i in range(L) if spec.has_mlp(i))
+    if spec.ffn_types is not None or spec.intermediate_size <= 0:
+        dense = tuple(i for i in range(L) if spec.has_mlp(i))
+    else:  # has_mlp without ffn_types: the blocks without experts
+        dense = tuple(i for i in range(L) if not moe_flags[i])
     groups = _attention_blocks(spec)
     if state and spec.recurrent is not None:
         mixer = _MIXERS[spec.recurrent.kind](spec.recurrent, spec.hidden_size, len(state))

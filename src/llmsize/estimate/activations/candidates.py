@@ -33,7 +33,22 @@ class Candidate:
 
 def _kinds(spec: ModelSpec, layers: tuple[int, ...]) -> tuple[tuple[str, str], ...]:
     """layer_kind of each layer, in order; asked once per spec and stage (issue 15: `fit --all`)."""
-    return memo(spec, ("kinds", layers), lambda: tuple(layer_kind(spec, layer) for layer in layers))
+    return memo(spec, ("kinds", layers), lambda: _kinds_of(spec, layers))
+
+
+def _kinds_of(spec: ModelSpec, layers: tuple[int, ...]) -> tuple[tuple[str, str], ...]:
+    # A spec of full-attention blocks with their own K/V, no per-block FFN kinds, widths or sparse
+    # gates: layer_kind reads only whether a block has experts. Not asked per block (issue 15: 8,207
+    # layer_kind calls of six lookups each in a cold `fit --all`; tests/unit/test_startup_shortcuts.py).
+    if (spec.every_block_full_attention and spec.compressed is None and spec.ffn_types is None
+            and spec.intermediate_sizes is None and not spec.activation_sparse_layers):
+        moe = spec.moe_layers
+        return tuple(_FULL_MOE if moe[layer] else _FULL_DENSE for layer in layers)
+    return tuple(layer_kind(spec, layer) for layer in layers)
+
+
+_FULL_MOE = ("full_attention", "moe")
+_FULL_DENSE = ("full_attention", "dense")
 
 
 def _layers_by_kind(

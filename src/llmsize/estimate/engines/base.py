@@ -328,6 +328,17 @@ class BaseEngine:
         self.check_compressed(spec)
         self.check_model_type(spec)
         del spec
+        # What follows reads only the workload: checked once per engine object, which engine_for keeps
+        # per workload object (issue 15: 896 checks of 5 workloads in a cold `fit --all --gpu RTX-4090`).
+        own = wl is self.wl
+        if own and self.__dict__.get("_settings_checked"):
+            return
+        self._check_settings(wl)
+        if own:
+            self.__dict__["_settings_checked"] = True  # the workload is frozen: it stays valid
+
+    def _check_settings(self, wl: Workload) -> None:
+        """validate's checks of the workload alone: options of other engines, speculative decoding."""
         for field, (flag, unset) in ENGINE_OPTIONS.items():
             if field not in self.reads_options and getattr(wl, field) != unset:
                 from llmsize.estimate.engines.registry import engines_reading
