@@ -17,6 +17,7 @@ from llmsize.estimate.workload import Workload
 from llmsize.measure.trace_check import compare, spec_of
 from llmsize.specs.params import total_params
 from meta_model import meta_params
+from spec_factories import gemma4_unified_small_inputs
 
 PEAK_TOLERANCE = 0.03
 
@@ -96,15 +97,7 @@ def test_small_shared_config_equals_the_model() -> None:
             num_kv_shared_layers=4,
             use_double_wide_mlp=True,
         ),
-        "vision_config": {
-            "model_type": "gemma4_unified_vision",
-            "patch_size": 4,
-            "pooling_kernel_size": 2,
-            "mm_embed_dim": 48,
-            "mm_posemb_size": 20,
-            "output_proj_dims": 48,
-        },
-        "audio_config": {"model_type": "gemma4_unified_audio", "audio_embed_dim": 32},
+        **gemma4_unified_small_inputs(),
     }
     assert total_params(spec_of(cfg, "small")) == meta_params(cfg)
 

@@ -23,6 +23,7 @@ from llmsize.specs.hf_config import spec_from_hf_config
 from llmsize.specs.models import ModelSpec, Provenance, ProvenanceKind
 from llmsize.specs.params import total_params
 from llmsize.specs.resolve import resolve
+from spec_factories import gemma4_unified_small_inputs
 
 PROV = Provenance(kind=ProvenanceKind.LOCAL, source="test")
 H, V, L, INTER, HEADS, KV, HD, GHD = 64, 500, 12, 128, 4, 2, 16, 32
@@ -53,15 +54,7 @@ def wrapper(**over: Any) -> dict[str, Any]:
         "model_type": "gemma4_unified",
         "architectures": ["Gemma4UnifiedForConditionalGeneration"],
         "text_config": text(),
-        "vision_config": {
-            "model_type": "gemma4_unified_vision",
-            "patch_size": 4,
-            "pooling_kernel_size": 2,
-            "mm_embed_dim": 48,
-            "mm_posemb_size": 20,
-            "output_proj_dims": 48,
-        },
-        "audio_config": {"model_type": "gemma4_unified_audio", "audio_embed_dim": 32},
+        **gemma4_unified_small_inputs(),
         "dtype": "bfloat16",
     }
     cfg.update(over)
