@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from llmsize.estimate import kv_cache
 from llmsize.estimate.engines import engine_for
 from llmsize.estimate.engines.base import BaseEngine
-from llmsize.estimate.memo import memo
+from llmsize.estimate.memo import KeptPerObject, memo
 from llmsize.estimate.placement import Stage
 from llmsize.estimate.weights import WeightEstimate, compute_dtype, estimate_weights, stages
 from llmsize.estimate.workload import Mode, Workload
@@ -77,19 +77,10 @@ def shape_key(wl: Workload) -> ShapeKey | None:
     (None, not cached, if some field is unhashable)."""
     # Kept per workload object (frozen, and kept alive by its entry): the key reads every field, and
     # a cold `fit --all` built it 517 times for a dozen workload objects (issue 15).
-    kept = _SHAPE_KEYS.get(id(wl))
-    if kept is not None and kept[0] is wl:
-        return kept[1]
-    key = _new_shape_key(wl)
-    if len(_SHAPE_KEYS) >= _MAX_SHAPE_KEYS:  # the oldest half goes, as memo.py's entries
-        for old in list(_SHAPE_KEYS)[: _MAX_SHAPE_KEYS // 2]:
-            del _SHAPE_KEYS[old]
-    _SHAPE_KEYS[id(wl)] = (wl, key)
-    return key
+    return _SHAPE_KEYS.get(wl, lambda: _new_shape_key(wl))
 
 
-_SHAPE_KEYS: dict[int, tuple[Workload, ShapeKey | None]] = {}
-_MAX_SHAPE_KEYS = 1024
+_SHAPE_KEYS: KeptPerObject[ShapeKey | None] = KeptPerObject(1024)
 
 
 def _new_shape_key(wl: Workload) -> ShapeKey | None:

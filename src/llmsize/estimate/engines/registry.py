@@ -7,6 +7,7 @@ from fractions import Fraction
 from importlib import import_module
 
 from llmsize.estimate.engines.base import BaseEngine
+from llmsize.estimate.memo import KeptPerObject
 from llmsize.estimate.quant_formats import GGUF_FILE_TYPES
 from llmsize.estimate.workload import Engine, Workload
 from llmsize.specs.models import ModelSpec, QuantMethod
@@ -59,18 +60,11 @@ def engine_for(wl: Workload) -> BaseEngine:
     for the engines of 12 workload objects (issue 15: "rows not kept" over its 35x target). Looked up
     by the workload's id, which its entry keeps alive, so no hash or comparison of the record is run.
     """
-    bound = _BOUND.get(id(wl))
-    if bound is not None and bound.wl is wl:
-        return bound
-    if len(_BOUND) >= _MAX_BOUND:  # the oldest half goes (dicts keep insertion order), as memo.py's
-        for old in list(_BOUND)[: _MAX_BOUND // 2]:
-            del _BOUND[old]
-    bound = _BOUND[id(wl)] = ENGINES[wl.engine](wl)
-    return bound
+    return _BOUND.get(wl, lambda: ENGINES[wl.engine](wl))
 
 
-_BOUND: dict[int, BaseEngine] = {}
-_MAX_BOUND = 1024  # a few workloads per model and layout: `compare --gpus all` asks for a few hundred
+# a few workloads per model and layout: `compare --gpus all` asks for a few hundred
+_BOUND: KeptPerObject[BaseEngine] = KeptPerObject(1024)
 
 
 def kv_bytes_per_token_layer(spec: ModelSpec, wl: Workload, kv_dtype: str) -> Fraction:
